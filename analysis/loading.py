@@ -1,0 +1,354 @@
+"""Loading and validation: the one edge where data comes in.
+
+:func:`load_data` reads ``data/datapackage.json`` and its CSVs, validates them against the
+Frictionless schema (types, constraints, primary and foreign keys) and then against the rules
+a schema cannot express, and returns typed pandas frames. Every problem found is reported at
+once, each naming file, row, column and value and saying what to do. The rest of the package
+trusts the frames it returns.
+
+Row numbers count the header as row 1, as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import DATA_DIR, DESCRIPTOR_NAME
+
+#: A pay offer or wage in a currency other than USD needs a rate within this many days.
+MAX_FX_GAP_DAYS = 92
+
+SIDE_COUNTRY = {"russia": "Russia", "ukraine": "Ukraine"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located as precisely as we can."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    value: object = None
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.row is not None:
+            place += f" row {self.row}"
+        if self.column:
+            place += f", column {self.column}"
+        if self.value is not None and self.value != "":
+            shown = str(self.value)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            place += f" (value {shown!r})"
+        return f"{place}: {self.message}"
+
+
+class DataError(Exception):
+    """The data package failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the data:\n{lines}")
+
+
+@dataclass(frozen=True)
+class DataPackage:
+    """The validated data: one typed frame per resource, plus where it came from."""
+
+    sources: pd.DataFrame
+    headcount_claims: pd.DataFrame
+    pay_offers: pd.DataFrame
+    reference_wages: pd.DataFrame
+    exchange_rates: pd.DataFrame
+    path: Path
+    version: str  # short content hash of the descriptor and every CSV
+    schema: dict = field(repr=False, default_factory=dict)
+
+
+# ------------------------------------------------------------------------------ entry points
+
+def load_data(data_dir: Path | str = DATA_DIR, *, max_fx_gap_days: int = MAX_FX_GAP_DAYS,
+              today: dt.date | None = None, trusted_version: str | None = None) -> DataPackage:
+    """Validate and load the data package in ``data_dir``.
+
+    Returns a :class:`DataPackage` of typed frames; raises :class:`DataError` listing every
+    problem when anything is wrong. ``trusted_version`` is a :func:`data_version` that the
+    caller has already validated (the build passes it to every notebook it runs): when the
+    data still hashes to it, the slow schema pass is skipped; the domain checks always run.
+    """
+    data_dir = Path(data_dir)
+    descriptor, problems = _read_descriptor(data_dir)
+    if descriptor is None:
+        raise DataError(problems)
+    version = data_version(data_dir)
+    if trusted_version != version:
+        problems += _schema_problems(data_dir)
+    frames = {}
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if any(p.file == resource["path"] for p in problems):
+            continue  # typed reading would only repeat the schema errors
+        frames[name] = _read_typed(data_dir / resource["path"], resource["schema"])
+    problems += _domain_problems(frames, descriptor, max_fx_gap_days, today or dt.date.today())
+    if problems:
+        raise DataError(problems)
+    return DataPackage(**{r["name"]: frames[r["name"]] for r in descriptor["resources"]},
+                       path=data_dir, version=version, schema=descriptor)
+
+
+def validate(data_dir: Path | str = DATA_DIR, **options) -> list[Problem]:
+    """Every problem in the data package (an empty list when it is clean)."""
+    try:
+        load_data(data_dir, **options)
+    except DataError as error:
+        return error.problems
+    return []
+
+
+def data_version(data_dir: Path | str = DATA_DIR) -> str:
+    """A 12-hex-digit hash of the descriptor and every file it names: changes when any byte does."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    descriptor_path = data_dir / DESCRIPTOR_NAME
+    names = [DESCRIPTOR_NAME]
+    try:
+        names += [r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    for name in names:
+        path = data_dir / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()[:12]
+
+
+# ------------------------------------------------------------------------------ schema checks
+
+def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
+    path = data_dir / DESCRIPTOR_NAME
+    if not data_dir.is_dir():
+        return None, [Problem(str(data_dir), "data directory not found; pass --data DIR pointing "
+                              f"at a folder holding {DESCRIPTOR_NAME} and its CSV files")]
+    if not path.is_file():
+        return None, [Problem(DESCRIPTOR_NAME, f"not found in {data_dir}; every data folder needs "
+                              "the descriptor that declares its tables")]
+    try:
+        descriptor = json.loads(path.read_text("utf-8"))
+        resources = descriptor["resources"]
+        names = {r["name"] for r in resources}
+    except (ValueError, KeyError, TypeError) as error:
+        return None, [Problem(DESCRIPTOR_NAME, f"cannot be read as a data package descriptor ({error})")]
+    missing = {"sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"} - names
+    if missing:
+        return None, [Problem(DESCRIPTOR_NAME, f"declares no resource named {', '.join(sorted(missing))}")]
+    problems = []
+    for resource in resources:
+        csv = data_dir / resource["path"]
+        if not csv.is_file():
+            problems.append(Problem(resource["path"], f"file not found in {data_dir}; restore it "
+                                    f"(the descriptor declares resource {resource['name']!r})"))
+        elif csv.stat().st_size == 0:
+            problems.append(Problem(resource["path"], "file is empty; it needs at least the header row "
+                                    f"({', '.join(f['name'] for f in resource['schema']['fields'])})"))
+    if problems:
+        return None, problems
+    return descriptor, []
+
+
+_ADVICE = {
+    "type-error": "not a valid {type}; write it as {example}",
+    "constraint-error": "breaks the rule {constraint}; correct the value",
+    "missing-label": "column is missing from the header; add it (see data/datapackage.json)",
+    "extra-label": "column is not declared in data/datapackage.json; remove it or declare it",
+    "incorrect-label": "header does not match data/datapackage.json at this position; fix the column name or order",
+    "duplicate-label": "column name appears twice in the header; remove one",
+    "blank-label": "header has an empty column name; name it or remove the column",
+    "missing-cell": "row has fewer cells than the header; add the missing values",
+    "extra-cell": "row has more cells than the header; remove the extra value (quote values that contain commas)",
+    "blank-row": "row is empty; delete it",
+    "primary-key": "duplicates the identifier of an earlier row; give each row its own id",
+    "foreign-key": "refers to an id that does not exist; add it to the referenced table or fix the reference",
+    "encoding-error": "file is not valid UTF-8; re-save it as UTF-8",
+}
+_EXAMPLES = {"date": "YYYY-MM-DD, e.g. 2022-03-15", "integer": "digits only, e.g. 40000",
+             "number": "digits with an optional decimal point, e.g. 29.25", "string": "text"}
+
+
+def _schema_problems(data_dir: Path) -> list[Problem]:
+    """Run the Frictionless validator and translate its errors into :class:`Problem`s."""
+    from frictionless import validate as frictionless_validate  # slow import: only when validating
+
+    report = frictionless_validate(str(data_dir / DESCRIPTOR_NAME), limit_errors=500)
+    descriptor = json.loads((data_dir / DESCRIPTOR_NAME).read_text("utf-8"))
+    fields_by_path = {r["path"]: {f["name"]: f for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+    problems = []
+    for task in report.tasks:
+        path = Path(task.place).name if task.place else task.name
+        for error in task.errors:
+            problems.append(_problem_from_frictionless(path, error, fields_by_path.get(path, {})))
+    for error in report.errors:
+        problems.append(Problem(DESCRIPTOR_NAME, error.message))
+    return problems
+
+
+def _problem_from_frictionless(path: str, error, fields: dict) -> Problem:
+    kind = error.type
+    column = getattr(error, "field_name", None) or getattr(error, "label", None)
+    value = getattr(error, "cell", None)
+    row = getattr(error, "row_number", None)
+    if kind == "foreign-key":
+        column = ", ".join(error.field_names) if getattr(error, "field_names", None) else column
+        value = ", ".join(str(c) for c in getattr(error, "field_cells", []) or []) or value
+    if kind == "primary-key":
+        schema_key = next((f for f in fields if f.endswith("_id")), None)
+        column = schema_key
+        cells = getattr(error, "cells", None) or []
+        value = cells[list(fields).index(schema_key)] if schema_key in fields and len(cells) > list(fields).index(schema_key) else None
+    advice = _ADVICE.get(kind)
+    if kind == "type-error":
+        ftype = fields.get(column, {}).get("type", "value")
+        advice = advice.format(type=ftype, example=_EXAMPLES.get(ftype, ftype))
+    elif kind == "constraint-error":
+        note = getattr(error, "note", "") or ""
+        advice = advice.format(constraint=note.replace('constraint "', "").replace('" is "', " = ").strip('"'))
+        if "enum" in note:
+            allowed = fields.get(column, {}).get("constraints", {}).get("enum", [])
+            advice = f"is not one of the allowed values ({', '.join(map(str, allowed))})"
+        elif "required" in note:
+            advice = "is required; fill it in"
+    if advice is None:
+        advice = error.message
+    return Problem(path, advice, row=row, column=column, value=value)
+
+
+def _read_typed(path: Path, schema: dict) -> pd.DataFrame:
+    """Read a CSV that passed the schema check, with each column in its declared type."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for spec in schema["fields"]:
+        name, kind = spec["name"], spec["type"]
+        column = frame[name].replace("", None)
+        if kind == "date":
+            frame[name] = pd.to_datetime(column, format="%Y-%m-%d")
+        elif kind == "integer":
+            frame[name] = pd.to_numeric(column).astype("Int64")
+        elif kind == "number":
+            frame[name] = pd.to_numeric(column).astype("float64")
+        else:
+            frame[name] = column.astype(object).where(column.notna(), None)
+    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")  # spreadsheet row numbers
+    return frame
+
+
+# ------------------------------------------------------------------------------ domain checks
+
+# table -> (low column, high column, unit word for messages)
+_BOUNDS = {
+    "headcount_claims": ("people_low", "people_high"),
+    "pay_offers": ("amount_low_local", "amount_high_local"),
+    "reference_wages": ("monthly_low_local", "monthly_high_local"),
+    "exchange_rates": ("per_usd_low", "per_usd_high"),
+}
+_DATED = {"headcount_claims": "date_reported", "pay_offers": "date_reported", "reference_wages": "date_reported"}
+
+
+def _domain_problems(frames: dict[str, pd.DataFrame], descriptor: dict, max_fx_gap_days: int,
+                     today: dt.date) -> list[Problem]:
+    """The rules the schema cannot express, checked on every table that passed the schema."""
+    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+    problems: list[Problem] = []
+    for name, (low_col, high_col) in _BOUNDS.items():
+        if name in frames:
+            problems += _bound_problems(frames[name], paths[name], low_col, high_col)
+    for name, date_col in _DATED.items():
+        if name in frames:
+            problems += _date_problems(frames[name], paths[name], date_col, frames.get("sources"), today)
+    if "exchange_rates" in frames:
+        rates = frames["exchange_rates"]
+        for row, value in rates.loc[rates["per_usd_low"] <= 0, "per_usd_low"].items():
+            problems.append(Problem(paths["exchange_rates"], "a rate must be above 0 units per USD",
+                                    row, "per_usd_low", value))
+        for row, value in rates.loc[rates["date"].dt.date > today, "date"].items():
+            problems.append(Problem(paths["exchange_rates"], f"date is in the future (today is {today}); "
+                                    "check the year", row, "date", value.date()))
+        for target, date_col in (("pay_offers", "date_reported"), ("reference_wages", "date_in_force")):
+            if target in frames:
+                problems += _fx_problems(frames[target], paths[target], date_col, rates,
+                                         paths["exchange_rates"], max_fx_gap_days)
+    return problems
+
+
+def _bound_problems(frame: pd.DataFrame, path: str, low_col: str, high_col: str) -> list[Problem]:
+    problems = []
+    for row, record in frame.iterrows():
+        low, high, qualifier = record[low_col], record[high_col], record["qualifier"]
+        if low > high:
+            problems.append(Problem(path, f"{low_col} ({low:g}) is greater than {high_col} ({high:g}); "
+                                    "swap or fix the range", row, high_col, high))
+        elif qualifier == "range" and low == high:
+            problems.append(Problem(path, f"qualifier 'range' needs {low_col} < {high_col}, but both are "
+                                    f"{low:g}; use 'exactly' or 'about' for a single figure, or enter "
+                                    "the range's two ends", row, "qualifier", qualifier))
+        elif qualifier != "range" and low != high:
+            problems.append(Problem(path, f"qualifier {qualifier!r} states one figure, but {low_col} "
+                                    f"({low:g}) differs from {high_col} ({high:g}); use 'range' or "
+                                    f"set {high_col} equal to {low_col}", row, "qualifier", qualifier))
+    return problems
+
+
+def _date_problems(frame: pd.DataFrame, path: str, date_col: str, sources: pd.DataFrame | None,
+                   today: dt.date) -> list[Problem]:
+    problems = []
+    accessed = {} if sources is None else dict(zip(sources["source_id"], sources["date_accessed"]))
+    for row, record in frame.iterrows():
+        reported = record[date_col]
+        precision = record["date_precision"]
+        if reported.date() > today:
+            problems.append(Problem(path, f"date is in the future (today is {today}); check the year",
+                                    row, date_col, reported.date()))
+        source_accessed = accessed.get(record["source_id"])
+        if source_accessed is not None and reported > source_accessed:
+            problems.append(Problem(path, f"reported after its source {record['source_id']} was accessed "
+                                    f"({source_accessed.date()}); a source cannot report what came later — "
+                                    "fix the date or the source", row, date_col, reported.date()))
+        if (precision == "month" and reported.day != 1) or (precision == "year" and (reported.month, reported.day) != (1, 1)):
+            problems.append(Problem(path, f"with date_precision {precision!r} enter the first day of the "
+                                    f"{precision} (the as-of rule counts it known from the period's end)",
+                                    row, date_col, reported.date()))
+    return problems
+
+
+def _fx_problems(frame: pd.DataFrame, path: str, date_col: str, rates: pd.DataFrame, rates_path: str,
+                 max_gap_days: int) -> list[Problem]:
+    from .pay import rate_in_force  # the same lookup the analysis uses, so the check cannot drift
+
+    problems = []
+    known = set(rates["currency"]) | {"USD"}
+    for row, record in frame.iterrows():
+        currency = record["currency"]
+        if currency not in known:
+            problems.append(Problem(path, f"unknown currency; use USD or add rates for it to {rates_path} "
+                                    f"(currencies with rates: {', '.join(sorted(known))})", row, "currency", currency))
+        elif currency != "USD" and rate_in_force(rates, currency, record[date_col], "official",
+                                                 max_gap_days) is None:
+            problems.append(Problem(path, f"no {currency} exchange rate within {max_gap_days} days of "
+                                    f"{record[date_col].date()}; add a sourced rate to {rates_path}",
+                                    row, date_col, record[date_col].date()))
+    return problems
+
+
+# ------------------------------------------------------------------------------ derived columns
+
+def known_from(frame: pd.DataFrame) -> pd.Series:
+    """The day each figure counts as known: the end of its date_reported period (Timestamp)."""
+    reported, precision = frame["date_reported"], frame["date_precision"]
+    month_end = reported + pd.offsets.MonthEnd(0)
+    year_end = reported + pd.offsets.YearEnd(0)
+    return reported.where(precision == "day", month_end.where(precision == "month", year_end))
