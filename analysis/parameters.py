@@ -1,0 +1,142 @@
+"""Briefing parameters: names, defaults, allowed values, and the one check both the CLI and the
+notebook run, so a bad value is refused with the same message before and during execution."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Callable
+
+SIDES = ("both", "russia", "ukraine")
+FOCUSES = ("all", "headcounts", "pay")
+FX_KIND_CHOICES = ("market", "official")
+
+
+class ParameterError(ValueError):
+    """A briefing parameter is unknown or has a value that is not allowed."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    default: Any
+    help: str
+    check: Callable[[str, Any], Any]
+
+
+def _text(limit: int) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"parameter {name!r} must be non-empty text; got {value!r}")
+        if len(value) > limit:
+            raise ParameterError(f"parameter {name!r} must be at most {limit} characters; got {len(value)}")
+        return value.strip()
+    return check
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[str, Any], str]:
+    def check(name: str, value: Any) -> str:
+        if value not in choices:
+            raise ParameterError(f"parameter {name!r} must be one of: {', '.join(choices)}; got {value!r}")
+        return value
+    return check
+
+
+def _as_of(name: str, value: Any) -> str:
+    """'latest' or an ISO date not after today."""
+    if value == "latest":
+        return value
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ParameterError(f"parameter {name!r} must be 'latest' or a date YYYY-MM-DD; got {value!r}") from None
+    if day > dt.date.today():
+        raise ParameterError(f"parameter {name!r} is {day}, after today ({dt.date.today()}); "
+                             "a briefing can only show what had been reported, so use a past date or 'latest'")
+    return day.isoformat()
+
+
+def _origins(name: str, value: Any) -> list[str]:
+    """'all', a comma-separated string, or a list of origin names (checked against the data later)."""
+    if value in ("all", "", None, []):
+        return []
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ParameterError(f"parameter {name!r} must be 'all' or a list of origin names; got {value!r}")
+    return [v.strip() for v in value]
+
+
+def _number(low: float, high: float) -> Callable[[str, Any], float]:
+    def check(name: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ParameterError(f"parameter {name!r} must be a number from {low:g} to {high:g}; got {value!r}")
+        return float(value)
+    return check
+
+
+def _months(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
+        raise ParameterError(f"parameter {name!r} must be a whole number of months from 1 to 120; got {value!r}")
+    return value
+
+
+def _path(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ParameterError(f"parameter {name!r} must be a folder path as text ('' for the project's data/); got {value!r}")
+    return value
+
+
+PARAMETERS: dict[str, Parameter] = {
+    "title": Parameter("Foreign fighters in the Russia–Ukraine war", "Briefing title", _text(200)),
+    "side": Parameter("both", "Which side's recruits: " + ", ".join(SIDES), _choice(SIDES)),
+    "origins": Parameter("all", "'all' or a list of origin countries, e.g. ['Syria']", _origins),
+    "as_of": Parameter("latest", "'latest' or YYYY-MM-DD: show only what had been reported by then", _as_of),
+    "fx_kind": Parameter("market", "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
+    "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
+    "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
+    "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0)),
+    "default_contract_months": Parameter(6, "Months assumed for a drive's cost when an offer states no contract length", _months),
+    "data_dir": Parameter("", "Folder holding datapackage.json; '' means the project's data/", _path),
+}
+
+
+def defaults() -> dict[str, Any]:
+    """Every parameter's default value."""
+    return {name: spec.default for name, spec in PARAMETERS.items()}
+
+
+def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``values`` (a subset of the parameters) and return the full, normalised set.
+
+    Raises :class:`ParameterError` naming the parameter and what is allowed; every problem is
+    reported at once.
+    """
+    problems = []
+    unknown = sorted(set(values) - set(PARAMETERS))
+    if unknown:
+        problems.append(f"unknown parameter(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PARAMETERS)}")
+    checked = {}
+    for name, spec in PARAMETERS.items():
+        try:
+            checked[name] = spec.check(name, values.get(name, spec.default))
+        except ParameterError as error:
+            problems.append(str(error))
+    if problems:
+        raise ParameterError("; ".join(problems))
+    return checked
+
+
+def parameters_from_namespace(namespace: dict[str, Any], before: set[str]) -> dict[str, Any]:
+    """The names a notebook's parameters and injected-parameters cells defined.
+
+    ``before`` is the set of global names taken just before the parameters cell ran, so any
+    extra name papermill injected (which it would otherwise accept silently) is caught here.
+    Only plain values count (papermill injects literals), so objects an analyst made in later
+    cells, such as the briefing itself, do not trip the check when a cell is run again.
+    """
+    plain = (str, int, float, bool, list, tuple, dict, type(None), dt.date)
+    return {name: value for name, value in namespace.items()
+            if name not in before and not name.startswith("_") and isinstance(value, plain)}
