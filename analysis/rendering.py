@@ -1,0 +1,440 @@
+"""Render executed briefing notebooks into reader-facing HTML and PDF.
+
+Readers never see code: only cell outputs (``text/html``, SVG/PNG charts,
+markdown) reach the page. The notebook's single meta bundle
+(``application/vnd.briefing.meta+json``) supplies title, subject, as-of date,
+marking, generation time and data version for the header, footer, running
+page header and PDF document metadata.
+
+Public API
+----------
+- ``BriefingHTMLExporter`` -- nbconvert exporter ``briefing_html``
+- ``BriefingPDFExporter``  -- nbconvert exporter ``briefing_pdf`` (WeasyPrint)
+- ``render_briefing(nb, out_dir, stem, formats)`` -- both files, HTML built once
+- ``html_to_pdf(html)`` -- the PDF step on its own
+- ``read_meta(nb)`` -- the meta bundle with fallbacks
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import threading
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.filters.markdown_mistune import markdown2html_mistune
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import Bool, default, validate
+from traitlets.config import Config
+
+__all__ = [
+    "META_MIMETYPE",
+    "META_KEYS",
+    "READER_MIMETYPES",
+    "BriefingHTMLExporter",
+    "BriefingPDFExporter",
+    "BriefingPreprocessor",
+    "html_to_pdf",
+    "read_meta",
+    "render_briefing",
+]
+
+META_MIMETYPE = "application/vnd.briefing.meta+json"
+META_KEYS = ("title", "subject", "as_of", "marking", "generated", "data_version")
+
+#: Output mimetypes readers may see, in order of preference (vector first).
+#: No JavaScript, widgets or text/plain reprs.
+READER_MIMETYPES = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg")
+
+#: Cells with these tags are dropped whole (input and output).
+HIDDEN_TAGS = frozenset({"parameters", "injected-parameters"})
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+CSS_PATH = Path(__file__).parent / "styles" / "briefing.css"
+
+# Longest meta value put into the PDF page margins: each margin box is a
+# third of the page wide, so a 10,000-character marking would otherwise fill
+# the margin and run into the text. Two short lines at most.
+_RUN_MAX = 60
+
+# C0/C1 control characters other than tab/newline never belong in a title and
+# some (NUL) break HTML/XML tooling downstream.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Bidi embedding/override/isolate controls: kept in the body (wrapped in
+# <bdi>), stripped from the one-line page margins where they could reorder
+# "Page x of y" and the marking.
+_BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SVG_PROLOG_RE = re.compile(r"^.*?(?=<svg[\s>])", re.DOTALL)
+
+
+# --------------------------------------------------------------------------
+# meta bundle and contents
+# --------------------------------------------------------------------------
+
+
+def _clean(value: Any) -> str:
+    """Return ``value`` as a string without control characters ('' for None)."""
+    if value is None:
+        return ""
+    return _CONTROL_RE.sub("", str(value)).strip()
+
+
+def _short(value: str) -> str:
+    """Return a one-line, bidi-neutral, length-capped copy for page margins."""
+    value = _BIDI_RE.sub("", " ".join(value.split()))
+    return value if len(value) <= _RUN_MAX else value[: _RUN_MAX - 1].rstrip() + "…"
+
+
+def _meta_from_output(output: NotebookNode) -> dict[str, Any] | None:
+    """Return the meta dict carried by one output, or None if it has none."""
+    data = output.get("data") or {}
+    if META_MIMETYPE not in data:
+        return None
+    raw = data[META_MIMETYPE]
+    if isinstance(raw, str):  # JSON left as text by some writers
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return {}
+    return raw if isinstance(raw, dict) else {}
+
+
+def read_meta(nb: NotebookNode, fallback_title: str = "") -> dict[str, str]:
+    """Return the briefing meta bundle of ``nb`` as a dict of the six META_KEYS.
+
+    Values are strings with control characters removed (not HTML-escaped: the
+    template escapes). Missing bundle or keys give ``""``; a missing title
+    gives ``fallback_title``. Never raises on malformed metadata.
+    """
+    found: dict[str, Any] = {}
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            meta = _meta_from_output(output)
+            if meta is not None:
+                found = meta
+                break
+        if found:
+            break
+    meta = {key: _clean(found.get(key)) for key in META_KEYS}
+    if not meta["title"]:
+        meta["title"] = _clean(fallback_title) or "Briefing"
+    return meta
+
+
+class _H2Collector(HTMLParser):
+    """Collects ``(id, text)`` of every ``<h2 id=...>`` in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[dict[str, str]] = []
+        self._id: str | None = None
+        self._text: list[str] = []
+        self._skip = 0  # depth inside nbconvert's pilcrow anchor link
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "h2":
+            self._id, self._text, self._skip = attrs.get("id") or "", [], 0
+        elif self._id is not None and tag == "a" and "anchor-link" in (attrs.get("class") or ""):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self._skip:
+            self._skip -= 1
+        elif tag == "h2" and self._id is not None:
+            text = " ".join("".join(self._text).split())
+            if self._id:  # a heading without an id cannot be linked to
+                self.headings.append({"id": self._id, "text": text})
+            self._id = None
+
+    def handle_data(self, data):
+        if self._id is not None and not self._skip:
+            self._text.append(data)
+
+
+def _h2s(html: str) -> list[dict[str, str]]:
+    """Return ``[{"id", "text"}]`` for each h2 with an id in ``html``."""
+    if "<h2" not in html.lower():  # skip parsing the common case
+        return []
+    parser = _H2Collector()
+    parser.feed(html)
+    parser.close()
+    return parser.headings
+
+
+def _as_of_display(as_of: str) -> tuple[str, str]:
+    """Return (ISO date or '', reader-facing date) for an as-of string."""
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        return "", as_of
+    return day.isoformat(), f"{day.day} {day:%B %Y}"
+
+
+def _generated(value: str) -> tuple[str, str]:
+    """Return (W3C date for PDF metadata or '', reader-facing text).
+
+    WeasyPrint accepts a time only with a zone; a naive datetime keeps its
+    date only rather than claiming a zone it does not have.
+    """
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return "", value
+    if when.tzinfo is None:
+        return when.date().isoformat(), f"{when:%Y-%m-%d %H:%M}"
+    offset = when.utcoffset()
+    zone = "UTC" if offset == dt.timedelta(0) else when.strftime("UTC%z")
+    created = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return created, f"{when:%Y-%m-%d %H:%M} {zone}"
+
+
+_CSS_CACHE: str | None = None
+
+
+def _css() -> str:
+    """Return the briefing stylesheet text (read once per process)."""
+    global _CSS_CACHE
+    if _CSS_CACHE is None:
+        _CSS_CACHE = CSS_PATH.read_text(encoding="utf-8")
+    return _CSS_CACHE
+
+
+class BriefingPreprocessor(Preprocessor):
+    """Strip everything code-facing and gather what the template needs.
+
+    Removes cells tagged ``parameters``/``injected-parameters``, every stream
+    and error output, outputs with no READER_MIMETYPES, and the meta-bundle
+    output (its content becomes the header). Puts ``resources["briefing"]`` = dict(meta, toc, run, css, ...).
+    """
+
+    enabled = Bool(True)
+
+    def preprocess(self, nb, resources):
+        """Return ``(nb, resources)`` with hidden cells/outputs removed in place."""
+        name = (resources.get("metadata") or {}).get("name", "")
+        meta = read_meta(nb, fallback_title=name)
+        toc: list[dict[str, str]] = []
+        cells = []
+        for cell in nb.cells:
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if tags & HIDDEN_TAGS:
+                continue
+            if cell.cell_type == "code":
+                kept = []
+                for output in cell.get("outputs", []):
+                    if output.output_type not in ("display_data", "execute_result"):
+                        continue  # stream, error: never for readers
+                    data = output.get("data", {})
+                    if META_MIMETYPE in data:
+                        continue  # rendered as the template's header block
+                    if not any(mime in data for mime in READER_MIMETYPES):
+                        continue  # e.g. a bare text/plain repr
+                    kept.append(output)
+                    html = data.get("text/html")
+                    if html:
+                        toc.extend(_h2s("".join(html) if isinstance(html, list) else html))
+                cell.outputs = kept
+            elif cell.cell_type == "markdown":
+                # Same renderer nbconvert uses, so ids match the rendered page.
+                toc.extend(_h2s(markdown2html_mistune(cell.source)))
+            cells.append(cell)
+        nb.cells = cells
+
+        as_of_iso, as_of_display = _as_of_display(meta["as_of"])
+        created, generated_display = _generated(meta["generated"])
+        keywords = [k for k in (meta["marking"], as_of_iso or meta["as_of"],
+                                f"data {meta['data_version']}" if meta["data_version"] else "")
+                    if k]
+        resources["briefing"] = {
+            "meta": meta,
+            "toc": toc,
+            "css": _css(),
+            "keywords": keywords,
+            "created": created,
+            "as_of_iso": as_of_iso,
+            "as_of_display": as_of_display,
+            "generated_display": generated_display,
+            # Page-margin texts, labels included so an absent value leaves
+            # the margin empty rather than a dangling "As of".
+            "run": {
+                "title": _short(meta["title"]),
+                "marking": _short(meta["marking"]),
+                "as_of": _short(f"As of {as_of_display}") if as_of_display else "",
+                "data_version": (_short(f"Data version {meta['data_version']}")
+                                 if meta["data_version"] else ""),
+            },
+        }
+        return nb, resources
+
+
+def _svg_inline(svg: str | list) -> str:
+    """Return SVG markup without XML prolog/doctype, fit to embed in HTML."""
+    if isinstance(svg, list):
+        svg = "".join(svg)
+    return _SVG_PROLOG_RE.sub("", svg, count=1)
+
+
+# --------------------------------------------------------------------------
+# exporters
+# --------------------------------------------------------------------------
+
+
+class BriefingHTMLExporter(HTMLExporter):
+    """Self-contained reader-facing HTML briefing (``--to briefing_html``).
+
+    ``from_notebook_node`` returns ``(html: str, resources)``.
+    """
+
+    export_from_notebook = "Briefing HTML"
+
+    @default("template_name")
+    def _template_name_default(self):
+        return "briefing"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self):
+        # Found from the installed package, not from the current directory.
+        return [str(TEMPLATES_DIR)]
+
+    @validate("extra_template_basedirs")
+    def _keep_our_templates(self, proposal):
+        # A user/site nbconvert config setting this list must not hide ours.
+        dirs = list(proposal["value"])
+        return dirs if str(TEMPLATES_DIR) in dirs else [*dirs, str(TEMPLATES_DIR)]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    @property
+    def default_config(self):
+        c = super().default_config
+        c.merge(Config({"NbConvertBase": {"display_data_priority": list(READER_MIMETYPES)}}))
+        return c
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        # Registered in code, not conf.json, so no config can switch it off.
+        self.register_preprocessor(BriefingPreprocessor(parent=self), enabled=True)
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("svg_inline", _svg_inline)
+
+
+class BriefingPDFExporter(BriefingHTMLExporter):
+    """PDF briefing via WeasyPrint (``--to briefing_pdf``); no TeX, no browser.
+
+    ``from_notebook_node`` returns ``(pdf: bytes, resources)``.
+    """
+
+    export_from_notebook = "Briefing PDF"
+    output_mimetype = "application/pdf"
+
+    pdf_tags = Bool(True, help="Write a tagged (accessible) PDF.").tag(config=True)
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self):
+        # Same template as the HTML exporter.
+        return ".html.j2"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """Return ``(pdf_bytes, resources)`` for an executed notebook."""
+        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        resources["output_extension"] = ".pdf"
+        return html_to_pdf(html, pdf_tags=self.pdf_tags), resources
+
+
+# --------------------------------------------------------------------------
+# PDF step and the one-call API
+# --------------------------------------------------------------------------
+
+# nbconvert exporters and WeasyPrint's URL fetcher keep per-call state, so the
+# cached instances are per thread (dask workers may render in threads).
+_local = threading.local()
+
+
+def _cached(name: str, factory):
+    obj = getattr(_local, name, None)
+    if obj is None:
+        obj = factory()
+        setattr(_local, name, obj)
+    return obj
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    return _cached("font_config", FontConfiguration)
+
+
+def _url_fetcher():
+    from weasyprint import URLFetcher
+
+    # Everything a briefing needs is inline; refusing file: and http(s): keeps
+    # output-borne HTML from reading local files or the network, and is faster.
+    return _cached("url_fetcher", lambda: URLFetcher(allowed_protocols={"data"}))
+
+
+def html_to_pdf(html: str, pdf_tags: bool = True) -> bytes:
+    """Return PDF bytes for briefing HTML (A4, print CSS already inline).
+
+    Document metadata (title, subject, keywords, created) comes from the
+    HTML <title> and <meta> tags written by the template.
+    """
+    from weasyprint import HTML  # heavy import; only PDF callers pay it
+
+    document = HTML(string=html, url_fetcher=_url_fetcher(), media_type="print")
+    return document.write_pdf(font_config=_font_config(), pdf_tags=pdf_tags)
+
+
+def _html_exporter() -> BriefingHTMLExporter:
+    """Return this thread's cached HTML exporter."""
+    return _cached("html_exporter", BriefingHTMLExporter)
+
+
+def render_briefing(
+    nb: NotebookNode,
+    out_dir: Path,
+    stem: str,
+    formats: tuple[str, ...] = ("html", "pdf"),
+) -> dict[str, Path]:
+    """Render ``nb`` to ``<out_dir>/<stem>.html`` and/or ``.pdf``.
+
+    Returns ``{"html": path, "pdf": path}`` for the formats asked for. The
+    HTML is built once; the PDF is made from that same string.
+    """
+    unknown = set(formats) - {"html", "pdf"}
+    if unknown:
+        raise ValueError(f"unknown briefing format(s) {sorted(unknown)}; use 'html' and/or 'pdf'")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    written: dict[str, Path] = {}
+    if "html" in formats:
+        path = out_dir / f"{stem}.html"
+        path.write_text(html, encoding="utf-8")
+        written["html"] = path
+    if "pdf" in formats:
+        path = out_dir / f"{stem}.pdf"
+        path.write_bytes(html_to_pdf(html))
+        written["pdf"] = path
+    return written
