@@ -200,7 +200,8 @@ class Briefing:
         values = {"title": self.params["title"], "as_of": self.as_of.date().isoformat(),
                   "marking": self.params["marking"], "generated": self.generated.isoformat(),
                   "data_version": self.data.version,
-                  "subject": f"Foreign-fighter recruitment for {sides}, {origins}, as reported by {as_of_text}."}
+                  "subject": f"Foreign-fighter recruitment for {sides}, {origins}, as reported by {as_of_text}; "
+                             f"money at {self.params['fx_kind']} exchange rates."}
         markup = join([
             tag("div", self.params["marking"], class_="marking"),
             tag("h1", self.params["title"]),

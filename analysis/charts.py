@@ -10,6 +10,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # no screen on the build machines; notebooks get SVG through Chart
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .intervals import Interval  # noqa: E402
@@ -67,6 +68,9 @@ def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None):
     ax.set_yticks(list(positions), [_label(t) for t in labels])
     ax.set_xscale("log")
     ax.set_xlim(left, right * 3)
+    # Plain numbers: the default log labels are maths text, which parse_math=False would print raw.
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(unit_label)
     ax.grid(axis="x", color="#dddddd", linewidth=0.5)
     ax.set_axisbelow(True)

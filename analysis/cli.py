@@ -1,0 +1,240 @@
+"""The ``briefings`` command: validate, list and build. A thin shell over the library.
+
+Exit codes: 0 everything succeeded; 1 some briefing failed (the others were still built);
+2 bad usage, configuration or data (nothing was run), or another build holds the output
+folder; 130 / 143 interrupted by SIGINT / SIGTERM (nothing half-written is left).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from .paths import CONFIG_FILE, DATA_DIR, REPORTS_DIR
+
+log = logging.getLogger("briefings")
+
+
+class Interrupted(BaseException):
+    """Raised in the main process on SIGTERM so that every ``finally`` runs, as for Ctrl-C."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, frame):
+    raise Interrupted(signum)
+
+
+def _fail(message: str, code: int = 2):
+    """Print one clear message, no traceback, and exit."""
+    click.echo(f"error: {message}", err=True)
+    log.debug("exiting with %s: %s", code, message)
+    sys.exit(code)
+
+
+def _setup_logging(verbose: bool, log_file: Path | None = None) -> None:
+    root = logging.getLogger("briefings")
+    root.setLevel(logging.DEBUG)
+    root.handlers.clear()
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    root.addHandler(console)
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler.setLevel(logging.DEBUG)  # tracebacks always reach the log file
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        root.addHandler(handler)
+
+
+def _load_config(config_path: Path):
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _print_problems(problems) -> None:
+    click.echo(f"{len(problems)} problem(s) in the data:", err=True)
+    for problem in problems:
+        click.echo(f"  - {problem}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Foreign-fighter recruitment briefings: validate the data, list and build the briefings."""
+
+
+@main.command()
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DATA_DIR, show_default=True,
+              help="Folder holding datapackage.json and its CSV files.")
+def validate(data_dir: Path):
+    """Check the data package; every problem names file, row, column and value."""
+    from .loading import DataError, load_data
+
+    try:
+        data = load_data(data_dir)
+    except DataError as error:
+        _print_problems(error.problems)
+        sys.exit(2)
+    counts = ", ".join(f"{len(getattr(data, name))} {name}" for name in
+                       ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"))
+    click.echo(f"{data_dir}: valid (data version {data.version}): {counts}")
+
+
+@main.command(name="list")
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=CONFIG_FILE, show_default=True)
+def list_briefings(config_path: Path):
+    """The configured briefings and their parameters."""
+    from .config import describe_parameters
+
+    config = _load_config(config_path)
+    click.echo(f"{len(config.briefings)} briefings in {config_path} (formats: {', '.join(config.formats)}):")
+    for spec in config.briefings:
+        click.echo(f"\n{spec.name}: {spec.description or spec.parameters.get('title', '')}")
+        click.echo(f"  notebook: {os.path.relpath(spec.notebook)}; timeout: {spec.timeout_seconds} s")
+        for key, value in spec.parameters.items():
+            click.echo(f"  {key} = {value!r}")
+    click.echo("\nNotebook parameters and their defaults:\n" + describe_parameters())
+
+
+@contextmanager
+def _local_executor(n_jobs: int, pending: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, not fork: workers start kernels and threads of their own.
+    executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)),
+                                   mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield executor
+    except BaseException:
+        # Interrupted (or the build itself failed): stop the workers now rather than wait for
+        # their briefings; their kernels notice the parent is gone and exit by themselves.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(10)
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+@contextmanager
+def _dask_executor(address: str):
+    from distributed import Client
+
+    client = Client(address, timeout="30s")
+    try:
+        yield client.get_executor()
+    finally:
+        client.close()
+
+
+class _Progress:
+    """A live bar in a terminal; plain log lines (written by the build) otherwise."""
+
+    def __init__(self, total: int):
+        self.counts = {"built": 0, "failed": 0, "skipped": 0}
+        self.bar = None
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="briefing", desc="building", file=sys.stderr)
+
+    def __call__(self, result) -> None:
+        self.counts[result.status] += 1
+        if self.bar is not None:
+            self.bar.set_postfix(self.counts, refresh=False)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+@main.command()
+@click.argument("names", nargs=-1)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=CONFIG_FILE, show_default=True,
+              help="The briefing set (YAML).")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DATA_DIR, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=REPORTS_DIR, show_default=True)
+@click.option("--formats", default=None, help="Comma-separated: html,pdf (default: the config's).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default=True,
+              help="Briefings built at once.")
+@click.option("--force", is_flag=True, help="Rebuild every briefing, changed or not.")
+@click.option("--dask-scheduler", default=None, metavar="ADDRESS",
+              help="Send the work to a Dask distributed scheduler (e.g. tcp://host:8786) instead of local processes.")
+@click.option("-v", "--verbose", is_flag=True, help="Show debug output and tracebacks on the console.")
+def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_scheduler, verbose):
+    """Validate the data, execute and render the briefings (all, or NAMES); skip what is unchanged."""
+    from .build import LockHeld, build as run_build
+    from .config import ConfigError, parse_formats
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    config = _load_config(config_path)
+    try:
+        specs = config.select(list(names))
+        chosen = parse_formats(formats) if formats else config.formats
+    except ConfigError as error:
+        _fail(str(error))
+    if not (data_dir / "datapackage.json").is_file():
+        _fail(f"--data {data_dir}: no datapackage.json there; point --data at the folder holding the data package")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".write-test-{os.getpid()}"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        _fail(f"--out {out_dir}: cannot write there ({error.strerror}); choose a writable folder")
+    _setup_logging(verbose, out_dir / "build.log")
+    log.info("build started: %d briefing(s), formats %s, -j %d%s", len(specs), ",".join(chosen), jobs,
+             f", dask scheduler {dask_scheduler}" if dask_scheduler else "")
+
+    def validate_data(path: Path) -> None:
+        from .loading import DataError, load_data
+        try:
+            load_data(path)
+        except DataError as error:
+            _print_problems(error.problems)
+            log.error("data invalid: %d problem(s); nothing was built", len(error.problems))
+            sys.exit(2)
+
+    def executor_factory(pending: int):
+        return _dask_executor(dask_scheduler) if dask_scheduler else _local_executor(jobs, pending)
+
+    progress = _Progress(len(specs))
+    try:
+        report = run_build(config, specs, data_dir=data_dir, out_dir=out_dir, formats=chosen,
+                           executor_factory=executor_factory, force=force, progress=progress, validate=validate_data)
+    except LockHeld as error:
+        _fail(str(error))
+    except (Interrupted, KeyboardInterrupt) as error:
+        signum = getattr(error, "signum", signal.SIGINT)
+        log.error("interrupted by %s: staging folders removed, previous outputs kept, lock released",
+                  signal.Signals(signum).name)
+        sys.exit(128 + signum)
+    except OSError as error:
+        log.debug("build failed", exc_info=True)
+        _fail(f"cannot write the reports: {error}; nothing already rendered was replaced")
+    finally:
+        progress.close()
+    counts = report.counts()
+    log.info("build finished: %d built, %d skipped, %d failed; index at %s", counts["built"], counts["skipped"],
+             counts["failed"], out_dir / "index.html")
+    sys.exit(report.exit_code)
+
+
+if __name__ == "__main__":
+    main()

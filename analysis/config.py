@@ -1,0 +1,153 @@
+"""The briefing set: ``reports.yml`` read, checked and turned into :class:`BriefingSpec` objects.
+
+Every problem is refused before anything runs, with the file and line: YAML syntax, unknown
+keys, duplicate or unsafe names (a name becomes a folder under ``--out``, so it may hold no
+path separator and no ``..``), a missing notebook, an unknown format, and any parameter the
+notebook would refuse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .parameters import PARAMETERS, ParameterError, check_parameters
+
+FORMATS = ("html", "pdf")
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+DEFAULT_TIMEOUT_SECONDS = 600
+TOP_KEYS = {"defaults", "briefings"}
+DEFAULT_KEYS = {"notebook", "formats", "timeout_seconds", "parameters"}
+BRIEFING_KEYS = {"name", "notebook", "description", "parameters", "timeout_seconds"}
+
+
+class ConfigError(ValueError):
+    """The configuration file cannot be used; the message names file and line."""
+
+
+@dataclass(frozen=True)
+class BriefingSpec:
+    """One configured briefing: what to run, with which parameters, and for how long at most."""
+
+    name: str
+    notebook: Path
+    parameters: dict
+    description: str = ""
+    timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS
+    line: int = 0  # where it is declared, for messages
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    briefings: list[BriefingSpec]
+    formats: tuple[str, ...] = FORMATS
+    names: list[str] = field(default_factory=list)
+
+    def select(self, names: list[str] | None) -> list[BriefingSpec]:
+        """The briefings called ``names`` (all when empty); raises ConfigError for an unknown name."""
+        if not names:
+            return list(self.briefings)
+        by_name = {b.name: b for b in self.briefings}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            raise ConfigError(f"unknown briefing(s) {', '.join(map(repr, unknown))}; "
+                              f"configured in {self.path}: {', '.join(by_name)}")
+        return [by_name[n] for n in dict.fromkeys(names)]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that remembers the line of each mapping (as key '__line__')."""
+
+
+def _mapping_with_line(loader, node):
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def parse_formats(text: str | list | tuple, where: str = "--formats") -> tuple[str, ...]:
+    """'html,pdf' or a list, checked against :data:`FORMATS`."""
+    items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]
+    bad = [t for t in items if t not in FORMATS]
+    if bad or not items:
+        raise ConfigError(f"{where}: unknown output format(s) {', '.join(map(repr, bad)) or '(none given)'}; "
+                          f"allowed: {', '.join(FORMATS)}")
+    return tuple(dict.fromkeys(items))
+
+
+def load_config(path: Path | str) -> Config:
+    """Read and check the briefing set in ``path``; raises :class:`ConfigError`."""
+    path = Path(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found; pass --config FILE") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot be read ({error})") from None
+    try:
+        raw = yaml.load(text, Loader=_LineLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+        problem = getattr(error, "problem", None) or str(error)
+        raise ConfigError(f"{where}: YAML syntax error: {problem}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("briefings"), list) or not raw["briefings"]:
+        raise ConfigError(f"{path}: expected a mapping with a non-empty list under 'briefings:'")
+    _no_unknown_keys(raw, TOP_KEYS, path, "top level")
+    defaults = raw.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ConfigError(f"{path}: 'defaults' must be a mapping")
+    _no_unknown_keys(defaults, DEFAULT_KEYS, path, "defaults")
+    formats = parse_formats(defaults.get("formats", list(FORMATS)), f"{path}, line {defaults.get('__line__', 1)}, formats")
+    default_params = _strip(defaults.get("parameters") or {})
+    briefings, seen = [], {}
+    for entry in raw["briefings"]:
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{path}: each entry under 'briefings' must be a mapping with a name")
+        line = entry.get("__line__", 0)
+        where = f"{path}, line {line}"
+        _no_unknown_keys(entry, BRIEFING_KEYS, path, f"briefing at line {line}")
+        name = entry.get("name")
+        if not isinstance(name, str) or not NAME_PATTERN.match(name):
+            raise ConfigError(f"{where}: briefing name {name!r} is not allowed; use 1–64 lower-case letters, "
+                              "digits, '-' or '_' (it becomes a folder under --out, so no '/', '\\' or '..')")
+        if name in seen:
+            raise ConfigError(f"{where}: duplicate briefing name {name!r} (first declared at line {seen[name]})")
+        seen[name] = line
+        notebook = (path.parent / entry.get("notebook", defaults.get("notebook", "notebooks/briefing.ipynb"))).resolve()
+        if not notebook.is_file():
+            raise ConfigError(f"{where}: notebook {entry.get('notebook', defaults.get('notebook'))!r} not found "
+                              f"(looked for {notebook})")
+        params = {**default_params, **_strip(entry.get("parameters") or {})}
+        try:
+            check_parameters({k: v for k, v in params.items() if k != "data_dir"})
+        except ParameterError as error:
+            raise ConfigError(f"{where}: briefing {name!r}: {error}") from None
+        timeout = entry.get("timeout_seconds", defaults.get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS))
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
+            raise ConfigError(f"{where}: timeout_seconds must be a positive number of seconds; got {timeout!r}")
+        briefings.append(BriefingSpec(name, notebook, params, str(entry.get("description", "")), int(timeout), line))
+    return Config(path, briefings, formats, [b.name for b in briefings])
+
+
+def _strip(mapping: dict) -> dict:
+    return {k: v for k, v in mapping.items() if k != "__line__"}
+
+
+def _no_unknown_keys(mapping: dict, allowed: set[str], path: Path, where: str) -> None:
+    unknown = sorted(set(mapping) - allowed - {"__line__"})
+    if unknown:
+        raise ConfigError(f"{path}, line {mapping.get('__line__', '?')}: unknown key(s) in {where}: "
+                          f"{', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+
+
+def describe_parameters() -> str:
+    """One line per notebook parameter with its default, for ``briefings list``."""
+    return "\n".join(f"  {name} = {spec.default!r}: {spec.help}" for name, spec in PARAMETERS.items())

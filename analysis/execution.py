@@ -1,0 +1,206 @@
+"""Running one briefing: papermill in a warm kernel, render, and swap into place atomically.
+
+This module is what a worker process (local or on a Dask cluster) runs. :func:`run_briefing`
+never raises: it returns a :class:`Result`. Each briefing renders into a temporary folder
+beside its destination and replaces the previous output only when everything succeeded; a
+failed briefing leaves the last good output byte-identical and keeps its executed notebook
+(papermill's error notebook) under ``<out>/<name>/failed/``.
+
+Kernels are kept warm per worker process: starting a kernel and importing pandas, matplotlib
+and the analysis package costs more than executing a briefing, so each worker pays it once and
+clears the namespace (``%reset -f``) between briefings.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VALIDATED_ENV = "BRIEFINGS_VALIDATED_DATA"
+_WARM_UP = "import analysis.briefing, analysis.charts, analysis.loading\n"
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything a worker needs to build one briefing (picklable, so it can travel to Dask)."""
+
+    name: str
+    notebook: Path
+    parameters: dict
+    out_dir: Path
+    formats: tuple[str, ...]
+    timeout_seconds: int
+    data_version: str
+
+
+@dataclass
+class Result:
+    name: str
+    status: str  # built | failed | skipped
+    started: float = 0.0
+    finished: float = 0.0
+    outputs: list[str] = field(default_factory=list)
+    error: str | None = None
+    detail: str | None = None  # traceback, for the log
+
+    @property
+    def duration(self) -> float:
+        return round(self.finished - self.started, 3)
+
+
+# ------------------------------------------------------------------------------ warm kernel
+
+_kernel_manager = None
+
+
+def _warm_kernel():
+    """This process's kernel manager, started and warmed on first use."""
+    global _kernel_manager
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    if _kernel_manager is not None and run_sync(_kernel_manager.is_alive)():
+        return _kernel_manager
+    manager = AsyncKernelManager(kernel_name="python3")
+    run_sync(manager.start_kernel)()
+    _run_in_kernel(manager, _WARM_UP, timeout=120)
+    _kernel_manager = manager
+    # Worker processes end with os._exit, which skips atexit; multiprocessing's finalizers still run.
+    import multiprocessing.util
+    multiprocessing.util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
+    import atexit
+    atexit.register(_shutdown, manager)
+    return manager
+
+
+def _shutdown(manager) -> None:
+    from jupyter_core.utils import run_sync
+    try:
+        run_sync(manager.shutdown_kernel)(now=True)
+    except Exception:  # noqa: BLE001 - best effort at exit: the kernel may already be gone
+        pass
+
+
+def _discard_kernel() -> None:
+    """Forget (and stop) the warm kernel, e.g. after a timeout left it busy."""
+    global _kernel_manager
+    if _kernel_manager is not None:
+        _shutdown(_kernel_manager)
+    _kernel_manager = None
+
+
+def _run_in_kernel(manager, code: str, timeout: float) -> None:
+    from jupyter_core.utils import run_sync
+
+    async def run():
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=timeout)
+            reply = await client.execute_interactive(code, timeout=timeout, store_history=False)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
+        finally:
+            client.stop_channels()
+
+    run_sync(run)()
+
+
+# ------------------------------------------------------------------------------ one briefing
+
+def execute_notebook(job: Job, output: Path, warm: bool = True):
+    """Run the job's notebook with papermill into ``output``; returns the executed notebook node."""
+    import papermill
+
+    parameters = dict(job.parameters)
+    kwargs = {}
+    if warm:
+        manager = _warm_kernel()
+        _run_in_kernel(manager, f"%reset -f\nimport os\nos.environ[{VALIDATED_ENV!r}] = {job.data_version!r}\n",
+                       timeout=60)
+        kwargs["km"] = manager
+    else:
+        os.environ[VALIDATED_ENV] = job.data_version
+    return papermill.execute_notebook(str(job.notebook), str(output), parameters=parameters,
+                                      execution_timeout=job.timeout_seconds, progress_bar=False,
+                                      log_output=False, report_mode=False, **kwargs)
+
+
+def run_briefing(job: Job, warm: bool = True) -> Result:
+    """Build one briefing into ``<out>/<name>/``; never raises."""
+    result = Result(job.name, "failed", started=time.time())
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-", dir=job.out_dir))
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder must be readable
+    executed = staging / f"{job.name}.ipynb"
+    try:
+        try:
+            notebook = execute_notebook(job, executed, warm)
+        except Exception as error:  # noqa: BLE001 - any failure of the notebook is this briefing's failure
+            if warm:
+                _discard_kernel()  # a timed-out or crashed kernel must not serve the next briefing
+            result.error = _describe(error)
+            result.detail = traceback.format_exc()
+            _keep_failed(job, executed, result.error)
+            return result
+        from .rendering import render_briefing
+
+        paths = render_briefing(notebook, staging, job.name, job.formats)
+        _replace(staging, job.out_dir / job.name)
+        result.status = "built"
+        result.outputs = [f"{job.name}/{executed.name}"] + [f"{job.name}/{Path(p).name}" for p in paths.values()]
+    except Exception as error:  # noqa: BLE001 - rendering or writing failed: keep the old output
+        result.error = _describe(error)
+        result.detail = traceback.format_exc()
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        result.finished = time.time()
+    return result
+
+
+def _describe(error: Exception) -> str:
+    """A one-line reason: the notebook's own exception when papermill caught one."""
+    ename, evalue = getattr(error, "ename", None), getattr(error, "evalue", None)
+    if ename:
+        return f"{ename}: {evalue}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _keep_failed(job: Job, executed: Path, reason: str) -> None:
+    """Put the failed notebook under <out>/<name>/failed/ without touching the good outputs."""
+    failed = job.out_dir / job.name / "failed"
+    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-failed-", dir=job.out_dir))
+    os.chmod(staging, 0o755)
+    try:
+        if executed.exists():
+            shutil.copy2(executed, staging / executed.name)
+        (staging / "error.txt").write_text(reason + "\n", "utf-8")
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        _replace(staging, failed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace(new: Path, final: Path) -> None:
+    """Move folder ``new`` to ``final``, replacing what was there with two renames.
+
+    The old folder is renamed aside first, so a reader never sees a half-written folder; if
+    the second rename fails, the old folder is put back.
+    """
+    old = None
+    if final.exists():
+        old = final.with_name(f".old-{final.name}-{os.getpid()}-{time.time_ns()}")
+        os.rename(final, old)
+    try:
+        os.rename(new, final)
+    except BaseException:
+        if old is not None:
+            os.rename(old, final)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
