@@ -18,6 +18,7 @@ from .intervals import Interval  # noqa: E402
 CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#2166ac",
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
 STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "svg.fonttype": "none",
+         "svg.hashsalt": "briefings",  # stable element ids, so unchanged inputs give identical SVG
          "text.parse_math": False,  # a '$' in data must stay a dollar sign, not start maths
          "axes.spines.top": False, "axes.spines.right": False}
 LABEL_LIMIT = 48
@@ -41,7 +42,7 @@ def _label(text: str) -> str:
 
 def _finish(fig, title: str) -> Chart:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})  # reproducible output
     plt.close(fig)
     return Chart(title, buffer.getvalue())
 

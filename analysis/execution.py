@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -55,21 +56,22 @@ class Result:
 
 # ------------------------------------------------------------------------------ warm kernel
 
-_kernel_manager = None
+# One warm kernel per worker thread: a Dask worker runs tasks on several threads at once.
+_local = threading.local()
 
 
 def _warm_kernel():
-    """This process's kernel manager, started and warmed on first use."""
-    global _kernel_manager
+    """This thread's kernel manager, started and warmed on first use."""
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    if _kernel_manager is not None and run_sync(_kernel_manager.is_alive)():
-        return _kernel_manager
+    current = getattr(_local, "manager", None)
+    if current is not None and run_sync(current.is_alive)():
+        return current
     manager = AsyncKernelManager(kernel_name="python3")
     run_sync(manager.start_kernel)()
     _run_in_kernel(manager, _WARM_UP, timeout=120)
-    _kernel_manager = manager
+    _local.manager = manager
     # Worker processes end with os._exit, which skips atexit; multiprocessing's finalizers still run.
     import multiprocessing.util
     multiprocessing.util.Finalize(manager, _shutdown, args=(manager,), exitpriority=10)
@@ -87,11 +89,11 @@ def _shutdown(manager) -> None:
 
 
 def _discard_kernel() -> None:
-    """Forget (and stop) the warm kernel, e.g. after a timeout left it busy."""
-    global _kernel_manager
-    if _kernel_manager is not None:
-        _shutdown(_kernel_manager)
-    _kernel_manager = None
+    """Forget (and stop) this thread's warm kernel, e.g. after a timeout left it busy."""
+    current = getattr(_local, "manager", None)
+    if current is not None:
+        _shutdown(current)
+    _local.manager = None
 
 
 def _run_in_kernel(manager, code: str, timeout: float) -> None:

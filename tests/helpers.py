@@ -1,0 +1,43 @@
+"""Shared helpers for the build, CLI and end-to-end tests: a throwaway copy of the project's
+inputs, and a way to run the real ``briefings`` command on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+BRIEFINGS = [sys.executable, "-m", "analysis.cli"]
+
+
+def copy_inputs(root: Path) -> Path:
+    """Copy data/ and notebooks/briefing.ipynb under ``root``; returns root."""
+    shutil.copytree(REPO / "data", root / "data")
+    (root / "notebooks").mkdir()
+    shutil.copy2(REPO / "notebooks" / "briefing.ipynb", root / "notebooks" / "briefing.ipynb")
+    return root
+
+
+def write_config(root: Path, briefings: list[dict], formats=("html",), timeout: int = 120) -> Path:
+    """A reports.yml under ``root`` with the given entries (each a dict as in reports.yml)."""
+    path = root / "reports.yml"
+    path.write_text(yaml.safe_dump({"defaults": {"notebook": "notebooks/briefing.ipynb", "formats": list(formats),
+                                                 "timeout_seconds": timeout},
+                                    "briefings": briefings}, sort_keys=False), "utf-8")
+    return path
+
+
+def run_briefings(*args, cwd: Path | None = None, timeout: int = 600, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real command line; returns the finished process with text stdout/stderr."""
+    return subprocess.run(BRIEFINGS + [str(a) for a in args], cwd=cwd or REPO, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` (relative path -> content), to compare outputs byte for byte."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
