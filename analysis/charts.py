@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 
 import matplotlib
@@ -47,10 +46,20 @@ def _finish(fig, title: str) -> Chart:
     return Chart(title, buffer.getvalue())
 
 
-def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None):
-    """Draw one horizontal range per row: a bar from low to high, an arrow when open above."""
+def _source_note(ax, text: str) -> None:
+    """The source line under the chart, below the axis label (offset in points, so it never overlaps)."""
+    text = text if len(text) <= 160 else text[:159] + "…"
+    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
+                va="top", ha="left", fontsize=6.5, color="#555555", annotation_clip=False)
+
+
+def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None, also_show=()):
+    """Draw one horizontal range per row: a bar from low to high, an arrow when open above.
+
+    ``also_show`` holds further values (e.g. reference wages) the x-axis must include.
+    """
     positions = range(len(labels))[::-1]
-    finite = [v for iv in intervals for v in (iv.low, iv.high) if v > 0]
+    finite = [v for iv in intervals for v in (iv.low, iv.high) if v > 0] + [v for v in also_show if v > 0]
     right = max(finite) * 4 if finite else 10
     left = min(finite) / 2 if finite else 1
     for y, interval, colour in zip(positions, intervals, colours):
@@ -95,8 +104,7 @@ def headcount_chart(latest: pd.DataFrame, source_note: str) -> Chart | None:
                    for c in CATEGORY_COLOURS if c in set(rows["category"])]
         ax.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
         ax.set_title("Foreign fighters: latest claim in each series", loc="left", fontsize=9)
-        fig.text(0, -0.02, _label(source_note) if len(source_note) > 200 else source_note,
-                 fontsize=6.5, color="#555555", transform=fig.transFigure, va="top")
+        _source_note(ax, source_note)
         return _finish(fig, "headcounts")
 
 
@@ -112,16 +120,17 @@ def pay_chart(offers: pd.DataFrame, references: list[tuple[str, Interval]], sour
         fig, ax = plt.subplots(figsize=(7.0, 0.24 * len(offers) + 1.6))
         _range_rows(ax, list(offers["label"]), list(offers["monthly_usd"]),
                     [CATEGORY_COLOURS.get(c, "#444444") for c in offers["category"]],
-                    "US dollars per month (log scale)")
-        palette = ["#fdb863", "#b2abd2", "#80cdc1", "#dfc27d"]
-        low_edge = ax.get_xlim()[0]
+                    "US dollars per month (log scale)",
+                    also_show=[v for _, band in references for v in (band.low, band.high)])
+        palette = ["#e08214", "#8073ac", "#35978f", "#bf812d"]
         for i, (label, band) in enumerate(references):
             colour = palette[i % len(palette)]
-            ax.axvspan(max(band.low, low_edge), max(band.upper if math.isfinite(band.upper) else band.high * 3, low_edge * 1.01),
-                       color=colour, alpha=0.35, linewidth=0, label=_label(label))
+            if band.high > band.low * 1.02:  # a range: shade it
+                ax.axvspan(band.low, band.high, color=colour, alpha=0.25, linewidth=0, label=_label(label))
+            else:  # a single figure: a line
+                ax.axvline(band.low, color=colour, linewidth=1.2, linestyle="--", label=_label(label))
         if references:
-            ax.legend(loc="lower right", fontsize=6.5, frameon=False)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=6.5, frameon=False)
         ax.set_title("Monthly pay offered, against reference wages", loc="left", fontsize=9)
-        fig.text(0, -0.02, source_note, fontsize=6.5, color="#555555", transform=fig.transFigure, va="top",
-                 wrap=True)
+        _source_note(ax, source_note)
         return _finish(fig, "pay")
