@@ -14,8 +14,8 @@ Rules, as an analyst should read them:
 * **Single source.** A series' figure is single-source when no claim from another source in the
   series overlaps it.
 * **Contradictions.** Two claims in one series from different claimants, reported within
-  :data:`CONTRADICTION_WINDOW_DAYS` of each other, whose intervals do not overlap; a part and
-  its total are not a contradiction.
+  :data:`CONTRADICTION_WINDOW_DAYS` of each other, whose intervals do not overlap; a part
+  (``part_of`` a claim in view) is never a contradiction, neither of its total nor of anything else.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def latest_claims(claims: pd.DataFrame) -> pd.DataFrame:
     in_view = set(claims["claim_id"])
     whole = claims[~claims["part_of"].isin(in_view)] if "part_of" in claims else claims
     ordered = whole.assign(_precise=whole["date_precision"].map({"year": 0, "month": 1, "day": 2})).sort_values(
-        ["date_reported", "_precise", "credibility", "claim_id"], ascending=[True, True, False, False])
+        ["date_reported", "credibility", "_precise", "claim_id"], ascending=[True, False, True, False])
     rows = []
     for _, series in ordered.groupby(SERIES, sort=True):
         latest = series.iloc[-1]
@@ -139,7 +139,9 @@ def signup_arrival_gap(latest: pd.DataFrame) -> pd.DataFrame:
         else:
             a = arrived["people"]
             gap = Interval(max(0.0, s.low - a.upper), max(0.0, s.high - a.low), s.open_above)
-            share = None if s.low == 0 else Interval(min(1.0, a.low / s.upper), min(1.0, a.high / s.low))
+            # An open arrival figure ("more than 300") leaves the share open above too, up to 100%.
+            share = None if s.low == 0 else Interval(min(1.0, a.low / s.upper), min(1.0, a.high / s.low),
+                                                     a.open_above and a.high < s.low)
         rows.append({**dict(zip(keys, key)), "signed_up": s, "signed_up_stated": signed["stated"],
                      "signed_up_claim": signed["claim_id"],
                      "arrived": None if arrived is None else arrived["people"],
@@ -158,6 +160,8 @@ def contradictions(claims: pd.DataFrame, window_days: int = CONTRADICTION_WINDOW
     """
     rows = []
     window = pd.Timedelta(days=window_days)
+    # A part breaks a total down ("22,000 of the 40,000+ approved"): it is no rival to any claim.
+    claims = claims[~claims["part_of"].isin(set(claims["claim_id"]))] if "part_of" in claims else claims
     for key, series in claims.groupby(SERIES, sort=True):
         series = series.sort_values(["known_from", "claim_id"])
         records = list(series.itertuples(index=False))

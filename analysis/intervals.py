@@ -152,7 +152,7 @@ _QUALIFIER_WORDS = {"about": "about ", "nearly": "nearly ", "up_to": "up to "}
 
 def _number(value: float, unit: str = "") -> str:
     """Round a number for a reader: 40000 -> '40,000'; 48e6 -> '48M' (with unit prefix)."""
-    if value >= 1e9:
+    if value >= 999.5e6:  # 999.6M rounds to 3 figures as "1e+03M"; show it as "1B"
         text = f"{value / 1e9:.3g}B"
     elif value >= 1e6:
         text = f"{value / 1e6:.3g}M"

@@ -11,7 +11,8 @@ from .intervals import Interval, format_interval
 
 def _pct(share: Interval) -> str:
     low, high = round(share.low * 100), round(share.high * 100)
-    return f"{low}%" if low == high else f"{low}–{high}%"
+    text = f"{low}%" if low == high else f"{low}–{high}%"
+    return text + "+" if share.open_above else text
 
 
 def gap_judgement(origin: str, side: str, signed_up_stated: str, arrived_stated: str | None,

@@ -11,8 +11,10 @@ Row numbers count the header as row 1, as a spreadsheet shows them.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +177,7 @@ _ADVICE = {
     "extra-cell": "row has more cells than the header; remove the extra value (quote values that contain commas)",
     "blank-row": "row is empty; delete it",
     "primary-key": "duplicates the identifier of an earlier row; give each row its own id",
+    "unique-error": "duplicates the identifier of an earlier row; give each row its own id",
     "foreign-key": "refers to an id that does not exist; add it to the referenced table or fix the reference",
     "encoding-error": "file is not valid UTF-8; re-save it as UTF-8",
 }
@@ -189,14 +192,65 @@ def _schema_problems(data_dir: Path) -> list[Problem]:
     report = frictionless_validate(str(data_dir / DESCRIPTOR_NAME), limit_errors=500)
     descriptor = json.loads((data_dir / DESCRIPTOR_NAME).read_text("utf-8"))
     fields_by_path = {r["path"]: {f["name"]: f for f in r["schema"]["fields"]} for r in descriptor["resources"]}
+    headers = _header_problems(data_dir, descriptor)
     problems = []
     for task in report.tasks:
         path = Path(task.place).name if task.place else task.name
+        if path in headers:  # the validator matches columns by position: one gap cascades
+            problems += headers[path]
+            continue
         for error in task.errors:
-            problems.append(_problem_from_frictionless(path, error, fields_by_path.get(path, {})))
+            problem = _problem_from_frictionless(path, error, fields_by_path.get(path, {}))
+            if error.type == "encoding-error":
+                problem = _locate_bad_bytes(data_dir / path, problem)
+            if problem not in problems:  # a repeated id is both a unique and a primary-key error
+                problems.append(problem)
     for error in report.errors:
         problems.append(Problem(DESCRIPTOR_NAME, error.message))
     return problems
+
+
+def _header_problems(data_dir: Path, descriptor: dict) -> dict[str, list[Problem]]:
+    """Columns missing from or not declared in each CSV's header, matched by name."""
+    found = {}
+    for resource in descriptor["resources"]:
+        declared = [f["name"] for f in resource["schema"]["fields"]]
+        try:
+            with open(data_dir / resource["path"], encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), [])
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue  # the validator reports unreadable files
+        problems = [Problem(resource["path"], _ADVICE["missing-label"], column=name)
+                    for name in declared if name not in header]
+        problems += [Problem(resource["path"], _ADVICE["extra-label"], column=name)
+                     for name in header if name not in declared]
+        if problems:
+            found[resource["path"]] = problems
+    return found
+
+
+def _locate_bad_bytes(path: Path, problem: Problem) -> Problem:
+    """The row, column and text (undecodable bytes shown as \ufffd) of the first non-UTF-8 byte."""
+    try:
+        raw = path.read_bytes()
+        raw.decode("utf-8")
+        return problem
+    except UnicodeDecodeError as error:
+        start = error.start
+    except OSError:
+        return problem
+    before = raw[:start].decode("utf-8")
+    records = list(csv.reader(io.StringIO(before, newline="")))
+    if not records or before.endswith(("\n", "\r")):
+        records.append([""])
+    row, position = len(records), len(records[-1]) - 1
+    # Replacing the bad bytes keeps every comma, quote and line break where it was.
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8", "replace"), newline="")))
+    header = [name.lstrip("\ufeff") for name in rows[0]] if rows else []
+    column = header[position] if position < len(header) else None
+    cells = rows[row - 1] if row <= len(rows) else []
+    value = cells[position] if position < len(cells) else None
+    return Problem(problem.file, problem.message, row=row, column=column, value=value)
 
 
 def _problem_from_frictionless(path: str, error, fields: dict) -> Problem:

@@ -45,7 +45,9 @@ def _as_of(name: str, value: Any) -> str:
     """'latest' or an ISO date not after today."""
     if value == "latest":
         return value
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.datetime):  # a datetime (or pandas Timestamp) cannot compare to a date
+        day = value.date()
+    elif isinstance(value, dt.date):
         day = value
     else:
         try:
