@@ -239,9 +239,10 @@ class Briefing:
             multiple = None if home is None else span / home["monthly_usd"]
             out.append(judgements.pay_judgement(origin, span, None if home is None else home["monthly_usd"], multiple))
             for side, rows in self.army.groupby("side"):
-                army = latest_wage(self.wages, {"russia": "Russia", "ukraine": "Ukraine"}[side], "soldier_pay")
-                out.append(judgements.article47_judgement(side, rows["reading"].value_counts().to_dict(),
-                                                          None if army is None else army["monthly_usd"],
+                # Each offer was compared with the army pay of its own time; state their span.
+                used = [p for p in rows["army_pay_usd"] if p is not None]
+                army = Interval(min(p.low for p in used), max(p.high for p in used)) if used else None
+                out.append(judgements.article47_judgement(side, rows["reading"].value_counts().to_dict(), army,
                                                           self.params["excess_threshold"]))
                 break  # one side's reading is enough for the bottom line; the section has both
         if len(self.costs):
@@ -329,7 +330,8 @@ class Briefing:
                     for m in HOME_MEASURES if (row["offer_id"], m) in multiples.index]
             compare_rows.append([row["offer_id"], row["origin"], format_interval(row["monthly_usd"], "$"),
                                  "; ".join(home) or "no home wage on record",
-                                 "—" if row["army_pay_usd"] is None else format_interval(row["army_pay_usd"], "$"),
+                                 "—" if row["army_pay_usd"] is None else
+                                 f"{format_interval(row['army_pay_usd'], '$')} ({date_text(row['army_pay_date'], 'month')})",
                                  "—" if row["ratio"] is None else f"{format_interval(row['ratio'])}×",
                                  row["reading"]])
         wage_rows = [[w["country"], _words(w["measure"]), w["measure_detail"],

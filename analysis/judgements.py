@@ -27,11 +27,16 @@ def gap_judgement(origin: str, side: str, signed_up_stated: str, arrived_stated:
             + (f", an arrival rate of {_pct(share)}." if share is not None else "."))
 
 
+CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract recruits", "volunteer": "volunteers",
+                  "conscript": "conscripts", "state_deployed": "state-deployed troops",
+                  "unknown": "fighters of unstated status"}
+
+
 def largest_figures_judgement(by_side: dict[str, tuple[str, str, str]]) -> str | None:
     """The biggest reported figure on each side: ``{side: (stated, stage, category)}``."""
     if not by_side:
         return None
-    parts = [f"{side.title()}: {stated} {category.replace('_', ' ')} ({stage.replace('_', ' ')})"
+    parts = [f"{side.title()}: {stated} {CATEGORY_NOUNS.get(category, category)} {stage.replace('_', ' ')}"
              for side, (stated, stage, category) in sorted(by_side.items())]
     return "Largest reported figures — " + "; ".join(parts) + ". Most are claims by interested parties."
 
@@ -55,7 +60,7 @@ def article47_judgement(side: str, readings: dict[str, int], army_pay: Interval 
     verdict = ("none is a mercenary in law on pay: they are paid foreign recruits"
                if readings.get("in excess", 0) == 0 else
                "some offers exceed it substantially; those recruits may meet the pay test of a mercenary")
-    return (f"Against {side.title()}'s own soldier pay ({format_interval(army_pay, '$')} a month), "
+    return (f"Against {side.title()}'s own soldier pay at the time ({format_interval(army_pay, '$')} a month), "
             f"with 'substantially in excess' set at {threshold:g}×: {counts} — {verdict}.")
 
 

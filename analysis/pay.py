@@ -128,35 +128,49 @@ def wages_in_usd(data, *, as_of=None, fx_kind: str = "market", rule=None) -> pd.
     return _frame(rows, wages.columns, ["monthly_usd", "fx_rate_id", "fx_kind_used"])
 
 
-def latest_wage(wages_usd: pd.DataFrame, country: str, measure: str):
-    """The most recently in-force wage row for ``country`` and ``measure`` whose low end is above
-    zero (so it can divide), or None."""
+def latest_wage(wages_usd: pd.DataFrame, country: str, measure: str, on=None):
+    """The wage row for ``country`` and ``measure`` to compare with, or None.
+
+    Without ``on``: the most recently in force. With ``on`` (a date): the one in force that day,
+    or, when none had yet been recorded, the earliest after it (callers show its date). Only
+    wages whose low end is above zero qualify, since a wage that may be zero ("up to X") cannot
+    be a yardstick for multiples; on the same day the better credibility grade wins.
+    """
     rows = wages_usd[(wages_usd["country"] == country) & (wages_usd["measure"] == measure)]
-    # A wage that may be zero ("up to X") cannot be a yardstick for multiples.
     rows = rows[[wage.low > 0 for wage in rows["monthly_usd"]]] if len(rows) else rows
     if rows.empty:
         return None
-    return rows.sort_values(["date_in_force", "credibility"], ascending=[True, False]).iloc[-1]
+    ordered = rows.sort_values(["date_in_force", "credibility"], ascending=[True, False])
+    if on is None:
+        return ordered.iloc[-1]
+    in_force = ordered[ordered["date_in_force"] <= pd.Timestamp(on)]
+    if len(in_force):
+        return in_force.iloc[-1]
+    later = ordered[ordered["date_in_force"] == ordered["date_in_force"].iloc[0]]
+    return later.iloc[-1]
 
 
 def home_wage_multiples(offers_usd: pd.DataFrame, wages_usd: pd.DataFrame,
                         measures=("soldier_pay", "minimum_wage", "public_sector_average", "average_wage")) -> pd.DataFrame:
     """How many times each monthly offer is a home-country wage (the pull of the offer).
 
+    Each offer is compared with the wage in force when it was reported (see :func:`latest_wage`).
     Returns one row per (monthly offer, measure available for its origin) with ``offer_id``,
-    ``origin``, ``measure``, ``wage_id``, ``wage_usd`` (Interval, USD/month), ``monthly_usd``
-    (Interval, USD/month) and ``multiple`` (Interval, a pure ratio).
+    ``origin``, ``measure``, ``wage_id``, ``wage_date`` (when that wage applied), ``wage_usd``
+    (Interval, USD/month), ``monthly_usd`` (Interval, USD/month) and ``multiple`` (Interval, a
+    pure ratio).
     """
     rows = []
     for _, offer in offers_usd[offers_usd["monthly_usd"].notna()].iterrows():
         for measure in measures:
-            wage = latest_wage(wages_usd, offer["origin"], measure)
+            wage = latest_wage(wages_usd, offer["origin"], measure, on=offer["date_reported"])
             if wage is None:
                 continue
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
-                         "wage_id": wage["wage_id"], "wage_usd": wage["monthly_usd"],
+                         "wage_id": wage["wage_id"], "wage_date": wage["date_in_force"], "wage_usd": wage["monthly_usd"],
                          "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage["monthly_usd"]})
-    return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_usd", "monthly_usd", "multiple"])
+    return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_date", "wage_usd",
+                                       "monthly_usd", "multiple"])
 
 
 def article47_reading(ratio: Interval | None, threshold: float = SUBSTANTIAL_EXCESS) -> str:
@@ -179,21 +193,24 @@ def army_pay_comparison(offers_usd: pd.DataFrame, wages_usd: pd.DataFrame,
                         threshold: float = SUBSTANTIAL_EXCESS) -> pd.DataFrame:
     """Each monthly offer against the recruiting army's own soldier pay, with the Art. 47 reading.
 
-    Returns one row per monthly offer: ``offer_id``, ``side``, ``origin``, ``monthly_usd``,
-    ``army_pay_usd`` (Interval, USD/month, or None), ``army_wage_id``, ``ratio`` (Interval or None)
-    and ``reading`` (see :func:`article47_reading`).
+    Each offer is compared with the army pay in force when it was reported, or the first recorded
+    after it (see :func:`latest_wage`). Returns one row per monthly offer: ``offer_id``, ``side``,
+    ``origin``, ``monthly_usd``, ``army_pay_usd`` (Interval, USD/month, or None),
+    ``army_wage_id``, ``army_pay_date`` (when that pay applied), ``ratio`` (Interval or None) and
+    ``reading`` (see :func:`article47_reading`).
     """
     rows = []
     for _, offer in offers_usd[offers_usd["monthly_usd"].notna()].iterrows():
-        army = latest_wage(wages_usd, SIDE_COUNTRY[offer["side"]], "soldier_pay")
+        army = latest_wage(wages_usd, SIDE_COUNTRY[offer["side"]], "soldier_pay", on=offer["date_reported"])
         ratio = None if army is None else offer["monthly_usd"] / army["monthly_usd"]
         rows.append({"offer_id": offer["offer_id"], "side": offer["side"], "origin": offer["origin"],
                      "monthly_usd": offer["monthly_usd"],
                      "army_pay_usd": None if army is None else army["monthly_usd"],
                      "army_wage_id": None if army is None else army["wage_id"],
+                     "army_pay_date": None if army is None else army["date_in_force"],
                      "ratio": ratio, "reading": article47_reading(ratio, threshold)})
     return pd.DataFrame(rows, columns=["offer_id", "side", "origin", "monthly_usd", "army_pay_usd",
-                                       "army_wage_id", "ratio", "reading"])
+                                       "army_wage_id", "army_pay_date", "ratio", "reading"])
 
 
 def recruitment_cost(headcount: Interval, monthly_pay_usd: Interval, months: Interval | float) -> Interval:

@@ -56,13 +56,15 @@ def test_largest_figures_none_without_figures():
 def test_largest_figures_sorted_by_side_with_words():
     text = largest_figures_judgement({"ukraine": ("20,000+", "applied", "volunteer"),
                                       "russia": ("11,000–12,000", "arrived", "state_deployed")})
-    assert text == ("Largest reported figures — Russia: 11,000–12,000 state deployed (arrived); "
-                    "Ukraine: 20,000+ volunteer (applied). Most are claims by interested parties.")
+    assert text == ("Largest reported figures — Russia: 11,000–12,000 state-deployed troops arrived; "
+                    "Ukraine: 20,000+ volunteers applied. Most are claims by interested parties.")
 
 
 def test_largest_figures_stage_words():
     text = largest_figures_judgement({"russia": ("40,000+", "signed_up", "paid")})
-    assert "Russia: 40,000+ paid (signed up)" in text
+    assert "Russia: 40,000+ paid recruits signed up" in text
+    assert "Ukraine: 200 fighters of unstated status arrived" in largest_figures_judgement(
+        {"ukraine": ("200", "arrived", "unknown")})
 
 
 # ------------------------------------------------------------------ pay
@@ -90,7 +92,7 @@ def test_article47_without_army_pay_counts_offers():
 def test_article47_none_in_excess():
     # 2 + 1 readings; army pay 160,000 RUB / 59.26 = $2,700
     text = article47_judgement("russia", {"undetermined": 1, "not in excess": 2}, Interval.exact(2700), 1.5)
-    assert text == ("Against Russia's own soldier pay ($2,700 a month), with 'substantially in excess' set at "
+    assert text == ("Against Russia's own soldier pay at the time ($2,700 a month), with 'substantially in excess' set at "
                     "1.5×: 2 not in excess, 1 undetermined — none is a mercenary in law on pay: they are paid "
                     "foreign recruits.")
 

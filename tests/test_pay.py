@@ -321,6 +321,17 @@ def test_latest_wage_skips_a_wage_that_may_be_zero():
     assert latest_wage(table, "Syria", "soldier_pay")["wage_id"] == "W001"
 
 
+def test_wage_on_a_date_is_the_one_in_force_then_or_the_first_after():
+    table = wages_in_usd(package(reference_wages=wages({"monthly_low_local": 20, "date_in_force": "2021-01-01"},
+                                                       {"monthly_low_local": 30, "date_in_force": "2022-01-01"})))
+    # 2021-06-30: W001 (from 2021-01-01) is in force; W002 starts later
+    assert latest_wage(table, "Syria", "soldier_pay", on="2021-06-30")["wage_id"] == "W001"
+    # 2022-01-01: W002 starts that day
+    assert latest_wage(table, "Syria", "soldier_pay", on="2022-01-01")["wage_id"] == "W002"
+    # 2020-01-01: nothing yet in force, so the first recorded after it (W001)
+    assert latest_wage(table, "Syria", "soldier_pay", on="2020-01-01")["wage_id"] == "W001"
+
+
 def test_latest_wage_none_when_missing():
     table = wages_in_usd(package(reference_wages=wages({"monthly_low_local": 20})))
     assert latest_wage(table, "Nepal", "soldier_pay") is None
