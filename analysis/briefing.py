@@ -20,11 +20,11 @@ from . import charts, judgements
 from .headcounts import claims_as_of, contradictions, headcount_table, latest_claims, signup_arrival_gap
 from .intervals import DEFAULT_RULE, Interval, format_claim, format_interval, interval_sum
 from .loading import DataPackage, load_data
-from .parameters import ParameterError, check_parameters
+from .parameters import check_origins, check_parameters
 from .pay import (SUBSTANTIAL_EXCESS, army_pay_comparison, home_wage_multiples, latest_wage, offers_in_usd,
                   recruitment_cost, wages_in_usd)
 from .paths import DATA_DIR
-from .tables import Html, bullet_list, cite, escape, flag, join, paragraph, section, table, tag
+from .tables import Html, bullet_list, cite, flag, join, paragraph, section, table, tag
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
@@ -82,11 +82,7 @@ class Briefing:
         params = check_parameters(values)
         data = load_data(Path(params["data_dir"]) if params["data_dir"] else DATA_DIR,
                          trusted_version=os.environ.get("BRIEFINGS_VALIDATED_DATA"))
-        known = sorted(set(data.headcount_claims["origin"]) | set(data.pay_offers["origin"]))
-        unknown = [o for o in params["origins"] if o not in known]
-        if unknown:
-            raise ParameterError(f"parameter 'origins': unknown origin(s) {', '.join(map(repr, unknown))}; "
-                                 f"allowed: all, or any of {', '.join(known)}")
+        check_origins(params["origins"], data.origins)
         return cls(params, data)
 
     @property
@@ -451,14 +447,16 @@ class Briefing:
         items, ids = [], []
         for source_id, number in self.source_numbers.items():
             s = sources.loc[source_id]
-            outlet = s["outlet"] + (f" (relaying {s['original_outlet']})" if s["original_outlet"] else "")
+            # Each value from the data is its own part, so join() isolates it (see analysis.tables):
+            # a right-to-left override in a title cannot reverse the words that follow it.
+            outlet = join([s["outlet"]] + ([" (relaying ", s["original_outlet"], ")"] if s["original_outlet"] else []))
             published = date_text(s["date_published"]) if pd.notna(s["date_published"]) else "date unknown"
             url = s["url"]
-            link = tag("a", url, href=url) if str(url).startswith(("https://", "http://")) else escape(url)
-            items.append(join([tag("strong", outlet), f" — {s['title']}. Published {published}; accessed "
+            link = tag("a", url, href=url) if str(url).startswith(("https://", "http://")) else url
+            items.append(join([tag("strong", outlet), " — ", s["title"], f". Published {published}; accessed "
                                f"{date_text(s['date_accessed'])}. ", tag("span", f"Reliability {s['reliability']}",
                                                                          class_="grade"),
-                               f": {s['reliability_reason']} ", tag("span", link, class_="url")]))
+                               ": ", s["reliability_reason"], " ", tag("span", link, class_="url")]))
             ids.append(f"source-{number}")
         if not items:
             return section("Sources", paragraph("No sources are cited in this selection."))

@@ -57,13 +57,28 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+def _file_hash(path: Path) -> str:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return "missing"
+
+
 def resource_hashes(data_dir: Path) -> dict[str, str]:
-    """Content hash of the descriptor and of each data file, by resource name."""
+    """Content hash of the descriptor and of each data file, by resource name.
+
+    Never fails on broken data: a file that is missing, or a descriptor that cannot be read, gets
+    a hash that matches no validated data, so the build validates it and reports the problem
+    there, with the file named, instead of stopping here on an OSError or a JSON error.
+    """
     descriptor_path = data_dir / DESCRIPTOR_NAME
-    descriptor = json.loads(descriptor_path.read_text("utf-8"))
-    hashes = {"datapackage": _sha(descriptor_path.read_bytes())}
-    for resource in descriptor["resources"]:
-        hashes[resource["name"]] = _sha((data_dir / resource["path"]).read_bytes())
+    hashes = {"datapackage": _file_hash(descriptor_path)}
+    try:
+        paths = {r["name"]: r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        paths = {}
+    for name in FOCUS_RESOURCES["all"]:
+        hashes[name] = _file_hash(data_dir / paths[name]) if isinstance(paths.get(name), str) else "undeclared"
     return hashes
 
 
@@ -244,9 +259,15 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         if todo:
             if manifest.get("validated_data") != hashes and validate is not None:
                 validate(data_dir)  # raises DataError: nothing has been touched yet
-            manifest["validated_data"] = hashes
             from .loading import data_version as full_version
             trusted = full_version(data_dir)
+            if any(s.parameters.get("origins", "all") not in ("all", "", None, []) for s in todo):
+                # Origins are allowed by the data, not by the config alone: refuse an unknown one now
+                # (ConfigError, with its line) rather than let its notebook fail.
+                from .config import check_against_data
+                from .loading import load_data
+                check_against_data(config, todo, load_data(data_dir, trusted_version=trusted).origins)
+            manifest["validated_data"] = hashes
             jobs = [Job(s.name, s.notebook, {**s.parameters, "data_dir": str(data_dir)}, out_dir, formats,
                         s.timeout_seconds, trusted) for s in todo]
             try:

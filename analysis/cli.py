@@ -1,8 +1,9 @@
 """The ``briefings`` command: validate, list and build. A thin shell over the library.
 
-Exit codes: 0 everything succeeded; 1 some briefing failed (the others were still built);
-2 bad usage, configuration or data (nothing was run), or another build holds the output
-folder; 130 / 143 interrupted by SIGINT / SIGTERM (nothing half-written is left).
+Exit codes: 0 everything succeeded; 1 some briefing failed (the others were still built), or
+the build stopped on an unexpected error (its traceback is in build.log); 2 bad usage,
+configuration or data (nothing was run), or another build holds the output folder; 130 / 143
+interrupted by SIGINT / SIGTERM (nothing half-written is left).
 """
 
 from __future__ import annotations
@@ -218,7 +219,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_sche
     try:
         report = run_build(config, specs, data_dir=data_dir, out_dir=out_dir, formats=chosen,
                            executor_factory=executor_factory, force=force, progress=progress, validate=validate_data)
-    except LockHeld as error:
+    except (LockHeld, ConfigError) as error:
         _fail(str(error))
     except (Interrupted, KeyboardInterrupt) as error:
         signum = getattr(error, "signum", signal.SIGINT)
@@ -228,6 +229,11 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_sche
     except OSError as error:
         log.debug("build failed", exc_info=True)
         _fail(f"cannot write the reports: {error}; nothing already rendered was replaced")
+    except Exception as error:  # noqa: BLE001 - a bug, not bad input: still one line, the traceback in the log
+        log.debug("build failed", exc_info=True)
+        _fail(f"the build stopped on an unexpected error ({type(error).__name__}: {error}); the traceback is in "
+              f"{out_dir / 'build.log'} (or run with -v); every briefing keeps its last good output or a "
+              "complete new one", code=1)
     finally:
         progress.close()
     counts = report.counts()

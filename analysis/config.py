@@ -3,7 +3,8 @@
 Every problem is refused before anything runs, with the file and line: YAML syntax, unknown
 keys, duplicate or unsafe names (a name becomes a folder under ``--out``, so it may hold no
 path separator and no ``..``), a missing notebook, an unknown format, and any parameter the
-notebook would refuse.
+notebook would refuse. Values allowed by the data (``origins``) are checked by
+:func:`check_against_data` once the build has the data, still before anything runs.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from .parameters import PARAMETERS, ParameterError, check_parameters
+from .parameters import PARAMETERS, ParameterError, check_origins, check_parameters
 
 FORMATS = ("html", "pdf")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -135,6 +136,16 @@ def load_config(path: Path | str) -> Config:
             raise ConfigError(f"{where}: timeout_seconds must be a positive number of seconds; got {timeout!r}")
         briefings.append(BriefingSpec(name, notebook, params, str(entry.get("description", "")), int(timeout), line))
     return Config(path, briefings, formats, [b.name for b in briefings])
+
+
+def check_against_data(config: Config, specs: list[BriefingSpec], origins: list[str]) -> None:
+    """Refuse a briefing whose ``origins`` the data does not have (``origins``: the data's own,
+    :attr:`analysis.loading.DataPackage.origins`); raises :class:`ConfigError` with its line."""
+    for spec in specs:
+        try:
+            check_origins(check_parameters({"origins": spec.parameters.get("origins", "all")})["origins"], origins)
+        except ParameterError as error:
+            raise ConfigError(f"{config.path}, line {spec.line}: briefing {spec.name!r}: {error}") from None
 
 
 def _strip(mapping: dict) -> dict:

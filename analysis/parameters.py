@@ -131,6 +131,17 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
     return checked
 
 
+def check_origins(origins: list[str], known: list[str]) -> None:
+    """Refuse origins the data does not have; ``known`` comes from :attr:`DataPackage.origins`.
+
+    The one check behind both the build (before anything runs) and the notebook's first cell.
+    """
+    unknown = [o for o in origins if o not in known]
+    if unknown:
+        raise ParameterError(f"parameter 'origins': unknown origin(s) {', '.join(map(repr, unknown))}; "
+                             f"allowed: all, or any of {', '.join(known)}")
+
+
 def parameters_from_namespace(namespace: dict[str, Any], before: set[str]) -> dict[str, Any]:
     """The names a notebook's parameters and injected-parameters cells defined.
 

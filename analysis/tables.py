@@ -2,6 +2,16 @@
 
 Text that comes from the data (names, notes, URLs) can be hostile. Every function here escapes
 what it is given; only :class:`Html` values (built by these functions) pass through unescaped.
+Two more things keep hostile text readable without letting it change the page around it:
+
+* text holding right-to-left letters or bidi control characters (such as an unclosed
+  right-to-left override, U+202E) is isolated in ``<bdi>``, so it cannot reorder the words after
+  it; it is shown as written, not stripped;
+* in a table cell, a run of more than :data:`UNBROKEN_LIMIT` characters with no space (a
+  10,000-character string) gets a break point (``<wbr>``) every 20 characters: otherwise it sets
+  its column's minimum width and the table runs off the PDF page, cutting every row short.
+  (``<wbr>``, not CSS ``overflow-wrap: anywhere``: WeasyPrint sizes a table cell holding such a
+  run in time quadratic in its length, minutes for 10,000 characters.)
 """
 
 from __future__ import annotations
@@ -10,6 +20,15 @@ import html
 import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
+
+#: A run of more characters than this without a space gets break points in a table cell.
+UNBROKEN_LIMIT = 40
+_PIECE = 20  # characters between those break points
+# Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and their presentation forms)
+# and the bidi formatting characters (marks, embeddings, overrides, isolates).
+_BIDI = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010fff\U0001e800-\U0001efff"
+                   "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNBROKEN = re.compile(r"\S{%d,}" % (UNBROKEN_LIMIT + 1))
 
 
 @dataclass(frozen=True)
@@ -35,8 +54,34 @@ def escape(value) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
+def text(value) -> str:
+    """Escaped text for a reader, isolated in ``<bdi>`` when it holds right-to-left or bidi
+    control characters; Html passes through. Our own words never hold them, so in practice
+    only text from the data is wrapped."""
+    return _isolated(value, escape(value))
+
+
+def _isolated(value, markup: str) -> str:
+    if not isinstance(value, Html) and _BIDI.search(markup):
+        return f"<bdi>{markup}</bdi>"
+    return markup
+
+
+def _cell(value) -> Html:
+    """A table cell's content: :func:`text`, with over-long unbroken runs given break points."""
+    if isinstance(value, Html):
+        return value
+    raw, parts, end = "" if value is None else str(value), [], 0
+    for run in _UNBROKEN.finditer(raw):  # measured and cut on the text as read, never inside an entity
+        pieces = [run.group()[i:i + _PIECE] for i in range(0, len(run.group()), _PIECE)]
+        parts += [escape(raw[end:run.start()]), "<wbr>".join(escape(piece) for piece in pieces)]
+        end = run.end()
+    parts.append(escape(raw[end:]))
+    return Html(_isolated(value, "".join(parts)))
+
+
 def join(parts: Iterable) -> Html:
-    return Html("".join(escape(part) for part in parts))
+    return Html("".join(text(part) for part in parts))
 
 
 def tag(name: str, content="", **attributes) -> Html:
@@ -46,7 +91,7 @@ def tag(name: str, content="", **attributes) -> Html:
     """
     attrs = "".join(f' {key.rstrip("_").replace("_", "-")}="{escape(value)}"'
                     for key, value in attributes.items() if value is not None)
-    return Html(f"<{name}{attrs}>{escape(content)}</{name}>")
+    return Html(f"<{name}{attrs}>{text(content)}</{name}>")
 
 
 def slug(text: str) -> str:
@@ -86,7 +131,7 @@ def table(rows: Sequence[Sequence], columns: Sequence[str], *, caption: str | No
     numeric = set(numeric)
     head = tag("thead", tag("tr", join(tag("th", c, class_="num" if i in numeric else None)
                                        for i, c in enumerate(columns))))
-    body = tag("tbody", join(tag("tr", join(tag("td", cell, class_="num" if i in numeric else None)
+    body = tag("tbody", join(tag("tr", join(tag("td", _cell(cell), class_="num" if i in numeric else None)
                                             for i, cell in enumerate(row))) for row in rows))
     parts = [tag("caption", caption) if caption else Html(""), head, body]
     markup = tag("table", join(parts), class_="briefing-table")

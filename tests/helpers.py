@@ -3,6 +3,7 @@ inputs, and a way to run the real ``briefings`` command on it."""
 
 from __future__ import annotations
 
+import csv
 import os
 import shutil
 import subprocess
@@ -41,3 +42,19 @@ def run_briefings(*args, cwd: Path | None = None, timeout: int = 600, env: dict 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` (relative path -> content), to compare outputs byte for byte."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def grow_headcounts(data_dir: Path, rows: int) -> None:
+    """Rewrite ``data_dir``'s headcount_claims.csv as ``rows`` valid claims: the real ones repeated with
+    fresh ids (H000001, H000002, …) and no part_of link (a repeated link would point at the wrong claim)."""
+    path = data_dir / "headcount_claims.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        header, *claims = list(csv.reader(handle))
+    claim_id, part_of = header.index("claim_id"), header.index("part_of")
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for number in range(1, rows + 1):
+            row = list(claims[(number - 1) % len(claims)])
+            row[claim_id], row[part_of] = f"H{number:06d}", ""
+            writer.writerow(row)
