@@ -30,6 +30,7 @@ META_MIMETYPE = "application/vnd.briefing.meta+json"
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 HOME_MEASURES = ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage")
 _PAID = ("paid", "contract")
+_BREAK = Html("<br>")
 _DRIVE_STAGES = ["signed_up", "deployed", "arrived"]
 
 
@@ -267,9 +268,12 @@ class Briefing:
                                format_interval(cell["figure"]), cell["basis"], named, join(flags)])
         series_rows = []
         for _, claim in self.latest.iterrows():
-            series_rows.append([claim["side"].title(), claim["origin"], _words(claim["category"]),
-                                _words(claim["stage"]), claim["stated"], claim["stage_detail"], claim["claimant"],
-                                date_text(claim["date_reported"], claim["date_precision"]), self._grade(claim),
+            # Few, wide columns: narrow ones wrap text into tall rows and add pages to the PDF.
+            series_rows.append([join([claim["side"].title(), " · ", claim["origin"], _BREAK, _words(claim["category"]),
+                                      ", ", _words(claim["stage"])]),
+                                claim["stated"], claim["stage_detail"],
+                                join([claim["claimant"], ", ", date_text(claim["date_reported"], claim["date_precision"])]),
+                                self._grade(claim),
                                 join([self._cite(claim["source_id"]),
                                       flag("single source") if claim["single_source"] else ""])])
         gap_rows = [[g["side"].title(), g["origin"], _words(g["category"]), g["signed_up_stated"],
@@ -283,9 +287,8 @@ class Briefing:
                       "Confidence and caveats; '+' means open above."),
             table(total_rows, ["Side", "Category", "Stage", "People", "Basis", "Per-country sum", "Flags"],
                   caption="Foreign fighters by side, category and stage", numeric=[3]),
-            table(series_rows, ["Side", "Origin", "Category", "Stage", "Figure", "What was counted", "Claimant",
-                                "Reported", "Grade", "Source"],
-                  caption="Latest claim in each series", numeric=[4],
+            table(series_rows, ["Series", "Figure", "What was counted", "Claimed by, reported", "Grade", "Source"],
+                  caption="Latest claim in each series", numeric=[1],
                   note="Grade: source reliability (A–F) and claim credibility (1–6), Admiralty scale."),
             tag("h3", "Signed up but not arrived", id="signed-up-but-not-arrived"),
             table(gap_rows, ["Side", "Origin", "Category", "Signed up", "Arrived", "Not arrived", "Arrived share"],
@@ -311,7 +314,8 @@ class Briefing:
         for _, offer in self.offers.iterrows():
             per_month = "—" if offer["monthly_usd"] is None else format_interval(offer["monthly_usd"], "$")
             offer_rows.append([
-                date_text(offer["date_reported"], offer["date_precision"]), offer["side"].title(), offer["origin"],
+                join([tag("strong", offer["offer_id"]), " ", date_text(offer["date_reported"], offer["date_precision"]),
+                      _BREAK, offer["side"].title(), " · ", offer["origin"]]),
                 offer["pay_detail"] + ("" if offer["theatre"] == "Ukraine" else f" ({offer['theatre']})"),
                 money_stated(offer["qualifier"], offer["amount_low_local"], offer["amount_high_local"], offer["currency"])
                 + (" a month" if offer["period"] == "month" else " once"),
@@ -341,8 +345,8 @@ class Briefing:
                       "was on record." if len(fallback) else "."))
         return section(
             "Pay",
-            table(offer_rows, ["Reported", "Side", "Origin", "What", "Stated", "USD", "Per contract", "Grade", "Source"],
-                  caption="Pay offers and payments", numeric=[4, 5, 6], note=fx_note),
+            table(offer_rows, ["Offer, reported", "What", "Stated", "USD", "Per contract", "Grade", "Source"],
+                  caption="Pay offers and payments", numeric=[2, 3, 4], note=fx_note),
             table(wage_rows, ["Country", "Measure", "What", "Stated", "USD a month", "In force", "Grade", "Source"],
                   caption="Reference wages", numeric=[3, 4]),
             tag("h3", "Pull and the Article 47 test", id="article-47"),

@@ -257,21 +257,15 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
             if progress:
                 progress(result)
         if todo:
-            if manifest.get("validated_data") != hashes and validate is not None:
-                validate(data_dir)  # raises DataError: nothing has been touched yet
-            from .loading import data_version as full_version
-            trusted = full_version(data_dir)
-            if any(s.parameters.get("origins", "all") not in ("all", "", None, []) for s in todo):
-                # Origins are allowed by the data, not by the config alone: refuse an unknown one now
-                # (ConfigError, with its line) rather than let its notebook fail.
-                from .config import check_against_data
-                from .loading import load_data
-                check_against_data(config, todo, load_data(data_dir, trusted_version=trusted).origins)
-            manifest["validated_data"] = hashes
-            jobs = [Job(s.name, s.notebook, {**s.parameters, "data_dir": str(data_dir)}, out_dir, formats,
-                        s.timeout_seconds, trusted) for s in todo]
+            # Longest first (by the last run's duration), so no worker idles at the end waiting on one.
+            todo.sort(key=lambda s: -(entries.get(s.name, {}).get("duration_seconds")
+                                      or (2.0 if s.parameters.get("focus", "all") == "all" else 1.0)))
             try:
-                with executor_factory(len(jobs)) as executor:
+                # Workers start, and warm their kernels, while the data is validated here.
+                with executor_factory(len(todo)) as executor:
+                    trusted = _check_data(config, todo, data_dir, manifest, hashes, validate)
+                    jobs = [Job(s.name, s.notebook, {**s.parameters, "data_dir": str(data_dir)}, out_dir, formats,
+                                s.timeout_seconds, trusted) for s in todo]
                     for result in _run_all(executor, jobs):
                         results.append(result)
                         _record(entries, result, inputs[result.name])
@@ -286,6 +280,24 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         write_index(out_dir, config, manifest)
     order = {s.name: i for i, s in enumerate(specs)}
     return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version)
+
+
+def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manifest: dict, hashes: dict,
+                validate) -> str:
+    """Validate the data unless these exact files were validated before; returns the data
+    version the notebooks may trust (so they skip the slow schema pass)."""
+    if manifest.get("validated_data") != hashes and validate is not None:
+        validate(data_dir)  # raises DataError: nothing has been touched yet
+    from .loading import data_version as full_version
+    trusted = full_version(data_dir)
+    if any(s.parameters.get("origins", "all") not in ("all", "", None, []) for s in todo):
+        # Origins are allowed by the data, not by the config alone: refuse an unknown one now
+        # (ConfigError, with its line) rather than let its notebook fail.
+        from .config import check_against_data
+        from .loading import load_data
+        check_against_data(config, todo, load_data(data_dir, trusted_version=trusted).origins)
+    manifest["validated_data"] = hashes
+    return trusted
 
 
 def _run_all(executor: Executor, jobs: list[Job]):

@@ -41,7 +41,8 @@ def _label(text: str) -> str:
 
 def _finish(fig, title: str) -> Chart:
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})  # reproducible output
+    # One draw: "constrained" layout fits labels without bbox_inches="tight", which draws twice.
+    fig.savefig(buffer, format="svg", metadata={"Date": None})  # no date: reproducible output
     plt.close(fig)
     return Chart(title, buffer.getvalue())
 
@@ -96,7 +97,7 @@ def headcount_chart(latest: pd.DataFrame, source_note: str) -> Chart | None:
     rows = latest.sort_values(["side", "origin", "stage"])
     labels = [f"{r.side.title()} · {r.origin} · {str(r.stage).replace('_', ' ')}" for r in rows.itertuples()]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(rows) + 1.2))
+        fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(rows) + 1.5), layout="constrained")
         _range_rows(ax, labels, list(rows["people"]), [CATEGORY_COLOURS[c] for c in rows["category"]],
                     "people (log scale); bar = range a claim allows, arrow = open above",
                     stated=list(rows["stated"]))
@@ -117,7 +118,7 @@ def pay_chart(offers: pd.DataFrame, references: list[tuple[str, Interval]], sour
     if offers.empty:
         return None
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.24 * len(offers) + 1.6))
+        fig, ax = plt.subplots(figsize=(7.0, 0.24 * len(offers) + 2.0), layout="constrained")
         _range_rows(ax, list(offers["label"]), list(offers["monthly_usd"]),
                     [CATEGORY_COLOURS.get(c, "#444444") for c in offers["category"]],
                     "US dollars per month (log scale)",

@@ -115,9 +115,12 @@ def _local_executor(n_jobs: int, pending: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    # spawn, not fork: workers start kernels and threads of their own.
+    from .execution import warm_up
+
+    # spawn, not fork: workers start kernels and threads of their own. Each warms its kernel as
+    # soon as it starts, while the main process is still validating the data.
     executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)),
-                                   mp_context=multiprocessing.get_context("spawn"))
+                                   mp_context=multiprocessing.get_context("spawn"), initializer=warm_up)
     try:
         yield executor
     except BaseException:

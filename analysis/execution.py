@@ -80,6 +80,17 @@ def _warm_kernel():
     return manager
 
 
+def warm_up() -> None:
+    """Start this worker's kernel and import the analysis package in it (a pool initializer).
+
+    A failure here is not fatal: the first briefing on this worker will try again and report it.
+    """
+    try:
+        _warm_kernel()
+    except Exception:  # noqa: BLE001 - reported by the briefing that next needs the kernel
+        _discard_kernel()
+
+
 def _shutdown(manager) -> None:
     from jupyter_core.utils import run_sync
     try:
