@@ -287,7 +287,9 @@ def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manife
     """Validate the data unless these exact files were validated before; returns the data
     version the notebooks may trust (so they skip the slow schema pass)."""
     if manifest.get("validated_data") != hashes and validate is not None:
+        started = time.monotonic()
         validate(data_dir)  # raises DataError: nothing has been touched yet
+        log.info("data validated in %.1f s", time.monotonic() - started)
     from .loading import data_version as full_version
     trusted = full_version(data_dir)
     if any(s.parameters.get("origins", "all") not in ("all", "", None, []) for s in todo):

@@ -81,12 +81,19 @@ def _warm_kernel():
 
 
 def warm_up() -> None:
-    """Start this worker's kernel and import the analysis package in it (a pool initializer).
+    """Get a worker ready before its first briefing (a pool initializer): start its kernel and
+    import the analysis package in it, and load papermill, the exporters and WeasyPrint's fonts
+    here, so the first briefing on each worker costs no more than the rest.
 
     A failure here is not fatal: the first briefing on this worker will try again and report it.
     """
     try:
         _warm_kernel()
+        import papermill  # noqa: F401 - imported for its start-up cost, paid now
+
+        from .rendering import _html_exporter, html_to_pdf
+        _html_exporter()
+        html_to_pdf("<p>warm</p>")  # font configuration is built on first use
     except Exception:  # noqa: BLE001 - reported by the briefing that next needs the kernel
         _discard_kernel()
 

@@ -324,3 +324,18 @@ def test_data_version_changes_with_one_byte(data_copy):
 def test_data_version_is_twelve_hex_digits(real_data):
     assert len(real_data.version) == 12 and int(real_data.version, 16) >= 0
     assert real_data.version == data_version(DATA_DIR)
+
+
+def test_trusted_data_is_loaded_once_and_reloaded_when_a_byte_changes(data_copy):
+    from analysis.loading import data_version, load_data
+    version = data_version(data_copy)
+    first = load_data(data_copy, trusted_version=version)
+    assert load_data(data_copy, trusted_version=version) is first  # served from the cache
+    path = data_copy / "sources.csv"
+    path.write_bytes(path.read_bytes().replace(b"Newsweek", b"NewsWeek", 1))
+    changed = data_version(data_copy)
+    assert changed != version
+    reloaded = load_data(data_copy, trusted_version=changed)
+    assert reloaded is not first and "NewsWeek" in set(reloaded.sources["outlet"])
+    # Untrusted loads always validate afresh.
+    assert load_data(data_copy) is not reloaded
