@@ -41,8 +41,9 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(BIN)/jupyter lab notebooks/
 
 .PHONY: bench
-bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by hand (writes benchmarks/results.md)
+bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by hand (writes benchmarks/results.md), and 100,000-row validation
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_validate.py
 
 .PHONY: clean
 clean: ## Delete generated reports (the data and notebooks are never touched)
