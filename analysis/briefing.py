@@ -18,10 +18,10 @@ import pandas as pd
 
 from . import charts, judgements
 from .headcounts import claims_as_of, contradictions, headcount_table, latest_claims, signup_arrival_gap
-from .intervals import DEFAULT_RULE, Interval, format_claim, format_interval, interval_sum
-from .loading import DataPackage, load_data
+from .intervals import DEFAULT_RULE, Interval, format_claim, format_interval
+from .loading import SIDE_COUNTRY, DataPackage, load_data
 from .parameters import check_origins, check_parameters
-from .pay import (SUBSTANTIAL_EXCESS, army_pay_comparison, home_wage_multiples, latest_wage, offers_in_usd,
+from .pay import (army_pay_comparison, home_wage_multiples, latest_wage, offers_in_usd,
                   recruitment_cost, wages_in_usd)
 from .paths import DATA_DIR
 from .tables import Html, bullet_list, cite, flag, join, paragraph, section, table, tag
@@ -374,7 +374,7 @@ class Briefing:
             if wage is not None:
                 references.append((f"{origin} soldier pay", wage["monthly_usd"]))
         for side in dict.fromkeys(offers["side"]):
-            country = {"russia": "Russia", "ukraine": "Ukraine"}[side]
+            country = SIDE_COUNTRY[side]
             wage = latest_wage(self.wages, country, "soldier_pay")
             if wage is not None:
                 references.append((f"{country}'s own soldier pay", wage["monthly_usd"]))

@@ -68,7 +68,11 @@ def _warm_kernel():
     current = getattr(_local, "manager", None)
     if current is not None and run_sync(current.is_alive)():
         return current
-    manager = AsyncKernelManager(kernel_name="python3")
+    # Unix sockets in a private folder rather than TCP ports: nothing listens on the network,
+    # and the kernel no longer warns about unencrypted TCP in every scheduled run's log.
+    sockets = tempfile.mkdtemp(prefix="briefings-kernel-")
+    manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
+    manager.sockets_dir = sockets
     run_sync(manager.start_kernel)()
     _run_in_kernel(manager, _WARM_UP, timeout=120)
     _local.manager = manager
@@ -104,6 +108,7 @@ def _shutdown(manager) -> None:
         run_sync(manager.shutdown_kernel)(now=True)
     except Exception:  # noqa: BLE001 - best effort at exit: the kernel may already be gone
         pass
+    shutil.rmtree(getattr(manager, "sockets_dir", ""), ignore_errors=True)
 
 
 def _discard_kernel() -> None:
