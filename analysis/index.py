@@ -12,7 +12,7 @@ _STYLE = """
 body { font-family: 'DejaVu Sans', sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; padding: 0 1rem; }
 h1 { font-size: 1.5rem; } table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f3f3f3; } .failed { color: #a00; font-weight: bold; } .built { color: #060; }
+th { background: #f3f3f3; overflow-wrap: normal; } .failed { color: #a00; font-weight: bold; } .built { color: #060; }
 code { font-size: 0.8rem; } .note { color: #555; font-size: 0.85rem; }
 """
 
@@ -36,7 +36,10 @@ def write_index(out_dir: Path, config: Config, manifest: dict) -> Path:
             if entry.get("last_success"):
                 status_cell = status_cell + Html("<br>") + tag("span", "showing the last good build", class_="note")
         parameters = join(tag("code", f"{k} = {v!r}") + Html("<br>") for k, v in spec.parameters.items())
-        rows.append([tag("strong", spec.parameters.get("title", spec.name)) + Html("<br>") + tag("code", spec.name),
+        title = tag("strong", spec.parameters.get("title", spec.name)) + Html("<br>") + tag("code", spec.name)
+        if spec.description:
+            title = title + Html("<br>") + tag("span", spec.description, class_="note")
+        rows.append([title,
                      spec.parameters.get("as_of", "latest"), parameters, status_cell,
                      entry.get("last_success") or "—", join(Html(" ") + link for link in links) if links else "—"])
     generated = dt.datetime.now().isoformat(timespec="seconds")
