@@ -322,7 +322,14 @@ def _problem_from_frictionless(path: str, error, fields: dict, resource_paths: d
 
 def _read_typed(path: Path, schema: dict) -> pd.DataFrame:
     """Read a CSV that passed the schema check, with each column in its declared type."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    return typed_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), schema)
+
+
+def typed_frame(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """``frame`` of text cells ('' when empty), checked already, with each column in its declared
+    type (dates datetime64, integers Int64, numbers float64, text object with None) and indexed by
+    spreadsheet row number. Tests build their small frames with it, so they match the loader's."""
+    frame = frame.copy()
     for spec in schema["fields"]:
         name, kind = spec["name"], spec["type"]
         column = frame[name].replace("", None)

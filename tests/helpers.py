@@ -58,3 +58,30 @@ def grow_headcounts(data_dir: Path, rows: int) -> None:
             row = list(claims[(number - 1) % len(claims)])
             row[claim_id], row[part_of] = f"H{number:06d}", ""
             writer.writerow(row)
+
+
+def typed_rows(resource: str, defaults: dict, rows, *, id_column: str, id_prefix: str,
+               same_as: dict[str, str] | None = None):
+    """A small frame of ``resource`` typed exactly as load_data types it.
+
+    Each row overrides ``defaults``; ids are numbered P001, P002 ...; ``same_as`` maps a column
+    left as None to the column it copies (a high bound defaulting to its low bound).
+    """
+    import json
+
+    import pandas as pd
+
+    from analysis.loading import typed_frame
+
+    schema = next(r["schema"] for r in json.loads((REPO / "data" / "datapackage.json").read_text("utf-8"))["resources"]
+                  if r["name"] == resource)
+    records = []
+    for number, row in enumerate(rows, start=1):
+        record = {id_column: f"{id_prefix}{number:03d}", **defaults, **row}
+        for column, source in (same_as or {}).items():
+            if record.get(column) is None:
+                record[column] = record[source]
+        records.append({f["name"]: "" if record.get(f["name"]) is None else str(record[f["name"]])
+                        for f in schema["fields"]})
+    columns = [f["name"] for f in schema["fields"]]
+    return typed_frame(pd.DataFrame.from_records(records, columns=columns), schema)

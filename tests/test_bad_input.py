@@ -28,10 +28,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from helpers import (
+    BRIEFINGS,
+    REPO,
+    copy_inputs,
+    grow_headcounts,
+    run_briefings,
+    tree_bytes,
+    write_config,
+)
 from pypdf import PdfReader
 
 from analysis.build import LOCK, MANIFEST, OutputLock
-from helpers import BRIEFINGS, REPO, copy_inputs, grow_headcounts, run_briefings, tree_bytes, write_config
 
 REFERENCE = [{"name": "ref", "parameters": {"title": "Reference briefing"}}]
 LOG = "build.log"
@@ -540,7 +548,8 @@ def test_env_output_folder_not_writable(site):
 def test_env_disk_full_part_way_through_a_write(site, monkeypatch):
     # The build runs in this process (threads, not worker processes) so the patched renderer is the one used:
     # it writes half the HTML, then fails as a full disk does.
-    from analysis import build as build_module, rendering
+    from analysis import build as build_module
+    from analysis import rendering
     from analysis.config import load_config
 
     real = rendering.render_briefing

@@ -13,9 +13,9 @@ import time
 
 import nbformat
 import pytest
+from helpers import copy_inputs, run_briefings, tree_bytes, write_config
 
 from analysis.build import LOCK, MANIFEST, OutputLock
-from helpers import copy_inputs, run_briefings, tree_bytes, write_config
 
 THREE = [
     {"name": "everything", "parameters": {"title": "All sections"}},

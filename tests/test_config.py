@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from helpers import REPO
 
 from analysis.config import ConfigError, load_config, parse_formats
-from helpers import REPO
 
 
 def write(tmp_path, text: str):

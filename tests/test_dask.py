@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import distributed
-
 from helpers import copy_inputs, run_briefings, write_config
 
 # What legitimately differs between two builds of the same inputs: when they were generated.

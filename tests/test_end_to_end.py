@@ -7,9 +7,8 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from pypdf import PdfReader
-
 from helpers import REPO, run_briefings
+from pypdf import PdfReader
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,16 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
+from helpers import typed_rows
 
-from analysis.headcounts import (claims_as_of, contradictions, headcount_table, latest_claims, parts_of,
-                                 signup_arrival_gap)
+from analysis.headcounts import (
+    claims_as_of,
+    contradictions,
+    headcount_table,
+    latest_claims,
+    parts_of,
+    signup_arrival_gap,
+)
 from analysis.intervals import Interval
 
 approx = pytest.approx
@@ -22,20 +29,8 @@ DEFAULTS = {"side": "russia", "origin": "Syria", "origin_scope": "country", "ori
 
 def claims(*rows: dict) -> pd.DataFrame:
     """A headcount_claims frame typed as load_data types it; each row overrides DEFAULTS."""
-    records = []
-    for number, row in enumerate(rows, start=1):
-        record = {"claim_id": f"H{number:03d}", **DEFAULTS, **row}
-        if record["people_high"] is None:
-            record["people_high"] = record["people_low"]
-        records.append(record)
-    frame = pd.DataFrame.from_records(records)
-    frame["date_reported"] = pd.to_datetime(frame["date_reported"])
-    for column in ("people_low", "people_high", "credibility"):
-        frame[column] = frame[column].astype("Int64")
-    for column in ("origin_note", "part_of", "note"):
-        frame[column] = frame[column].astype(object)
-    frame.index = pd.RangeIndex(2, len(frame) + 2, name="row")
-    return frame
+    return typed_rows("headcount_claims", DEFAULTS, rows, id_column="claim_id", id_prefix="H",
+                      same_as={"people_high": "people_low"})
 
 
 def ids(frame: pd.DataFrame) -> list[str]:

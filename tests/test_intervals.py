@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.intervals import (DEFAULT_RULE, QUALIFIERS, Interval, format_claim, format_interval, from_claim,
-                                interval_sum)
+from analysis.intervals import (
+    DEFAULT_RULE,
+    QUALIFIERS,
+    Interval,
+    format_claim,
+    format_interval,
+    from_claim,
+    interval_sum,
+)
 
 approx = pytest.approx
 

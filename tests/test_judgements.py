@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from analysis.intervals import Interval
-from analysis.judgements import (article47_judgement, confidence_judgement, cost_judgement, gap_judgement,
-                                 largest_figures_judgement, pay_judgement)
-
+from analysis.judgements import (
+    article47_judgement,
+    confidence_judgement,
+    cost_judgement,
+    gap_judgement,
+    largest_figures_judgement,
+    pay_judgement,
+)
 
 # ------------------------------------------------------------------ gap
 

@@ -6,9 +6,9 @@ import ast
 
 import nbformat
 import pytest
+from helpers import REPO
 
 from analysis.parameters import PARAMETERS, defaults
-from helpers import REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

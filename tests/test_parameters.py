@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.parameters import PARAMETERS, ParameterError, check_parameters, defaults, parameters_from_namespace
+from analysis.parameters import (
+    PARAMETERS,
+    ParameterError,
+    check_parameters,
+    defaults,
+    parameters_from_namespace,
+)
 
 TOMORROW = dt.date.today() + dt.timedelta(days=1)
 

@@ -6,11 +6,22 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
+from helpers import typed_rows
 
 from analysis.headcounts import claims_as_of
 from analysis.intervals import Interval, format_interval, from_claim
-from analysis.pay import (SUBSTANTIAL_EXCESS, army_pay_comparison, article47_reading, home_wage_multiples,
-                          latest_wage, offers_in_usd, rate_in_force, recruitment_cost, to_usd, wages_in_usd)
+from analysis.pay import (
+    SUBSTANTIAL_EXCESS,
+    army_pay_comparison,
+    article47_reading,
+    home_wage_multiples,
+    latest_wage,
+    offers_in_usd,
+    rate_in_force,
+    recruitment_cost,
+    to_usd,
+    wages_in_usd,
+)
 
 approx = pytest.approx
 
@@ -19,69 +30,35 @@ def bounds(interval: Interval) -> tuple:
     return (interval.low, interval.high, interval.open_above)
 
 
+RATE_DEFAULTS = {"currency": "RUB", "kind": "market", "date": "2022-03-15", "in_force_until": None,
+                 "qualifier": "exactly", "per_usd_high": None, "claimant": "test", "source_id": "S001", "note": None}
+OFFER_DEFAULTS = {"recruiter": "test", "side": "russia", "origin": "Syria", "category": "paid", "theatre": "Ukraine",
+                  "period": "month", "pay_detail": "test", "qualifier": "exactly", "amount_low_local": 100,
+                  "amount_high_local": None, "currency": "USD", "contract_months": None, "benefits": None,
+                  "claimant": "test", "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
+                  "credibility_reason": "test", "source_id": "S001", "note": None}
+WAGE_DEFAULTS = {"country": "Syria", "year": 2022, "date_in_force": "2022-03-15", "measure": "soldier_pay",
+                 "measure_detail": "test", "qualifier": "exactly", "monthly_high_local": None, "currency": "USD",
+                 "claimant": "test", "date_reported": None, "date_precision": "day", "credibility": 3,
+                 "credibility_reason": "test", "source_id": "S001", "note": None}
+
+
 def rates(*rows: dict) -> pd.DataFrame:
     """An exchange_rates frame typed as load_data types it."""
-    defaults = {"currency": "RUB", "kind": "market", "in_force_until": None, "qualifier": "exactly",
-                "per_usd_high": None, "claimant": "test", "source_id": "S001", "note": None}
-    records = []
-    for number, row in enumerate(rows, start=1):
-        record = {"rate_id": f"X{number:03d}", **defaults, **row}
-        if record["per_usd_high"] is None:
-            record["per_usd_high"] = record["per_usd_low"]
-        records.append(record)
-    columns = ["rate_id", "currency", "kind", "date", "in_force_until", "qualifier", "per_usd_low",
-               "per_usd_high", "claimant", "source_id", "note"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    frame["date"] = pd.to_datetime(frame["date"])
-    frame["in_force_until"] = pd.to_datetime(frame["in_force_until"])
-    frame[["per_usd_low", "per_usd_high"]] = frame[["per_usd_low", "per_usd_high"]].astype("float64")
-    return frame
+    return typed_rows("exchange_rates", RATE_DEFAULTS, rows, id_column="rate_id", id_prefix="X",
+                      same_as={"per_usd_high": "per_usd_low"})
 
 
 def offers(*rows: dict) -> pd.DataFrame:
-    defaults = {"recruiter": "test", "side": "russia", "origin": "Syria", "category": "paid", "theatre": "Ukraine",
-                "period": "month", "pay_detail": "test", "qualifier": "exactly", "amount_low_local": 100,
-                "amount_high_local": None,
-                "currency": "USD", "contract_months": None, "benefits": None, "claimant": "test",
-                "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
-                "credibility_reason": "test", "source_id": "S001", "note": None}
-    records = []
-    for number, row in enumerate(rows, start=1):
-        record = {"offer_id": f"P{number:03d}", **defaults, **row}
-        if record["amount_high_local"] is None:
-            record["amount_high_local"] = record["amount_low_local"]
-        records.append(record)
-    columns = ["offer_id", "recruiter", "side", "origin", "category", "theatre", "period", "pay_detail",
-               "qualifier", "amount_low_local", "amount_high_local", "currency", "contract_months", "benefits",
-               "claimant", "date_reported", "date_precision", "credibility", "credibility_reason", "source_id",
-               "note"]
-    frame = pd.DataFrame.from_records(records, columns=columns)
-    frame["date_reported"] = pd.to_datetime(frame["date_reported"])
-    frame[["amount_low_local", "amount_high_local"]] = frame[["amount_low_local", "amount_high_local"]].astype("float64")
-    frame["contract_months"] = frame["contract_months"].astype("Int64")
-    frame["credibility"] = frame["credibility"].astype("Int64")
-    return frame
+    """A pay_offers frame typed as load_data types it."""
+    return typed_rows("pay_offers", OFFER_DEFAULTS, rows, id_column="offer_id", id_prefix="P",
+                      same_as={"amount_high_local": "amount_low_local"})
 
 
 def wages(*rows: dict) -> pd.DataFrame:
-    defaults = {"country": "Syria", "year": 2022, "date_in_force": "2022-03-15", "measure": "soldier_pay",
-                "measure_detail": "test", "qualifier": "exactly", "monthly_high_local": None, "currency": "USD",
-                "claimant": "test", "date_reported": None, "date_precision": "day", "credibility": 3,
-                "credibility_reason": "test", "source_id": "S001", "note": None}
-    records = []
-    for number, row in enumerate(rows, start=1):
-        record = {"wage_id": f"W{number:03d}", **defaults, **row}
-        if record["monthly_high_local"] is None:
-            record["monthly_high_local"] = record["monthly_low_local"]
-        if record["date_reported"] is None:
-            record["date_reported"] = record["date_in_force"]
-        records.append(record)
-    frame = pd.DataFrame.from_records(records)
-    for column in ("date_in_force", "date_reported"):
-        frame[column] = pd.to_datetime(frame[column])
-    frame[["monthly_low_local", "monthly_high_local"]] = frame[["monthly_low_local", "monthly_high_local"]].astype("float64")
-    frame[["year", "credibility"]] = frame[["year", "credibility"]].astype("Int64")
-    return frame
+    """A reference_wages frame typed as load_data types it (reported the day it applied, unless given)."""
+    return typed_rows("reference_wages", WAGE_DEFAULTS, rows, id_column="wage_id", id_prefix="W",
+                      same_as={"monthly_high_local": "monthly_low_local", "date_reported": "date_in_force"})
 
 
 def package(pay_offers=None, reference_wages=None, exchange_rates=None):

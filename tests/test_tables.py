@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from analysis.tables import Html, bullet_list, cite, escape, flag, join, paragraph, section, slug, table, tag
+from analysis.tables import (
+    Html,
+    bullet_list,
+    cite,
+    escape,
+    flag,
+    join,
+    paragraph,
+    section,
+    slug,
+    table,
+    tag,
+)
 
 SCRIPT = '<script>alert("x")</script>'
 SCRIPT_ESCAPED = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
