@@ -183,9 +183,13 @@ class Briefing:
     def _cite(self, source_id: str) -> Html:
         return cite(self.source_numbers.get(source_id))
 
+    @cached_property
+    def _reliability(self) -> dict[str, str]:
+        return dict(zip(self.data.sources["source_id"], self.data.sources["reliability"]))
+
     def _grade(self, record) -> str:
-        reliability = self.data.sources.set_index("source_id").at[record["source_id"], "reliability"]
-        return f"{reliability}{record['credibility']}"
+        """Source reliability and claim credibility, e.g. 'C3'."""
+        return f"{self._reliability[record['source_id']]}{record['credibility']}"
 
     # -------------------------------------------------------------------- sections
 
