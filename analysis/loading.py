@@ -66,6 +66,7 @@ class DataPackage:
     """The validated data: one typed frame per resource, plus where it came from."""
 
     sources: pd.DataFrame
+    claimants: pd.DataFrame
     headcount_claims: pd.DataFrame
     pay_offers: pd.DataFrame
     reference_wages: pd.DataFrame
@@ -164,7 +165,7 @@ def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
         names = {r["name"] for r in resources}
     except (ValueError, KeyError, TypeError) as error:
         return None, [Problem(DESCRIPTOR_NAME, f"cannot be read as a data package descriptor ({error})")]
-    missing = {"sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"} - names
+    missing = {"sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"} - names
     if missing:
         return None, [Problem(DESCRIPTOR_NAME, f"declares no resource named {', '.join(sorted(missing))}")]
     problems = []
@@ -368,6 +369,8 @@ def _domain_problems(frames: dict[str, pd.DataFrame], descriptor: dict, max_fx_g
     for name, date_col in _DATED.items():
         if name in frames:
             problems += _date_problems(frames[name], paths[name], date_col, frames.get("sources"), today)
+    if "headcount_claims" in frames:
+        problems += _flow_problems(frames["headcount_claims"], paths["headcount_claims"])
     if "exchange_rates" in frames:
         rates = frames["exchange_rates"]
         for row, value in rates.loc[rates["per_usd_low"] <= 0, "per_usd_low"].items():
@@ -383,11 +386,33 @@ def _domain_problems(frames: dict[str, pd.DataFrame], descriptor: dict, max_fx_g
     return problems
 
 
+def _flow_problems(claims: pd.DataFrame, path: str) -> list[Problem]:
+    """A flow needs the period it counts over; a stock (cumulative or current) has none."""
+    problems = []
+    is_flow = claims["count_type"] == "flow"
+    for column in ("period_start", "period_end"):
+        for row in claims.index[is_flow & claims[column].isna()]:
+            problems.append(Problem(path, f"count_type 'flow' needs {column}: the period the flow counts over",
+                                    row, column, ""))
+        for row, value in claims.loc[~is_flow & claims[column].notna(), column].items():
+            problems.append(Problem(path, f"only a flow has a period; clear {column} or set count_type to 'flow'",
+                                    row, column, value.date()))
+    both = is_flow & claims["period_start"].notna() & claims["period_end"].notna()
+    for row, record in claims[both & (claims["period_start"] > claims["period_end"])].iterrows():
+        problems.append(Problem(path, "period_start is after period_end", row, "period_start",
+                                record["period_start"].date()))
+    return problems
+
+
 def _bound_problems(frame: pd.DataFrame, path: str, low_col: str, high_col: str) -> list[Problem]:
     problems = []
     # Find the suspect rows column-wise first (a 100,000-row table is read row by row otherwise),
     # then word each problem row by row, as before.
-    low, high, range_stated = frame[low_col], frame[high_col], frame["qualifier"] == "range"
+    low, high = frame[low_col], frame[high_col]
+    if "qualifier" not in frame:  # exchange rates: a point, or the range the source stated
+        return [Problem(path, f"{low_col} ({lo:g}) is greater than {high_col} ({hi:g}); swap or fix the range",
+                        row, high_col, hi) for row, lo, hi in zip(frame.index, low, high) if lo > hi]
+    range_stated = frame["qualifier"] == "range"
     suspect = (low > high) | (range_stated & (low == high)) | (~range_stated & (low != high))
     for row, record in frame[suspect.fillna(False).astype(bool)].iterrows():
         low, high, qualifier = record[low_col], record[high_col], record["qualifier"]

@@ -51,8 +51,7 @@ def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
     for wanted in (kind, next(k for k in FX_KINDS if k != kind)):
         found = _lookup(candidates[candidates["kind"] == wanted], day, max_gap_days)
         if found is not None:
-            return Rate(from_claim(found["qualifier"], found["per_usd_low"], found["per_usd_high"]),
-                        wanted, found["rate_id"], found["date"])
+            return Rate(Interval(found["per_usd_low"], found["per_usd_high"]), wanted, found["rate_id"], found["date"])
     return None
 
 
