@@ -64,6 +64,9 @@ def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None, al
     right = max(finite) * 4 if finite else 10
     left = min(finite) / 2 if finite else 1
     for y, interval, colour in zip(positions, intervals, colours):
+        if interval.high == 0:  # a reported zero has no place on a log axis: mark it at the left edge
+            ax.plot([left], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False)
+            continue
         low = max(interval.low, left)
         if interval.high > low:
             ax.plot([low, interval.high], [y, y], color=colour, linewidth=6, solid_capstyle="butt")
@@ -74,8 +77,8 @@ def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None, al
                         arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2})
     if stated is not None:
         for y, interval, text in zip(positions, intervals, stated):
-            ax.text(min(interval.high * (2.6 if interval.open_above else 1.25), right), y, _label(text),
-                    va="center", fontsize=7)
+            at = left * 1.4 if interval.high == 0 else min(interval.high * (2.6 if interval.open_above else 1.25), right)
+            ax.text(at, y, _label(text) + (" (reported zero)" if interval.high == 0 else ""), va="center", fontsize=7)
     ax.set_yticks(list(positions), [_label(t) for t in labels])
     ax.set_xscale("log")
     ax.set_xlim(left, right * 3)
@@ -95,7 +98,9 @@ def headcount_chart(latest: pd.DataFrame, source_note: str) -> Chart | None:
     if latest.empty:
         return None
     rows = latest.sort_values(["side", "origin", "stage"])
-    labels = [f"{r.side.title()} · {r.origin} · {str(r.stage).replace('_', ' ')}" for r in rows.itertuples()]
+    labels = [f"{r.side.title()} · {'all origins' if r.origin == 'all' else r.origin} · "
+              f"{str(r.stage).replace('_', ' ')}{' (at the time)' if r.count_type == 'current' else ''}"
+              f"{' (' + r.count_key[5:] + ')' if r.count_type == 'flow' else ''}" for r in rows.itertuples()]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(rows) + 1.5), layout="constrained")
         _range_rows(ax, labels, list(rows["people"]), [CATEGORY_COLOURS[c] for c in rows["category"]],
@@ -103,35 +108,46 @@ def headcount_chart(latest: pd.DataFrame, source_note: str) -> Chart | None:
                     stated=list(rows["stated"]))
         handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=c.replace("_", " "))
                    for c in CATEGORY_COLOURS if c in set(rows["category"])]
-        ax.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
-        ax.set_title("Foreign fighters: latest claim in each series", loc="left", fontsize=9)
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), fontsize=7, frameon=False)
+        ax.set_title("Foreign fighters: latest claim in each series", loc="left", fontsize=9, pad=16)
         _source_note(ax, source_note)
         return _finish(fig, "headcounts")
 
 
-def pay_chart(offers: pd.DataFrame, references: list[tuple[str, Interval]], source_note: str) -> Chart | None:
-    """Monthly offers as USD ranges (log scale) with reference wages as shaded bands; None when empty.
+def pay_chart(offers: pd.DataFrame, marks: list[dict], source_note: str, threshold: float) -> Chart | None:
+    """Monthly offers as USD ranges (log scale), each with the pay in force for it; None when empty.
 
-    ``offers`` needs ``label``, ``monthly_usd`` (Interval) and ``category`` columns;
-    ``references`` is a list of (label, monthly USD interval) drawn as vertical bands.
+    ``offers`` needs ``label``, ``monthly_usd`` (Interval) and ``category`` columns. ``marks`` holds,
+    per offer, the comparators in force on its date: ``home`` (a soldier's pay in the origin country)
+    and ``army`` (the recruiting army's own pay), each an Interval or None. A comparator is drawn only
+    on the rows where it was in force, with ``threshold`` × the army's pay beside it.
     """
     if offers.empty:
         return None
+    extra = [v for m in marks for key in ("home", "army") if m.get(key) is not None
+             for v in (m[key].low, m[key].high * threshold)]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.24 * len(offers) + 2.0), layout="constrained")
+        fig, ax = plt.subplots(figsize=(7.0, 0.3 * len(offers) + 1.9), layout="constrained")
         _range_rows(ax, list(offers["label"]), list(offers["monthly_usd"]),
                     [CATEGORY_COLOURS.get(c, "#444444") for c in offers["category"]],
-                    "US dollars per month (log scale)",
-                    also_show=[v for _, band in references for v in (band.low, band.high)])
-        palette = ["#e08214", "#8073ac", "#35978f", "#bf812d"]
-        for i, (label, band) in enumerate(references):
-            colour = palette[i % len(palette)]
-            if band.high > band.low * 1.02:  # a range: shade it
-                ax.axvspan(band.low, band.high, color=colour, alpha=0.25, linewidth=0, label=_label(label))
-            else:  # a single figure: a line
-                ax.axvline(band.low, color=colour, linewidth=1.2, linestyle="--", label=_label(label))
-        if references:
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=6.5, frameon=False)
-        ax.set_title("Monthly pay offered, against reference wages", loc="left", fontsize=9)
+                    "US dollars per month (log scale)", also_show=extra)
+        positions = list(range(len(offers)))[::-1]
+        for y, mark in zip(positions, marks):
+            home, army = mark.get("home"), mark.get("army")
+            if home is not None:
+                ax.plot([home.low, max(home.high, home.low * 1.05)], [y, y], color="#35978f", linewidth=9,
+                        alpha=0.35, solid_capstyle="butt")
+            if army is not None:
+                ax.plot([army.low, army.low], [y - 0.38, y + 0.38], color="#222222", linewidth=1.6)
+                ax.plot([army.high * threshold] * 2, [y - 0.38, y + 0.38], color="#b2182b", linewidth=1.2,
+                        linestyle=(0, (2, 1.5)))
+        handles = [plt.Line2D([], [], color="#35978f", linewidth=8, alpha=0.35,
+                              label="a soldier's pay at home, in force then"),
+                   plt.Line2D([], [], color="#222222", linewidth=1.6, label="recruiting army's own pay, in force then"),
+                   plt.Line2D([], [], color="#b2182b", linewidth=1.2, linestyle=(0, (2, 1.5)),
+                              label=f"{threshold:g}× that pay (our Art. 47 convention)")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=6.5, frameon=False)
+        ax.set_title("Monthly pay offered, against the pay in force at the time (a mark only where one was)",
+                     loc="left", fontsize=9, pad=18)
         _source_note(ax, source_note)
         return _finish(fig, "pay")

@@ -1,21 +1,30 @@
 """Headcounts: how many foreign fighters each side has, by origin, category and stage.
 
-Rules, as an analyst should read them:
+The rules (``docs/method.md`` gives them in full, with the parameters that override them):
 
-* **As of.** A view as of day D holds only claims known by D: a claim dated to the month or
-  the year counts as known from the end of that period.
-* **Series and the latest claim.** A series is one (side, origin, category, stage). Its figure
-  is the latest claim known, ordered by the first day its date allows (so "March 2022" ranks
-  before "7 March 2022"); on the same day the better credibility grade (lower number) wins.
-  Claims marked ``part_of`` another claim in view are breakdowns of that total, not rivals.
-* **Totals never swallow their parts.** A cell side × category × stage takes the claim covering
-  every origin (``origin_scope`` all) when there is one, else a regional total, else the sum of
-  the per-country series. The per-country sum is reported beside a total, never added to it.
-* **Single source.** A series' figure is single-source when no claim from another source in the
-  series overlaps it.
-* **Contradictions.** Two claims in one series from different claimants, reported within
-  :data:`CONTRADICTION_WINDOW_DAYS` of each other, whose intervals do not overlap; a part
-  (``part_of`` a claim in view) is never a contradiction, neither of its total nor of anything else.
+* **As of.** A view as of day D holds only claims known by D: a claim dated to the month or the
+  year counts as known from the end of that period (its ``known_from``).
+* **Series.** A series is one quantity: side × origin × category × stage × count type (a
+  cumulative count, a count of those present on a day, or a flow over a stated period — flows
+  of different periods are different series). Stocks and flows are never compared or added.
+* **The latest claim** of a series is the one known last (``known_from``). Ties on the same day
+  go to the better credibility grade (lower number), then to the more precise date, then to the
+  higher claim id. Claims marked ``part_of`` another claim in view break that total down and are
+  no rivals to it. Every other claim is *set aside* and listed in the appendix with the reason.
+* **Totals never swallow their parts.** A cell side × category × stage × count type takes the
+  claim covering every origin when there is one, else a regional total, else the sum of the
+  per-country series; the per-country sum is shown beside a total, never added to it.
+* **Independent sources.** Claims by one claimant are one source however many outlets relay
+  them. A series' figure is single-source when no claim from another claimant, known within
+  :data:`CORROBORATION_WINDOW_DAYS` of it, overlaps it.
+* **Unknown is not zero.** A stage nobody reported has no row; it is "not reported", never 0.
+* **Signed up → arrived.** A gap is computed only when a signed-up stock and evidence of presence
+  (arrived, deployed, killed or left) for the same side, origin and category were reported within
+  :data:`GAP_WINDOW_DAYS` of each other. The gap is signed up minus the largest presence figure, so
+  it counts those *not reported* to have arrived, an upper bound on those who did not.
+* **Contradictions and trends.** Two claims of one series by different claimants, known within
+  :data:`CONTRADICTION_WINDOW_DAYS` of each other, whose ranges cannot both hold, contradict each
+  other. Claims further apart that differ are a change over time (a trend), not a contradiction.
 """
 
 from __future__ import annotations
@@ -24,18 +33,35 @@ import pandas as pd
 
 from .intervals import Interval, format_claim, from_claim, interval_sum
 from .loading import known_from
+from .speakers import with_speakers
 
-SERIES = ["side", "origin", "category", "stage"]
 STAGES = ["applied", "signed_up", "arrived", "deployed", "killed", "left"]
-CONTRADICTION_WINDOW_DAYS = 31
+PRESENCE_STAGES = ("arrived", "deployed", "killed", "left")
+COUNT_TYPES = ["cumulative", "current", "flow"]
+SERIES = ["side", "origin", "category", "stage", "count_key"]
+CONTRADICTION_WINDOW_DAYS = 7
+GAP_WINDOW_DAYS = 92
+#: Another claimant's figure corroborates only when known within this many days of it.
+CORROBORATION_WINDOW_DAYS = 92
 _SCOPE_RANK = {"all": 0, "region": 1, "country": 2}
+_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 
 
-def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, rule=None) -> pd.DataFrame:
+def count_key(count_type: str, start=None, end=None) -> str:
+    """The part of a series key that keeps stocks and flows apart: 'cumulative', 'current' or
+    'flow 2025-01-01..2025-06-30' (a flow's period is part of what it counts)."""
+    if count_type != "flow":
+        return count_type
+    return f"flow {pd.Timestamp(start).date()}..{pd.Timestamp(end).date()}"
+
+
+def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, rule=None,
+                 claimants: pd.DataFrame | None = None) -> pd.DataFrame:
     """Claims known by ``as_of`` (all when None), optionally for some sides and origins.
 
-    Adds ``known_from`` (Timestamp), ``people`` (Interval, people) and ``stated`` (the figure
-    as its source put it, e.g. '40,000+'). Totals over all origins or a region are dropped when
+    Adds ``known_from`` (Timestamp), ``people`` (Interval, people), ``stated`` (the figure as its
+    source put it, e.g. '40,000+'), ``count_key`` and the speaker columns of
+    :func:`analysis.speakers.with_speakers`. Totals over all origins or a region are dropped when
     ``origins`` is given, since they are not about those origins alone.
     """
     frame = claims.copy()
@@ -50,30 +76,58 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
     frame["stated"] = [format_claim(q, lo, hi) for q, lo, hi in
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
-    return frame
+    frame["count_key"] = [count_key(t, s, e) for t, s, e in
+                          zip(frame["count_type"], frame["period_start"], frame["period_end"])]
+    return with_speakers(frame, claimants)
+
+
+def _ordered(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims from first known to last known, ties broken as the module docstring says."""
+    return claims.assign(_precise=claims["date_precision"].map(_PRECISION_RANK),
+                         _grade=-claims["credibility"].astype(int)).sort_values(
+        ["known_from", "_grade", "_precise", "claim_id"]).drop(columns=["_precise", "_grade"])
+
+
+def _whole(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims that are not a part of another claim in view."""
+    return claims[~claims["part_of"].isin(set(claims["claim_id"]))]
 
 
 def latest_claims(claims: pd.DataFrame) -> pd.DataFrame:
-    """One row per series: its latest claim, with ``n_claims``, ``n_sources`` and ``single_source``.
+    """One row per series: its latest claim, with ``n_claims``, ``n_sources`` (independent
+    claimants), ``single_source`` and ``set_aside`` (ids of the series' other claims).
 
-    ``claims`` comes from :func:`claims_as_of`. Claims that are ``part_of`` another claim in
-    view are left out (they break a total down; :func:`parts_of` lists them).
+    ``claims`` comes from :func:`claims_as_of`. Parts of a claim in view are left out.
     """
-    in_view = set(claims["claim_id"])
-    whole = claims[~claims["part_of"].isin(in_view)] if "part_of" in claims else claims
-    ordered = whole.assign(_precise=whole["date_precision"].map({"year": 0, "month": 1, "day": 2})).sort_values(
-        ["date_reported", "credibility", "_precise", "claim_id"], ascending=[True, False, True, False])
     rows = []
-    for _, series in ordered.groupby(SERIES, sort=True):
+    for _, series in _ordered(_whole(claims)).groupby(SERIES, sort=True):
         latest = series.iloc[-1]
-        others = series[series["source_id"] != latest["source_id"]]
-        corroborated = any(latest["people"].overlaps(p) for p in others["people"])
-        rows.append({**latest.drop("_precise").to_dict(), "n_claims": len(series),
-                     "n_sources": series["source_id"].nunique(), "single_source": not corroborated})
-    columns = list(claims.columns) + ["n_claims", "n_sources", "single_source"]
+        others = series[series["claimant_id"] != latest["claimant_id"]]
+        near = others[(others["known_from"] - latest["known_from"]).abs() <= pd.Timedelta(days=CORROBORATION_WINDOW_DAYS)]
+        corroborating = [c for c, p in zip(near["claim_id"], near["people"]) if latest["people"].overlaps(p)]
+        rows.append({**latest.to_dict(), "n_claims": len(series), "corroborated_by": corroborating,
+                     "n_sources": series["claimant_id"].nunique(), "single_source": not corroborating,
+                     "set_aside": [c for c in series["claim_id"] if c != latest["claim_id"]]})
+    columns = list(claims.columns) + ["n_claims", "corroborated_by", "n_sources", "single_source", "set_aside"]
     result = pd.DataFrame(rows, columns=columns, dtype=object)
     result["stage"] = pd.Categorical(result["stage"], STAGES, ordered=True)
-    return result.sort_values(["side", "category", "stage", "origin"]).reset_index(drop=True)
+    return result.sort_values(["side", "category", "stage", "origin", "count_key"]).reset_index(drop=True)
+
+
+def claim_status(claims: pd.DataFrame, latest: pd.DataFrame) -> pd.Series:
+    """Why each claim in view is or is not a headline figure, indexed like ``claims``:
+    'latest in its series', 'part of H001', 'superseded by H037 (known later)'."""
+    latest_by_series = {tuple(row[c] for c in SERIES): row["claim_id"] for _, row in latest.iterrows()}
+    in_view = set(claims["claim_id"])
+    status = {}
+    for index, claim in claims.iterrows():
+        if claim["part_of"] in in_view:
+            status[index] = f"part of {claim['part_of']}"
+            continue
+        winner = latest_by_series.get(tuple(claim[c] for c in SERIES))
+        status[index] = ("latest in its series" if winner == claim["claim_id"]
+                         else f"superseded by {winner}" if winner else "not in view")
+    return pd.Series(status, dtype=object)
 
 
 def _text(value) -> str:
@@ -86,15 +140,17 @@ def parts_of(claims: pd.DataFrame, claim_id: str) -> pd.DataFrame:
 
 
 def headcount_table(latest: pd.DataFrame) -> pd.DataFrame:
-    """Totals by side × category × stage from :func:`latest_claims`, never adding a total to its parts.
+    """Totals of stocks by side × category × stage × count type from :func:`latest_claims`,
+    never adding a total to its parts. Flows are left out (see :func:`flows`).
 
     Returns one row per cell with ``figure`` (Interval, people), ``basis`` (how the figure was
-    reached), ``claim_ids`` (the claims it rests on), ``named_origins`` (Interval: sum of the
-    per-country series, shown beside a total), ``single_source`` (any claim it rests on is
-    single-source) and ``parts_exceed_total`` (the per-country sum is above the total's bound).
+    reached), ``claim_ids``, ``named_origins`` (Interval: sum of the per-country series, shown
+    beside a total), ``single_source`` and ``parts_exceed_total``.
     """
     rows = []
-    for (side, category, stage), cell in latest.groupby(["side", "category", "stage"], observed=True, sort=True):
+    stocks = latest[latest["count_type"] != "flow"]
+    keys = ["side", "category", "stage", "count_type"]
+    for (side, category, stage, count_type), cell in stocks.groupby(keys, observed=True, sort=True):
         countries = cell[cell["origin_scope"] == "country"]
         named = interval_sum(countries["people"])
         totals = cell[cell["origin_scope"] != "country"]
@@ -106,71 +162,126 @@ def headcount_table(latest: pd.DataFrame) -> pd.DataFrame:
             basis = f"total claimed for {where}" + (f" ({best['origin_note']})" if _text(best["origin_note"]) else "")
         else:
             figure, used = named, countries
-            basis = "sum of " + (f"{len(countries)} origins" if len(countries) > 1 else countries["origin"].iloc[0])
-        rows.append({"side": side, "category": category, "stage": stage, "figure": figure, "basis": basis,
-                     "claim_ids": list(used["claim_id"]),
+            basis = ("sum of " + f"{len(countries)} origins") if len(countries) > 1 else countries["origin"].iloc[0]
+        rows.append({"side": side, "category": category, "stage": stage, "count_type": count_type,
+                     "figure": figure, "basis": basis, "claim_ids": list(used["claim_id"]),
                      "named_origins": named if len(totals) and len(countries) else None,
                      "single_source": bool(used["single_source"].any()),
                      "parts_exceed_total": bool(len(totals) and len(countries) and named.low > figure.upper)})
-    return pd.DataFrame(rows, columns=["side", "category", "stage", "figure", "basis", "claim_ids",
+    return pd.DataFrame(rows, columns=["side", "category", "stage", "count_type", "figure", "basis", "claim_ids",
                                        "named_origins", "single_source", "parts_exceed_total"])
 
 
-def signup_arrival_gap(latest: pd.DataFrame) -> pd.DataFrame:
-    """For each (side, origin, category) with a signed-up figure: how many have not arrived.
+def flows(latest: pd.DataFrame) -> pd.DataFrame:
+    """The latest claims that count a flow over a stated period, earliest period first."""
+    found = latest[latest["count_type"] == "flow"]
+    return found.sort_values(["side", "period_start", "origin"]).reset_index(drop=True)
 
-    Returns ``signed_up`` and ``arrived`` (Interval, people; arrived None when no arrival was
-    reported), ``gap`` (Interval, people: signed up minus arrived, never below 0) and
-    ``arrived_share`` (Interval, fraction of those signed up who arrived; None without an
-    arrival figure), plus the claim ids and stated figures.
+
+def signup_arrival_gap(latest: pd.DataFrame, window_days: int = GAP_WINDOW_DAYS) -> pd.DataFrame:
+    """For each (side, origin, category) with a signed-up stock: how many are not reported present.
+
+    Returns one row per group with ``signed_up`` (Interval, people), ``signed_up_claim`` and
+    ``signed_up_stated``; ``present`` (Interval, people: the presence figure with the largest low
+    end among arrived / deployed / killed / left stocks known within ``window_days`` of the
+    signed-up figure; None when there is none), ``present_stage``, ``present_claim``,
+    ``present_stated``; ``gap`` (Interval, people: signed up minus present, never below 0; None
+    when there is no presence figure of the same time, or when more are present than signed up)
+    and ``present_share`` (Interval, fraction of those signed up reported present, or None);
+    ``status`` says which case applies: 'gap', 'no presence reported', 'presence reported at
+    another time' or 'presence exceeds sign-ups'; ``other_presence_claim`` names the presence
+    claim outside the window in the third case.
     """
     rows = []
-    keys = ["side", "origin", "category"]
-    for key, group in latest.groupby(keys, sort=True):
+    keys = ["side", "origin", "origin_scope", "category"]
+    window = pd.Timedelta(days=window_days)
+    stocks = latest[latest["count_type"] != "flow"]
+    for key, group in stocks.groupby(keys, sort=True):
         signed = group[group["stage"] == "signed_up"]
         if signed.empty:
             continue
-        signed = signed.iloc[0]
-        arrived = group[group["stage"] == "arrived"]
-        arrived = arrived.iloc[0] if len(arrived) else None
-        s = signed["people"]
-        if arrived is None:
-            gap, share = s, None
+        signed = _ordered(signed).iloc[-1]
+        presence = group[group["stage"].isin(PRESENCE_STAGES)]
+        near = presence[(pd.to_datetime(presence["known_from"]) - signed["known_from"]).abs() <= window]
+        row = {**dict(zip(keys, key)), "signed_up": signed["people"], "signed_up_claim": signed["claim_id"],
+               "signed_up_stated": signed["stated"], "signed_up_known": signed["known_from"],
+               "present": None, "present_stage": None, "present_claim": None, "present_stated": None,
+               "present_known": None, "gap": None, "present_share": None, "other_presence_claim": None}
+        if near.empty:
+            row["status"] = "no presence reported" if presence.empty else "presence reported at another time"
+            if len(presence):
+                row["other_presence_claim"] = _ordered(presence).iloc[-1]["claim_id"]
+            rows.append(row)
+            continue
+        best = near.assign(_low=[p.low for p in near["people"]]).sort_values(["_low", "claim_id"]).iloc[-1]
+        s, p = signed["people"], best["people"]
+        row.update(present=p, present_stage=str(best["stage"]), present_claim=best["claim_id"],
+                   present_stated=best["stated"], present_known=best["known_from"])
+        if p.low > s.upper:
+            row["status"] = "presence exceeds sign-ups"
         else:
-            a = arrived["people"]
-            gap = Interval(max(0.0, s.low - a.upper), max(0.0, s.high - a.low), s.open_above)
-            # An open arrival figure ("more than 300") leaves the share open above too, up to 100%.
-            share = None if s.low == 0 else Interval(min(1.0, a.low / s.upper), min(1.0, a.high / s.low),
-                                                     a.open_above and a.high < s.low)
-        rows.append({**dict(zip(keys, key)), "signed_up": s, "signed_up_stated": signed["stated"],
-                     "signed_up_claim": signed["claim_id"],
-                     "arrived": None if arrived is None else arrived["people"],
-                     "arrived_stated": None if arrived is None else arrived["stated"],
-                     "arrived_claim": None if arrived is None else arrived["claim_id"],
-                     "gap": gap, "arrived_share": share})
-    return pd.DataFrame(rows, dtype=object, columns=keys + ["signed_up", "signed_up_stated", "signed_up_claim", "arrived",
-                                              "arrived_stated", "arrived_claim", "gap", "arrived_share"])
+            row["status"] = "gap"
+            row["gap"] = Interval(max(0.0, s.low - p.upper), max(0.0, s.high - p.low), s.open_above)
+            if s.low > 0:
+                row["present_share"] = Interval(min(1.0, p.low / s.upper), min(1.0, p.upper / s.low))
+        rows.append(row)
+    columns = keys + ["signed_up", "signed_up_claim", "signed_up_stated", "signed_up_known", "present",
+                      "present_stage", "present_claim", "present_stated", "present_known", "gap",
+                      "present_share", "status", "other_presence_claim"]
+    return pd.DataFrame(rows, dtype=object, columns=columns)
 
 
 def contradictions(claims: pd.DataFrame, window_days: int = CONTRADICTION_WINDOW_DAYS) -> pd.DataFrame:
-    """Pairs of claims in one series, by different claimants within ``window_days``, that cannot both hold.
+    """Pairs of claims about one quantity at one time that cannot both hold.
 
-    ``claims`` comes from :func:`claims_as_of`. Returns ``claim_a``, ``claim_b`` (a reported
-    first), the series columns and both stated figures and claimants.
+    Same series, different claimants, known within ``window_days`` of each other, ranges that do
+    not overlap. ``claims`` comes from :func:`claims_as_of`. Returns ``claim_a``, ``claim_b``
+    (a known first), the series columns and both stated figures and claimants.
     """
     rows = []
     window = pd.Timedelta(days=window_days)
-    # A part breaks a total down ("22,000 of the 40,000+ approved"): it is no rival to any claim.
-    claims = claims[~claims["part_of"].isin(set(claims["claim_id"]))] if "part_of" in claims else claims
-    for key, series in claims.groupby(SERIES, sort=True):
-        series = series.sort_values(["known_from", "claim_id"])
-        records = list(series.itertuples(index=False))
+    for key, series in _whole(claims).groupby(SERIES, sort=True):
+        records = list(_ordered(series).itertuples(index=False))
         for i, first in enumerate(records):
             for second in records[i + 1:]:
-                if (first.claimant != second.claimant and second.known_from - first.known_from <= window
-                        and not first.people.overlaps(second.people)
-                        and second.part_of != first.claim_id and first.part_of != second.claim_id):
+                if (first.claimant_id != second.claimant_id and second.known_from - first.known_from <= window
+                        and not first.people.overlaps(second.people)):
                     rows.append({**dict(zip(SERIES, key)), "claim_a": first.claim_id, "stated_a": first.stated,
                                  "claimant_a": first.claimant, "claim_b": second.claim_id,
                                  "stated_b": second.stated, "claimant_b": second.claimant})
     return pd.DataFrame(rows, columns=SERIES + ["claim_a", "stated_a", "claimant_a", "claim_b", "stated_b", "claimant_b"])
+
+
+def trends(claims: pd.DataFrame) -> pd.DataFrame:
+    """Series whose figure changed over time: first and last claim known, and the direction.
+
+    Returns one row per series with at least two claims whose ranges do not all overlap:
+    ``first_claim``, ``first_stated``, ``first_known``, ``last_claim``, ``last_stated``,
+    ``last_known``, ``n_claims`` and ``direction`` ('up', 'down' or 'mixed').
+    """
+    rows = []
+    for key, series in _whole(claims).groupby(SERIES, sort=True):
+        ordered = _ordered(series)
+        if len(ordered) < 2:
+            continue
+        # Claims of the same time that cannot both hold are a contradiction, not a change over time.
+        window = pd.Timedelta(days=CONTRADICTION_WINDOW_DAYS)
+        kept = [ordered.iloc[0]]
+        for _, claim in ordered.iloc[1:].iterrows():
+            if claim["known_from"] - kept[-1]["known_from"] <= window and not claim["people"].overlaps(kept[-1]["people"]):
+                continue
+            kept.append(claim)
+        ordered = pd.DataFrame(kept)
+        people = list(ordered["people"])
+        if len(people) < 2 or all(a.overlaps(b) for a in people for b in people):
+            continue
+        steps = [("up" if b.low > a.upper else "down" if b.upper < a.low else "same")
+                 for a, b in zip(people, people[1:])]
+        moves = {s for s in steps if s != "same"}
+        first, last = ordered.iloc[0], ordered.iloc[-1]
+        rows.append({**dict(zip(SERIES, key)), "first_claim": first["claim_id"], "first_stated": first["stated"],
+                     "first_known": first["known_from"], "last_claim": last["claim_id"],
+                     "last_stated": last["stated"], "last_known": last["known_from"], "n_claims": len(ordered),
+                     "direction": moves.pop() if len(moves) == 1 else "mixed"})
+    return pd.DataFrame(rows, columns=SERIES + ["first_claim", "first_stated", "first_known", "last_claim",
+                                                "last_stated", "last_known", "n_claims", "direction"])

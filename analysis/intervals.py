@@ -158,8 +158,10 @@ def _number(value: float, unit: str = "") -> str:
         text = f"{value / 1e6:.3g}M"
     elif value >= 100 or value == int(value):
         text = f"{value:,.0f}"
+    elif value < 1:  # two decimals at most: never scientific notation
+        text = f"{value:.2f}".rstrip("0").rstrip(".") or "0"
     else:
-        text = f"{value:,.2g}" if value < 1 else f"{value:,.1f}".rstrip("0").rstrip(".")
+        text = f"{value:,.1f}".rstrip("0").rstrip(".")
     return f"{unit}{text}"
 
 
@@ -190,3 +192,30 @@ def format_claim(qualifier: str, low: float, high: float | None = None, unit: st
     if qualifier in ("more_than", "at_least"):
         return _number(low, unit) + "+"
     return _QUALIFIER_WORDS.get(qualifier, "") + _number(low, unit)
+
+
+def format_people(interval: Interval) -> str:
+    """A computed number of people: whole people, bounds rounded outward ('76–94', '40,000+')."""
+    # Round first to drop float noise (55,000 - 1,800 is 53,200.000000004), then outward.
+    low, high = math.floor(round(interval.low, 6)), math.ceil(round(interval.high, 6))
+    return format_interval(Interval(low, high, interval.open_above))
+
+
+def _ratio_number(value: float) -> str:
+    """A ratio to two significant figures at most, never scientific: 482 -> '480', 5.73 -> '5.7'."""
+    if value >= 10:
+        digits = len(str(int(value))) - 2
+        return f"{round(value, -digits):,.0f}"
+    if value >= 1:
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.2f}".rstrip("0").rstrip(".") or "0"
+
+
+def format_ratio(interval: Interval) -> str:
+    """A multiple for a reader: '5.7–480×', '1.1×', 'up to 5×' (low end zero), '2–3× or more' (open)."""
+    low, high = _ratio_number(interval.low), _ratio_number(interval.high)
+    if interval.low == 0:
+        text = f"up to {high}×"
+    else:
+        text = f"{low}×" if low == high else f"{low}–{high}×"
+    return text + " or more" if interval.open_above else text

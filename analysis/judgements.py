@@ -1,76 +1,139 @@
-"""Key judgements for the bottom line up front, written from the numbers.
+"""Key judgements as data: each a sentence written from the numbers, the figures it rests on,
+and a confidence level from one stated rule.
 
-Each function takes computed values and returns one sentence, or None when the numbers needed
-for it are missing. The sentence uses the same formatted figures the tables show.
+**Confidence** (about the evidence, not about likelihood) — ``docs/method.md`` has the rule:
+
+* *high*: at least two independent claimants agree (ranges overlap), at least one of them in a
+  source graded A–B with credibility 1–2, and nothing in view contradicts the figure;
+* *moderate*: not contradicted, and either two independent claimants agree or one source is
+  graded A–B with credibility 1–2;
+* *low*: anything else — a single source graded C or worse, a contradicted figure, or a party
+  speaking about its adversary.
+
+A figure whose claim has credibility 4–6 is *unconfirmed*: it appears in a judgement only
+marked so, and its judgement's confidence is low.
+
+**Likelihood** words follow one published scale, ICD 203's (:data:`LIKELIHOOD_SCALE`); they are
+never mixed with confidence.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import inflect
+
 from .intervals import Interval, format_interval
 
+_inflect = inflect.engine()
 
-def _pct(share: Interval) -> str:
-    low, high = round(share.low * 100), round(share.high * 100)
-    text = f"{low}%" if low == high else f"{low}–{high}%"
-    return text + "+" if share.open_above else text
-
-
-def gap_judgement(origin: str, side: str, signed_up_stated: str, arrived_stated: str | None,
-                  gap: Interval, share: Interval | None) -> str:
-    """The signed-up-to-arrived gap for one origin, e.g. '... 40,000+ signed up ... none reported arrived'."""
-    lead = f"Recruits from {origin} for {side.title()}: {signed_up_stated} reported signed up"
-    if arrived_stated is None:
-        return f"{lead}, and no arrivals reported; the whole {format_interval(gap)} remains unaccounted for."
-    if share is not None and share.high == 0:
-        return f"{lead}, but none reported arrived: a gap of {format_interval(gap)}."
-    return (f"{lead} against {arrived_stated} reported arrived: {format_interval(gap)} not (yet) arrived"
-            + (f", an arrival rate of {_pct(share)}." if share is not None else "."))
+#: ICD 203 expressions of likelihood, with the probability range each stands for.
+LIKELIHOOD_SCALE = [
+    ("almost no chance", 0.01, 0.05), ("very unlikely", 0.05, 0.20), ("unlikely", 0.20, 0.45),
+    ("roughly even chance", 0.45, 0.55), ("likely", 0.55, 0.80), ("very likely", 0.80, 0.95),
+    ("almost certain", 0.95, 0.99),
+]
+CONFIDENCE_LEVELS = ("low", "moderate", "high")
+STRONG_RELIABILITY = ("A", "B")
+STRONG_CREDIBILITY = 2
+UNCONFIRMED_CREDIBILITY = 4
 
 
-CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract recruits", "volunteer": "volunteers",
-                  "conscript": "conscripts", "state_deployed": "state-deployed troops",
-                  "unknown": "fighters of unstated status"}
+def likelihood_word(probability: float) -> str:
+    """The ICD 203 expression for a probability (0–1)."""
+    for word, low, high in LIKELIHOOD_SCALE:
+        if probability <= high:
+            return word
+    return LIKELIHOOD_SCALE[-1][0]
 
 
-def largest_figures_judgement(by_side: dict[str, tuple[str, str, str]]) -> str | None:
-    """The biggest reported figure on each side: ``{side: (stated, stage, category)}``."""
-    if not by_side:
-        return None
-    parts = [f"{side.title()}: {stated} {CATEGORY_NOUNS.get(category, category)} {stage.replace('_', ' ')}"
-             for side, (stated, stage, category) in sorted(by_side.items())]
-    return "Largest reported figures — " + "; ".join(parts) + ". Most are claims by interested parties."
+def plural(noun: str, count: int) -> str:
+    """'1 offer', '3 offers' (inflect, not hand-written rules)."""
+    return f"{count} {_inflect.plural(noun, count)}"
 
 
-def pay_judgement(origin: str, offers: Interval, soldier_pay: Interval | None, multiple: Interval | None) -> str:
-    """Offers to one origin against its own soldiers' pay (the pull)."""
-    text = f"Monthly offers to recruits from {origin} span {format_interval(offers, '$')}"
-    if soldier_pay is None or multiple is None:
-        return text + "; no home soldier pay is on record to compare."
-    return (text + f", {format_interval(multiple)} times the {format_interval(soldier_pay, '$')} a month "
-            f"a soldier is paid at home.")
+def join_words(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return _inflect.join(list(words), final_sep="") if words else ""
 
 
-def article47_judgement(side: str, readings: dict[str, int], army_pay: Interval | None, threshold: float) -> str:
-    """How many of one side's offers pass the Art. 47(2)(c) pay test."""
-    total = sum(readings.values())
-    if army_pay is None:
-        return (f"No pay for {side.title()}'s own soldiers had been reported, so the Art. 47(2)(c) pay "
-                f"test cannot be applied to its {total} offer(s) yet.")
-    counts = ", ".join(f"{n} {reading}" for reading, n in sorted(readings.items()))
-    verdict = ("none is a mercenary in law on pay: they are paid foreign recruits"
-               if readings.get("in excess", 0) == 0 else
-               "some offers exceed it substantially; those recruits may meet the pay test of a mercenary")
-    return (f"Against {side.title()}'s own soldier pay at the time ({format_interval(army_pay, '$')} a month), "
-            f"with 'substantially in excess' set at {threshold:g}×: {counts} — {verdict}.")
+@dataclass(frozen=True)
+class Evidence:
+    """What one figure rests on: its claim, and the claims of other claimants that agree with it."""
+
+    claim_ids: tuple
+    claimant_ids: frozenset
+    grades: tuple  # (reliability letter, credibility number) of every claim counted
+    contradicted: bool = False
+    adversary: bool = False
+
+    @property
+    def unconfirmed(self) -> bool:
+        return any(credibility >= UNCONFIRMED_CREDIBILITY for _, credibility in self.grades)
 
 
-def cost_judgement(what: str, headcount_stated: str, offer_stated: str, months: int, cost: Interval) -> str:
-    """One recruitment drive's cost: headcount × pay × months."""
-    return (f"Paying {headcount_stated} {what} {offer_stated} a month for {months} months would cost "
-            f"{format_interval(cost, '$')}.")
+def confidence(evidence: list[Evidence]) -> tuple[str, str]:
+    """(level, reason in a few words) for a judgement resting on ``evidence`` (the weakest figure sets it)."""
+    levels = []  # (level, priority among reasons of one level: the gravest first, reason)
+    for item in evidence:
+        independent = len(item.claimant_ids)
+        strong = any(r in STRONG_RELIABILITY and c <= STRONG_CREDIBILITY for r, c in item.grades)
+        if item.unconfirmed:
+            levels.append((0, 0, "unconfirmed: a figure graded 4–6"))
+        elif item.adversary:
+            levels.append((0, 1, "a party's claim about its adversary"))
+        elif item.contradicted:
+            levels.append((0, 2, "contradicted by another claim of the same time"))
+        elif independent >= 2 and strong:
+            levels.append((2, 0, f"{_inflect.number_to_words(independent)} independent sources agree, one well graded"))
+        elif independent >= 2:
+            levels.append((1, 0, f"{_inflect.number_to_words(independent)} independent sources agree"))
+        elif strong:
+            levels.append((1, 1, "one well-graded source"))
+        else:
+            levels.append((0, 3, "a single source, not independently confirmed"))
+    if not levels:
+        return "low", "no figure"
+    level, _, reason = min(levels)
+    return CONFIDENCE_LEVELS[level], reason
 
 
-def confidence_judgement(series: int, single_source: int, contradictions: int) -> str:
-    """How far the figures can be trusted, in counts."""
-    return (f"{single_source} of {series} headcount figures rest on a single source and "
-            f"{contradictions} pair(s) of claims contradict each other; treat the figures as claims, not counts.")
+@dataclass(frozen=True)
+class Judgement:
+    """One key judgement: the sentence, its confidence and what it rests on."""
+
+    text: str
+    confidence: str
+    basis: str
+    figures: tuple = ()  # the figures as printed, each also shown in the briefing's tables
+    claim_ids: tuple = ()  # headcount claims, offers or wages it rests on
+    topic: str = ""
+    unconfirmed: bool = False
+    evidence: tuple = field(default=(), repr=False)
+
+
+def make(text: str, evidence: list[Evidence], *, figures=(), topic: str = "", extra_ids=()) -> Judgement:
+    level, basis = confidence(evidence)
+    ids = tuple(i for e in evidence for i in e.claim_ids) + tuple(extra_ids)
+    return Judgement(text, level, basis, tuple(figures), ids, topic, any(e.unconfirmed for e in evidence),
+                     tuple(evidence))
+
+
+def pct(share: Interval) -> str:
+    """A share as whole percentages: '5%', '4–6%', 'under 1%'."""
+    low, high = share.low * 100, share.high * 100
+    if high < 1:
+        return "under 1%"
+    low_text, high_text = f"{low:.0f}%", f"{high:.0f}%"
+    return high_text if low_text == high_text else f"{low:.0f}–{high_text}"
+
+
+def money(interval: Interval) -> str:
+    """Dollars for a reader: '$200–300', '$48M–72M+', and cents below $100 ('$7.50', '$19.86')."""
+    def cents(value: float) -> str:
+        return f"{value:.2f}" if value < 100 and round(value, 2) != int(value) else format_interval(Interval.exact(value))
+
+    if 0 < interval.low < 100 or 0 < interval.high < 100:
+        low, high = cents(interval.low), cents(interval.high)
+        return "$" + (low if low == high else f"{low}–{high}") + ("+" if interval.open_above else "")
+    return format_interval(interval, "$")

@@ -1,19 +1,27 @@
 """Pay: offers in US dollars, against home wages and against the recruiting army's own pay.
 
-Money converts to USD at the rate in force on the day the figure was reported (for wages, the
-day the wage applied), of the kind the caller chooses: ``official`` or ``market``. They differ
-several-fold for the Syrian pound, so every table says which kind it used.
+The rules (``docs/method.md`` states them with their parameters):
 
-The rate in force on day D is the most recent rate of that kind dated on or before D (or a
-pegged rate whose ``in_force_until`` covers D), provided it is at most ``max_gap_days`` old;
-failing that, the nearest rate after D within ``max_gap_days``. When no rate of the chosen kind
-qualifies, a rate of the other kind is used and the row says so (``fx_kind_used``): for every
-currency here but the Syrian pound the two kinds hardly differ.
-
-Additional Protocol I, Art. 47(2)(c) calls a fighter a mercenary only if promised pay
-"substantially in excess" of that paid to the party's own combatants of similar rank. The law
-gives no number; :data:`SUBSTANTIAL_EXCESS` makes ours explicit and every function takes it as
-a parameter.
+* **Pay basis.** Monthly pay, one-off sums (signing bonus, lump sum) and per-contract totals are
+  different things: only monthly pay is compared with monthly wages, and a drive's cost is
+  monthly pay × months plus one-off sums, each part stated. Money a recruit says he *received*
+  is shown, never treated as an offer.
+* **Exchange rates.** Money converts to USD at the rate in force on the day the figure was
+  reported, of the kind the caller chooses (``official`` or ``market``). A rate is a point (or
+  the range its source stated): the qualifier rule applies to the amount's own qualifier only.
+  Only rates published by ``as_of`` are used. The rate in force on day D is a pegged rate
+  covering D; else a *quoted* rate dated within :data:`QUOTED_RATE_DAYS` before D (the nearest);
+  else the most recent rate dated on or before D within ``max_gap_days``; else the nearest rate
+  after D within ``max_gap_days`` (its date is shown). When none of the chosen kind qualifies,
+  the other kind is used and the row says so.
+* **Comparators in force.** An offer is compared only with a wage in force on its date: valid
+  from on or before the offer, and at most ``max_age_days`` (:data:`COMPARATOR_MAX_AGE_DAYS`)
+  old. Never a later figure; base pay is compared with base pay, total with total, never
+  spliced. The wage converts to USD at the rate of the offer's day. When two sources in force
+  disagree (ranges that do not overlap), the other figure is returned too, to be shown.
+* **Art. 47(2)(c) pay test.** Pay "substantially in excess" of the party's own combatants of
+  similar rank. The law gives no number; :data:`SUBSTANTIAL_EXCESS` is our analytic convention,
+  a parameter everywhere.
 """
 
 from __future__ import annotations
@@ -24,11 +32,21 @@ import pandas as pd
 
 from .intervals import Interval, from_claim
 from .loading import MAX_FX_GAP_DAYS, SIDE_COUNTRY, known_from
+from .speakers import with_speakers
 
 #: Pay at least this multiple of the recruiting army's own pay counts as "substantially in excess".
 SUBSTANTIAL_EXCESS = 1.5
+#: A wage counts as in force for at most this many days after the date it is known to apply from.
+COMPARATOR_MAX_AGE_DAYS = 365
+#: A quoted rate this close before the day beats an implied rate of the day itself.
+QUOTED_RATE_DAYS = 7
+#: Offers pair with a headcount for a drive's cost when known within this many days of it.
+DRIVE_WINDOW_DAYS = 183
 
 FX_KINDS = ("official", "market")
+HOME_MEASURES = ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage")
+#: The army-pay measure an offer of each pay component is compared with.
+ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 
 
 @dataclass(frozen=True)
@@ -39,19 +57,26 @@ class Rate:
     kind: str
     rate_id: str
     date: pd.Timestamp
+    basis: str = "quoted"
 
 
 def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
-                  max_gap_days: int = MAX_FX_GAP_DAYS) -> Rate | None:
-    """The :class:`Rate` for ``currency`` in force on ``day`` (see module docstring), or None."""
+                  max_gap_days: int = MAX_FX_GAP_DAYS, known_by=None) -> Rate | None:
+    """The :class:`Rate` for ``currency`` in force on ``day`` (see module docstring), or None.
+
+    ``known_by`` (a date) leaves out rates published after it.
+    """
     if kind not in FX_KINDS:
         raise ValueError(f"unknown exchange-rate kind {kind!r}; allowed: {', '.join(FX_KINDS)}")
     day = pd.Timestamp(day)
     candidates = rates[rates["currency"] == currency]
+    if known_by is not None and "date_reported" in candidates:
+        candidates = candidates[candidates["date_reported"] <= pd.Timestamp(known_by)]
     for wanted in (kind, next(k for k in FX_KINDS if k != kind)):
         found = _lookup(candidates[candidates["kind"] == wanted], day, max_gap_days)
         if found is not None:
-            return Rate(Interval(found["per_usd_low"], found["per_usd_high"]), wanted, found["rate_id"], found["date"])
+            return Rate(Interval(found["per_usd_low"], found["per_usd_high"]), wanted, found["rate_id"],
+                        found["date"], found.get("basis", "quoted"))
     return None
 
 
@@ -59,9 +84,13 @@ def _lookup(rates: pd.DataFrame, day: pd.Timestamp, max_gap_days: int):
     gap = pd.Timedelta(days=max_gap_days)
     pegged = rates[(rates["date"] <= day) & (rates["in_force_until"].notna()) & (rates["in_force_until"] >= day)]
     if len(pegged):
-        return pegged.sort_values("date").iloc[-1]
+        return pegged.sort_values(["date", "rate_id"]).iloc[-1]
     before = rates[(rates["date"] <= day) & (rates["date"] >= day - gap)
                    & ~(rates["in_force_until"].notna() & (rates["in_force_until"] < day))]
+    if "basis" in before:
+        quoted = before[(before["basis"] == "quoted") & (before["date"] >= day - pd.Timedelta(days=QUOTED_RATE_DAYS))]
+        if len(quoted):
+            return quoted.sort_values(["date", "rate_id"]).iloc[-1]
     if len(before):
         return before.sort_values(["date", "rate_id"]).iloc[-1]
     after = rates[(rates["date"] > day) & (rates["date"] <= day + gap)]
@@ -71,17 +100,17 @@ def _lookup(rates: pd.DataFrame, day: pd.Timestamp, max_gap_days: int):
 
 
 def to_usd(amount: Interval, currency: str, day, rates: pd.DataFrame, kind: str,
-           max_gap_days: int = MAX_FX_GAP_DAYS) -> tuple[Interval, Rate | None]:
+           max_gap_days: int = MAX_FX_GAP_DAYS, known_by=None) -> tuple[Interval, Rate | None]:
     """``amount`` of ``currency`` in USD at the rate in force on ``day``; (interval, rate used).
 
-    USD passes through with rate None. Raises ``LookupError`` when no rate qualifies (validation
-    prevents that for the data package).
+    USD passes through with rate None. Raises ``LookupError`` when no rate qualifies.
     """
     if currency == "USD":
         return amount, None
-    rate = rate_in_force(rates, currency, day, kind, max_gap_days)
+    rate = rate_in_force(rates, currency, day, kind, max_gap_days, known_by)
     if rate is None:
-        raise LookupError(f"no {currency} rate within {max_gap_days} days of {pd.Timestamp(day).date()}")
+        raise LookupError(f"no {currency} rate known by {known_by or 'now'} within {max_gap_days} days of "
+                          f"{pd.Timestamp(day).date()}")
     return amount / rate.per_usd, rate
 
 
@@ -95,92 +124,153 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
                   rule=None) -> pd.DataFrame:
     """Pay offers known by ``as_of`` (all when None), converted to USD.
 
-    Returns one row per offer with the original columns plus ``amount`` (Interval, local
-    currency), ``amount_usd`` (Interval, USD per period), ``monthly_usd`` (Interval, USD per month;
-    None for one-off payments), ``contract_usd`` (Interval, USD per whole contract; None unless
-    monthly with a stated length), ``fx_rate_id`` and ``fx_kind_used``. Sorted by date reported.
+    Returns one row per offer with the original columns, the speaker columns, and ``amount``
+    (Interval, local currency), ``amount_usd`` (Interval, USD per period), ``monthly_usd``
+    (Interval, USD a month; None unless period is month), ``one_off_usd`` (Interval, USD once;
+    None unless one-off), ``contract_usd`` (Interval, USD for the whole contract: a stated
+    contract total, or monthly pay × stated months; else None), ``fx_rate_id``, ``fx_kind_used``
+    and ``fx_basis``. Sorted by date reported.
     """
     offers = _filter(_as_of(data.pay_offers, as_of), sides, origins)
+    offers = with_speakers(offers, getattr(data, "claimants", None))
     rows = []
     for _, offer in offers.iterrows():
         amount = from_claim(offer["qualifier"], offer["amount_low_local"], offer["amount_high_local"], rule)
-        usd, rate = to_usd(amount, offer["currency"], offer["date_reported"], data.exchange_rates, fx_kind)
-        monthly = usd if offer["period"] == "month" else None
-        months = offer["contract_months"]
-        contract = monthly * int(months) if monthly is not None and pd.notna(months) else None
+        try:
+            usd, rate = to_usd(amount, offer["currency"], offer["date_reported"], data.exchange_rates, fx_kind,
+                               known_by=as_of)
+        except LookupError:  # no rate had been published by as_of: the offer is shown unconverted
+            usd, rate = None, None
+        period, months = offer["period"], offer["contract_months"]
+        monthly = usd if period == "month" else None
+        if usd is None:
+            contract = None
+        elif period == "contract":
+            contract = usd
+        elif monthly is not None and pd.notna(months):
+            contract = monthly * int(months)
+        else:
+            contract = None
         rows.append({**offer.to_dict(), "amount": amount, "amount_usd": usd, "monthly_usd": monthly,
-                     "contract_usd": contract, "fx_rate_id": rate.rate_id if rate else None,
-                     "fx_kind_used": rate.kind if rate else None})
-    return _frame(rows, offers.columns, ["amount", "amount_usd", "monthly_usd", "contract_usd",
-                                         "fx_rate_id", "fx_kind_used"]).sort_values(["date_reported", "offer_id"])
+                     "one_off_usd": usd if period == "one_off" else None, "contract_usd": contract,
+                     "fx_rate_id": rate.rate_id if rate else None, "fx_kind_used": rate.kind if rate else None,
+                     "fx_basis": rate.basis if rate else None})
+    extra = ["amount", "amount_usd", "monthly_usd", "one_off_usd", "contract_usd", "fx_rate_id", "fx_kind_used",
+             "fx_basis"]
+    return pd.DataFrame(rows, columns=list(offers.columns) + extra).sort_values(["date_reported", "offer_id"])
+
+
+def comparable_offers(offers_usd: pd.DataFrame) -> pd.DataFrame:
+    """Monthly pay offered (not received, not an adversary's claim) for the war in Ukraine, to
+    recruits of one origin (pay for all origins alike has no home country to compare with)."""
+    keep = (offers_usd["monthly_usd"].notna() & (offers_usd["status"] == "offered")
+            & ~offers_usd["adversary"].astype(bool) & (offers_usd["theatre"] == "Ukraine")
+            & (offers_usd["origin"] != "all"))
+    return offers_usd[keep]
 
 
 def wages_in_usd(data, *, as_of=None, fx_kind: str = "market", rule=None) -> pd.DataFrame:
-    """Reference wages known by ``as_of``, with ``monthly_usd`` (Interval, USD per month) added."""
-    wages = _as_of(data.reference_wages, as_of)
+    """Reference wages known by ``as_of``, with ``monthly_local`` (Interval, local currency a month)
+    and ``monthly_usd`` (Interval, USD a month at the rate in force on ``date_in_force``)."""
+    wages = with_speakers(_as_of(data.reference_wages, as_of), getattr(data, "claimants", None))
     rows = []
     for _, wage in wages.iterrows():
         amount = from_claim(wage["qualifier"], wage["monthly_low_local"], wage["monthly_high_local"], rule)
-        usd, rate = to_usd(amount, wage["currency"], wage["date_in_force"], data.exchange_rates, fx_kind)
-        rows.append({**wage.to_dict(), "monthly_usd": usd, "fx_rate_id": rate.rate_id if rate else None,
-                     "fx_kind_used": rate.kind if rate else None})
-    return _frame(rows, wages.columns, ["monthly_usd", "fx_rate_id", "fx_kind_used"])
+        try:
+            usd, rate = to_usd(amount, wage["currency"], wage["date_in_force"], data.exchange_rates, fx_kind,
+                               known_by=as_of)
+        except LookupError:
+            usd, rate = None, None
+        rows.append({**wage.to_dict(), "monthly_local": amount, "monthly_usd": usd,
+                     "fx_rate_id": rate.rate_id if rate else None, "fx_kind_used": rate.kind if rate else None})
+    return pd.DataFrame(rows, columns=list(wages.columns) + ["monthly_local", "monthly_usd", "fx_rate_id",
+                                                             "fx_kind_used"])
 
 
-def latest_wage(wages_usd: pd.DataFrame, country: str, measure: str, on=None):
-    """The wage row for ``country`` and ``measure`` to compare with, or None.
+@dataclass(frozen=True)
+class Comparator:
+    """The wage an offer is compared with: in force on the offer's day, in USD at that day's rate."""
 
-    Without ``on``: the most recently in force. With ``on`` (a date): the one in force that day,
-    or, when none had yet been recorded, the earliest after it (callers show its date). Only
-    wages whose low end is above zero qualify, since a wage that may be zero ("up to X") cannot
-    be a yardstick for multiples; on the same day the better credibility grade wins.
+    wage_id: str
+    in_force_from: pd.Timestamp
+    monthly_usd: Interval
+    fx_rate_id: str | None
+    claimant_id: str
+    disagreeing: tuple = ()  # (wage_id, monthly_usd Interval) of other sources in force that disagree
+
+
+def comparator_in_force(wages: pd.DataFrame, country: str, measure: str, on, rates: pd.DataFrame,
+                        fx_kind: str, *, max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
+                        known_by=None) -> Comparator | None:
+    """The ``measure`` wage of ``country`` in force on ``on`` (see module docstring), or None.
+
+    ``wages`` comes from :func:`wages_in_usd`. The latest wage in force wins; on the same day
+    the better credibility grade. Wages whose low end may be zero cannot be a yardstick.
     """
-    rows = wages_usd[(wages_usd["country"] == country) & (wages_usd["measure"] == measure)]
-    rows = rows[[wage.low > 0 for wage in rows["monthly_usd"]]] if len(rows) else rows
+    on = pd.Timestamp(on)
+    rows = wages[(wages["country"] == country) & (wages["measure"] == measure)
+                 & (wages["date_in_force"] <= on)
+                 & (wages["date_in_force"] >= on - pd.Timedelta(days=max_age_days))]
+    rows = rows[[w.low > 0 for w in rows["monthly_local"]]] if len(rows) else rows
     if rows.empty:
         return None
-    ordered = rows.sort_values(["date_in_force", "credibility"], ascending=[True, False])
-    if on is None:
-        return ordered.iloc[-1]
-    in_force = ordered[ordered["date_in_force"] <= pd.Timestamp(on)]
-    if len(in_force):
-        return in_force.iloc[-1]
-    later = ordered[ordered["date_in_force"] == ordered["date_in_force"].iloc[0]]
-    return later.iloc[-1]
+
+    def in_usd(wage) -> tuple[Interval, str | None]:
+        usd, rate = to_usd(wage["monthly_local"], wage["currency"], on, rates, fx_kind, known_by=known_by)
+        return usd, rate.rate_id if rate else None
+
+    ordered = rows.assign(_grade=-rows["credibility"].astype(int)).sort_values(["date_in_force", "_grade", "wage_id"])
+    chosen = ordered.iloc[-1]
+    try:
+        usd, rate_id = in_usd(chosen)
+    except LookupError:  # no rate of the offer's day: not comparable in dollars
+        return None
+    disagreeing = []
+    for _, other in ordered.iloc[:-1].iterrows():
+        try:
+            other_usd, _ = in_usd(other)
+        except LookupError:
+            continue
+        if other["claimant_id"] != chosen["claimant_id"] and not other_usd.overlaps(usd):
+            disagreeing.append((other["wage_id"], other_usd))
+    return Comparator(chosen["wage_id"], chosen["date_in_force"], usd, rate_id, chosen["claimant_id"],
+                      tuple(disagreeing))
 
 
-def home_wage_multiples(offers_usd: pd.DataFrame, wages_usd: pd.DataFrame,
-                        measures=("soldier_pay", "minimum_wage", "public_sector_average", "average_wage")) -> pd.DataFrame:
-    """How many times each monthly offer is a home-country wage (the pull of the offer).
+def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.DataFrame, fx_kind: str, *,
+                        measures=HOME_MEASURES, max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
+                        known_by=None) -> pd.DataFrame:
+    """How many times each monthly offer is a home-country wage in force on its date (the pull).
 
-    Each offer is compared with the wage in force when it was reported (see :func:`latest_wage`).
-    Returns one row per (monthly offer, measure available for its origin) with ``offer_id``,
-    ``origin``, ``measure``, ``wage_id``, ``wage_date`` (when that wage applied), ``wage_usd``
-    (Interval, USD/month), ``monthly_usd`` (Interval, USD/month) and ``multiple`` (Interval, a
-    pure ratio).
+    Returns one row per (offer, measure in force for its origin): ``offer_id``, ``origin``,
+    ``measure``, ``wage_id``, ``wage_date`` (in force from), ``wage_usd`` (Interval, USD a month at
+    the offer day's rate), ``monthly_usd``, ``multiple`` (Interval, a pure ratio) and
+    ``disagreeing`` (other sources' figures in force that disagree, as (wage_id, Interval)).
     """
     rows = []
-    for _, offer in offers_usd[offers_usd["monthly_usd"].notna()].iterrows():
+    for _, offer in offers.iterrows():
         for measure in measures:
-            wage = latest_wage(wages_usd, offer["origin"], measure, on=offer["date_reported"])
+            wage = comparator_in_force(wages, offer["origin"], measure, offer["date_reported"], rates, fx_kind,
+                                       max_age_days=max_age_days, known_by=known_by)
             if wage is None:
                 continue
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
-                         "wage_id": wage["wage_id"], "wage_date": wage["date_in_force"], "wage_usd": wage["monthly_usd"],
-                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage["monthly_usd"]})
+                         "wage_id": wage.wage_id, "wage_date": wage.in_force_from, "wage_usd": wage.monthly_usd,
+                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.monthly_usd,
+                         "disagreeing": list(wage.disagreeing)})
     return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_date", "wage_usd",
-                                       "monthly_usd", "multiple"])
+                                       "monthly_usd", "multiple", "disagreeing"])
 
 
 def article47_reading(ratio: Interval | None, threshold: float = SUBSTANTIAL_EXCESS) -> str:
     """The Art. 47(2)(c) pay test for one offer, from its ratio to the army's own pay.
 
-    Returns one of: ``"in excess"`` (the whole range is at least ``threshold`` times the army's
-    pay), ``"not in excess"`` (the whole range is below ``threshold``), ``"undetermined"`` (the
-    range straddles it) or ``"no army pay known"`` (ratio is None).
+    Returns ``"in excess"`` (the whole range is at least ``threshold`` times the army's pay),
+    ``"not in excess"`` (the whole range is below it), ``"undetermined"`` (the range straddles
+    it) or ``"no comparator"`` (no army pay of the same kind in force on the offer's date).
     """
     if ratio is None:
-        return "no army pay known"
+        return "no comparator"
     if ratio.low >= threshold:
         return "in excess"
     if ratio.upper < threshold:
@@ -188,33 +278,92 @@ def article47_reading(ratio: Interval | None, threshold: float = SUBSTANTIAL_EXC
     return "undetermined"
 
 
-def army_pay_comparison(offers_usd: pd.DataFrame, wages_usd: pd.DataFrame,
-                        threshold: float = SUBSTANTIAL_EXCESS) -> pd.DataFrame:
-    """Each monthly offer against the recruiting army's own soldier pay, with the Art. 47 reading.
+def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.DataFrame, fx_kind: str, *,
+                        threshold: float = SUBSTANTIAL_EXCESS, max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
+                        known_by=None) -> pd.DataFrame:
+    """Each monthly offer against the recruiting army's own pay of the same kind, in force on its date.
 
-    Each offer is compared with the army pay in force when it was reported, or the first recorded
-    after it (see :func:`latest_wage`). Returns one row per monthly offer: ``offer_id``, ``side``,
-    ``origin``, ``monthly_usd``, ``army_pay_usd`` (Interval, USD/month, or None),
-    ``army_wage_id``, ``army_pay_date`` (when that pay applied), ``ratio`` (Interval or None) and
-    ``reading`` (see :func:`article47_reading`).
+    Returns one row per offer: ``offer_id``, ``side``, ``origin``, ``category``, ``monthly_usd``,
+    ``army_measure``, ``army_pay_usd`` (Interval, USD a month, or None), ``army_wage_id``,
+    ``army_pay_date`` (in force from), ``ratio`` (Interval or None), ``reading`` (see
+    :func:`article47_reading`) and ``disagreeing``.
     """
     rows = []
-    for _, offer in offers_usd[offers_usd["monthly_usd"].notna()].iterrows():
-        army = latest_wage(wages_usd, SIDE_COUNTRY[offer["side"]], "soldier_pay", on=offer["date_reported"])
-        ratio = None if army is None else offer["monthly_usd"] / army["monthly_usd"]
+    for _, offer in offers.iterrows():
+        measure = ARMY_MEASURE[offer["component"]]
+        army = comparator_in_force(wages, SIDE_COUNTRY[offer["side"]], measure, offer["date_reported"], rates,
+                                   fx_kind, max_age_days=max_age_days, known_by=known_by)
+        ratio = None if army is None else offer["monthly_usd"] / army.monthly_usd
         rows.append({"offer_id": offer["offer_id"], "side": offer["side"], "origin": offer["origin"],
-                     "monthly_usd": offer["monthly_usd"],
-                     "army_pay_usd": None if army is None else army["monthly_usd"],
-                     "army_wage_id": None if army is None else army["wage_id"],
-                     "army_pay_date": None if army is None else army["date_in_force"],
-                     "ratio": ratio, "reading": article47_reading(ratio, threshold)})
-    return pd.DataFrame(rows, columns=["offer_id", "side", "origin", "monthly_usd", "army_pay_usd",
-                                       "army_wage_id", "army_pay_date", "ratio", "reading"])
+                     "category": offer["category"], "monthly_usd": offer["monthly_usd"], "army_measure": measure,
+                     "army_pay_usd": None if army is None else army.monthly_usd,
+                     "army_wage_id": None if army is None else army.wage_id,
+                     "army_pay_date": None if army is None else army.in_force_from,
+                     "ratio": ratio, "reading": article47_reading(ratio, threshold),
+                     "disagreeing": [] if army is None else list(army.disagreeing)})
+    return pd.DataFrame(rows, columns=["offer_id", "side", "origin", "category", "monthly_usd", "army_measure",
+                                       "army_pay_usd", "army_wage_id", "army_pay_date", "ratio", "reading",
+                                       "disagreeing"])
 
 
-def recruitment_cost(headcount: Interval, monthly_pay_usd: Interval, months: Interval | float) -> Interval:
-    """Cost of a recruitment drive in USD: headcount × monthly pay (USD/month) × months."""
-    return headcount * monthly_pay_usd * months
+def recruitment_cost(headcount: Interval, monthly_pay_usd: Interval, months: Interval | float,
+                     one_off_usd: Interval | float = 0.0) -> Interval:
+    """Cost of a recruitment drive in USD: headcount × (monthly pay × months + one-off sums)."""
+    return headcount * (monthly_pay_usd * months + one_off_usd)
+
+
+def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: int, *,
+                window_days: int = DRIVE_WINDOW_DAYS) -> pd.DataFrame:
+    """What paying each paid or contract group the offers reported for it would cost, in USD.
+
+    For each side × origin (one country) the headcount is its signed-up stock, else arrived,
+    else deployed, counted to date (from :func:`analysis.headcounts.latest_claims`; a count of
+    those present on one day is no recruitment drive). Each monthly offer to that
+    side and origin known within ``window_days`` of the headcount gives one drive: monthly part
+    = people × USD a month × months (the stated contract length, else ``default_months``);
+    one-off part = people × the one-off sums offered *by the same source* for that origin
+    (separate reports may describe one payment twice, so they are not added). Returns one row
+    per drive with ``headcount``, ``monthly_usd``, ``months``, ``months_stated``, ``one_off_usd``,
+    ``one_off_ids``, ``monthly_part``, ``one_off_part`` and ``cost_usd`` (Intervals, USD), and
+    ``received_ids``: payments the same source says a recruit actually received, shown beside it.
+    """
+    rows = []
+    stages = ["signed_up", "arrived", "deployed"]
+    heads = latest[latest["category"].isin(("paid", "contract")) & (latest["origin_scope"] == "country")
+                   & latest["stage"].astype(str).isin(stages) & (latest["count_type"] == "cumulative")
+                   & ~latest["adversary"].astype(bool)]
+    heads = heads.assign(_order=heads["stage"].astype(str).map(stages.index)).sort_values(["_order", "claim_id"])
+    heads = heads.drop_duplicates(["side", "origin"])
+    monthly = comparable_offers(offers_usd)
+    one_offs = offers_usd[offers_usd["one_off_usd"].notna() & (offers_usd["status"] == "offered")
+                          & ~offers_usd["adversary"].astype(bool)]
+    window = pd.Timedelta(days=window_days)
+    for _, head in heads.iterrows():
+        offers = monthly[(monthly["side"] == head["side"]) & (monthly["origin"] == head["origin"])]
+        offers = offers[(known_from(offers) - pd.Timestamp(head["known_from"])).abs() <= window]
+        for _, offer in offers.iterrows():
+            stated = pd.notna(offer["contract_months"])
+            months = int(offer["contract_months"]) if stated else default_months
+            extras = one_offs[(one_offs["source_id"] == offer["source_id"]) & (one_offs["side"] == offer["side"])
+                              & one_offs["origin"].isin([offer["origin"], "all"])]
+            one_off = sum((o for o in extras["one_off_usd"]), Interval.exact(0.0))
+            monthly_part = head["people"] * offer["monthly_usd"] * months
+            one_off_part = head["people"] * one_off
+            received = offers_usd[(offers_usd["source_id"] == offer["source_id"]) & (offers_usd["status"] == "received")
+                                  & (offers_usd["side"] == offer["side"])]
+            rows.append({"received_ids": list(received["offer_id"]),
+                         "side": head["side"], "origin": head["origin"], "stage": str(head["stage"]),
+                         "claim_id": head["claim_id"], "headcount": head["people"],
+                         "headcount_stated": head["stated"], "offer_id": offer["offer_id"],
+                         "source_id": offer["source_id"], "monthly_usd": offer["monthly_usd"], "months": months,
+                         "months_stated": stated, "one_off_usd": one_off if len(extras) else None,
+                         "one_off_ids": list(extras["offer_id"]), "monthly_part": monthly_part,
+                         "one_off_part": one_off_part if len(extras) else None,
+                         "cost_usd": monthly_part + one_off_part})
+    return pd.DataFrame(rows, columns=["side", "origin", "stage", "claim_id", "headcount", "headcount_stated",
+                                       "offer_id", "source_id", "monthly_usd", "months", "months_stated",
+                                       "one_off_usd", "one_off_ids", "monthly_part", "one_off_part", "cost_usd",
+                                       "received_ids"])
 
 
 def _filter(frame: pd.DataFrame, sides=None, origins=None) -> pd.DataFrame:
@@ -223,7 +372,3 @@ def _filter(frame: pd.DataFrame, sides=None, origins=None) -> pd.DataFrame:
     if origins:
         frame = frame[frame["origin"].isin(list(origins))]
     return frame
-
-
-def _frame(rows: list[dict], columns, extra: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(columns) + extra)

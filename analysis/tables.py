@@ -61,6 +61,11 @@ def text(value) -> str:
     return _isolated(value, escape(value))
 
 
+def needs_isolation(value: str) -> bool:
+    """Whether text holds right-to-left letters or bidi control characters."""
+    return bool(_BIDI.search(str(value)))
+
+
 def _isolated(value, markup: str) -> str:
     if not isinstance(value, Html) and _BIDI.search(markup):
         return f"<bdi>{markup}</bdi>"

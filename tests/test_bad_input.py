@@ -161,9 +161,9 @@ def test_data_empty_file(site):
     (site.data / "pay_offers.csv").write_bytes(b"")
     site.assert_refused(site.build(), "1 problem(s) in the data:",
                         "pay_offers.csv: file is empty; it needs at least the header row (offer_id, recruiter, side, "
-                        "origin, category, theatre, period, pay_detail, qualifier, amount_low_local, "
-                        "amount_high_local, currency, contract_months, benefits, claimant, date_reported, "
-                        "date_precision, credibility, credibility_reason, source_id, note)")
+                        "origin, category, theatre, period, component, status, pay_detail, qualifier, "
+                        "amount_low_local, amount_high_local, currency, contract_months, benefits, claimant, "
+                        "claimant_id, date_reported, date_precision, credibility, credibility_reason, source_id, note)")
 
 
 def test_data_missing_column(site):
@@ -459,7 +459,8 @@ def hostile(reference, tmp_path_factory):
     set_cell(sources, "S002", "outlet", RTL)
     set_cell(claims, "H001", "note", LATEX)
     set_cell(claims, "H002", "note", LONG)
-    set_cell(claims, "H001", "claimant", RTL)
+    set_cell(claims, "H037", "claimant", RTL)  # the latest claim of its series: shown in the series table
+    set_cell(root / "data" / "claimants.csv", "C003", "name", RTL)  # the stable name, shown in the timeline
     set_cell(claims, "H002", "origin", "United States $x^2$")  # reaches the chart's labels too
     config = root / "hostile.yml"
     config.write_text("defaults:\n  notebook: notebooks/briefing.ipynb\n  formats: [html, pdf]\nbriefings:\n"

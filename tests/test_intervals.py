@@ -301,8 +301,14 @@ def test_format_small_multiple_keeps_one_decimal():
 
 
 def test_format_fraction_below_one():
-    # 0.0327 to two significant figures is 0.033
-    assert format_interval(Interval.exact(0.0327)) == "0.033"
+    # below 1: two decimals at most, trailing zeros dropped: 0.0327 -> 0.03; 0.5 -> 0.5
+    assert format_interval(Interval.exact(0.0327)) == "0.03"
+    assert format_interval(Interval.exact(0.5)) == "0.5"
+
+
+def test_format_tiny_fraction_is_never_scientific():
+    # 0.00001 to two decimals is 0.00 -> '0', where '{:.2g}' would give '1e-05'
+    assert format_interval(Interval.exact(0.00001)) == "0"
 
 
 def test_format_bounds_that_round_alike_show_once():

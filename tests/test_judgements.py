@@ -1,123 +1,192 @@
-"""Tests for analysis.judgements: the key-judgement sentences carry the numbers as the tables format them."""
+"""Tests for analysis.judgements: the confidence rule branch by branch, ICD 203 likelihood words,
+plurals and lists by inflect, and the number formats of key judgements."""
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from analysis.intervals import Interval
 from analysis.judgements import (
-    article47_judgement,
-    confidence_judgement,
-    cost_judgement,
-    gap_judgement,
-    largest_figures_judgement,
-    pay_judgement,
+    CONFIDENCE_LEVELS,
+    LIKELIHOOD_SCALE,
+    Evidence,
+    Judgement,
+    confidence,
+    join_words,
+    likelihood_word,
+    make,
+    money,
+    pct,
+    plural,
 )
 
-# ------------------------------------------------------------------ gap
 
-def test_gap_without_arrivals():
-    text = gap_judgement("Syria", "russia", "40,000+", None, Interval(40000, 40000, True), None)
-    assert text == ("Recruits from Syria for Russia: 40,000+ reported signed up, and no arrivals reported; "
-                    "the whole 40,000+ remains unaccounted for.")
+def evidence(claimants=("C001",), grades=(("C", 3),), **flags) -> Evidence:
+    return Evidence(claim_ids=tuple(f"H{n:03d}" for n in range(1, len(grades) + 1)),
+                    claimant_ids=frozenset(claimants), grades=tuple(grades), **flags)
 
 
-def test_gap_when_none_arrived():
-    text = gap_judgement("Syria", "russia", "40,000+", "0", Interval(40000, 40000, True), Interval(0, 0))
-    assert text == "Recruits from Syria for Russia: 40,000+ reported signed up, but none reported arrived: a gap of 40,000+."
+# ------------------------------------------------------------------ confidence: one test per branch
+
+def test_two_independent_agreeing_one_well_graded_is_high():
+    # C001 and C002 agree; B2 is reliability A–B with credibility 1–2
+    assert confidence([evidence(("C001", "C002"), (("B", 2), ("C", 3)))]) == (
+        "high", "two independent sources agree, one well graded")
 
 
-def test_gap_with_arrivals_gives_range_and_rate():
-    # signed [45,000, 55,000], arrived [1,800, 2,200]: gap [42,800, 53,200];
-    # share [1,800 / 55,000, 2,200 / 45,000] = [3.27%, 4.89%] -> rounded 3–5%
-    text = gap_judgement("Syria", "russia", "about 50,000", "about 2,000", Interval(42800, 53200),
-                         Interval(1800 / 55000, 2200 / 45000))
-    assert text == ("Recruits from Syria for Russia: about 50,000 reported signed up against about 2,000 reported "
-                    "arrived: 42,800–53,200 not (yet) arrived, an arrival rate of 3–5%.")
+def test_two_independent_agreeing_none_well_graded_is_moderate():
+    # C3 and B3: neither is A–B with credibility 1–2
+    assert confidence([evidence(("C001", "C002"), (("C", 3), ("B", 3)))]) == (
+        "moderate", "two independent sources agree")
 
 
-def test_gap_rate_that_rounds_to_one_figure():
-    # [0.041, 0.044] -> 4% and 4%
-    text = gap_judgement("Nepal", "russia", "15,000", "600", Interval(14400, 14400), Interval(0.041, 0.044))
-    assert text.endswith("an arrival rate of 4%.")
+def test_one_well_graded_source_is_moderate():
+    assert confidence([evidence(("C001",), (("A", 1),))]) == ("moderate", "one well-graded source")
 
 
-def test_gap_rate_open_above_keeps_its_plus():
-    # arrived "more than 2,000": [2,000 / 55,000, 2,000 / 45,000] = [3.6%, 4.4%] -> 4% and 4%, open above
-    text = gap_judgement("Syria", "russia", "about 50,000", "2,000+", Interval(0, 53000),
-                         Interval(2000 / 55000, 2000 / 45000, True))
-    assert text.endswith("an arrival rate of 4%+.")
+def test_a_single_source_graded_c_or_worse_is_low():
+    # C1: credibility 1 but reliability C is not strong
+    assert confidence([evidence(("C001",), (("C", 1),))]) == (
+        "low", "a single source, not independently confirmed")
 
 
-def test_gap_without_a_share():
-    text = gap_judgement("Syria", "russia", "up to 500", "10", Interval(0, 490), None)
-    assert text.endswith("0–490 not (yet) arrived.")
+def test_credibility_three_is_not_well_graded_even_from_a_b_source():
+    assert confidence([evidence(("C001",), (("B", 3),))])[0] == "low"
 
 
-# ------------------------------------------------------------------ largest figures
-
-def test_largest_figures_none_without_figures():
-    assert largest_figures_judgement({}) is None
-
-
-def test_largest_figures_sorted_by_side_with_words():
-    text = largest_figures_judgement({"ukraine": ("20,000+", "applied", "volunteer"),
-                                      "russia": ("11,000–12,000", "arrived", "state_deployed")})
-    assert text == ("Largest reported figures — Russia: 11,000–12,000 state-deployed troops arrived; "
-                    "Ukraine: 20,000+ volunteers applied. Most are claims by interested parties.")
+def test_a_relay_is_not_a_second_independent_source():
+    # two claims (B2 and C3) by one claimant: one source, so 'one well-graded source', not high
+    assert confidence([evidence(("C001",), (("B", 2), ("C", 3)))]) == ("moderate", "one well-graded source")
 
 
-def test_largest_figures_stage_words():
-    text = largest_figures_judgement({"russia": ("40,000+", "signed_up", "paid")})
-    assert "Russia: 40,000+ paid recruits signed up" in text
-    assert "Ukraine: 200 fighters of unstated status arrived" in largest_figures_judgement(
-        {"ukraine": ("200", "arrived", "unknown")})
+def test_unconfirmed_claim_is_low_whatever_else_holds():
+    # credibility 4 on one claim: unconfirmed, though two independent sources and a B2 agree
+    item = evidence(("C001", "C002"), (("B", 2), ("C", 4)))
+    assert item.unconfirmed is True
+    assert confidence([item]) == ("low", "unconfirmed: a figure graded 4–6")
 
 
-# ------------------------------------------------------------------ pay
-
-def test_pay_against_home_soldier_pay():
-    # offers $200–3,000; soldier pay $15–35; multiple [200 / 35, 3,000 / 15] = [5.7, 200]
-    text = pay_judgement("Syria", Interval(200, 3000), Interval(15, 35), Interval(200 / 35, 200))
-    assert text == ("Monthly offers to recruits from Syria span $200–3,000, 5.7–200 times the $15–35 a month "
-                    "a soldier is paid at home.")
+def test_credibility_three_is_not_unconfirmed():
+    assert evidence(grades=(("C", 3),)).unconfirmed is False
 
 
-def test_pay_without_home_soldier_pay():
-    text = pay_judgement("Nepal", Interval(2000, 2000, True), None, None)
-    assert text == "Monthly offers to recruits from Nepal span $2,000+; no home soldier pay is on record to compare."
+def test_adversary_claim_is_low():
+    assert confidence([evidence(("C001", "C002"), (("A", 1), ("B", 2)), adversary=True)]) == (
+        "low", "a party's claim about its adversary")
 
 
-# ------------------------------------------------------------------ Art. 47
-
-def test_article47_without_army_pay_counts_offers():
-    text = article47_judgement("ukraine", {"no army pay known": 3}, None, 1.5)
-    assert text == ("No pay for Ukraine's own soldiers had been reported, so the Art. 47(2)(c) pay test cannot "
-                    "be applied to its 3 offer(s) yet.")
+def test_contradicted_figure_is_low():
+    assert confidence([evidence(("C001", "C002"), (("A", 1), ("B", 2)), contradicted=True)]) == (
+        "low", "contradicted by another claim of the same time")
 
 
-def test_article47_none_in_excess():
-    # 2 + 1 readings; army pay 160,000 RUB / 59.26 = $2,700
-    text = article47_judgement("russia", {"undetermined": 1, "not in excess": 2}, Interval.exact(2700), 1.5)
-    assert text == ("Against Russia's own soldier pay at the time ($2,700 a month), with 'substantially in excess' set at "
-                    "1.5×: 2 not in excess, 1 undetermined — none is a mercenary in law on pay: they are paid "
-                    "foreign recruits.")
+def test_the_weakest_figure_sets_the_level():
+    high = evidence(("C001", "C002"), (("B", 2), ("C", 3)))
+    moderate = evidence(("C003",), (("A", 2),))
+    assert confidence([high, moderate]) == ("moderate", "one well-graded source")
 
 
-def test_article47_some_in_excess_with_custom_threshold():
-    text = article47_judgement("russia", {"in excess": 1, "not in excess": 4}, Interval(1000, 1200), 2)
-    assert "set at 2×: 1 in excess, 4 not in excess" in text
-    assert "($1,000–1,200 a month)" in text
-    assert text.endswith("some offers exceed it substantially; those recruits may meet the pay test of a mercenary.")
+def test_no_evidence_is_low():
+    assert confidence([]) == ("low", "no figure")
 
 
-# ------------------------------------------------------------------ cost and confidence
+def test_make_carries_level_ids_and_unconfirmed_flag():
+    item = evidence(("C001",), (("C", 5),))
+    judgement = make("About 8,000 (unconfirmed).", [item], figures=("8,000",), topic="ukraine", extra_ids=("P001",))
+    assert isinstance(judgement, Judgement)
+    assert (judgement.confidence, judgement.basis) == ("low", "unconfirmed: a figure graded 4–6")
+    assert judgement.claim_ids == ("H001", "P001") and judgement.figures == ("8,000",)
+    assert judgement.unconfirmed is True and judgement.topic == "ukraine"
 
-def test_cost_sentence():
-    # 40,000 × $200 × 6 = $48M; 40,000 × $300 × 6 = $72M; open above
-    text = cost_judgement("recruits from Syria", "40,000+", "$200–300", 6, Interval(48e6, 72e6, True))
-    assert text == "Paying 40,000+ recruits from Syria $200–300 a month for 6 months would cost $48M–72M+."
+
+@given(st.lists(st.builds(evidence,
+                          st.sets(st.sampled_from(["C001", "C002", "C003"]), min_size=1).map(tuple),
+                          st.lists(st.tuples(st.sampled_from("ABCDEF"), st.integers(1, 6)), min_size=1, max_size=3),
+                          contradicted=st.booleans(), adversary=st.booleans()), max_size=4))
+def test_confidence_is_low_when_any_figure_is_unconfirmed_adversary_or_contradicted(items):
+    level, _ = confidence(items)
+    assert level in CONFIDENCE_LEVELS
+    if not items or any(i.unconfirmed or i.adversary or i.contradicted for i in items):
+        assert level == "low"
+    if level == "high":
+        assert all(len(i.claimant_ids) >= 2 for i in items)
 
 
-def test_confidence_sentence():
-    text = confidence_judgement(30, 12, 2)
-    assert text == ("12 of 30 headcount figures rest on a single source and 2 pair(s) of claims contradict each "
-                    "other; treat the figures as claims, not counts.")
+# ------------------------------------------------------------------ likelihood words (ICD 203)
+
+@pytest.mark.parametrize("probability, word", [
+    (0.0, "almost no chance"), (0.05, "almost no chance"), (0.06, "very unlikely"), (0.20, "very unlikely"),
+    (0.21, "unlikely"), (0.45, "unlikely"), (0.5, "roughly even chance"), (0.55, "roughly even chance"),
+    (0.56, "likely"), (0.80, "likely"), (0.81, "very likely"), (0.95, "very likely"), (0.96, "almost certain"),
+    (0.99, "almost certain"), (1.0, "almost certain"),
+])
+def test_likelihood_word_on_the_icd_203_scale(probability, word):
+    # each band's upper bound belongs to it: 5%, 20%, 45%, 55%, 80%, 95%, 99%
+    assert likelihood_word(probability) == word
+
+
+def test_likelihood_scale_is_icd_203():
+    assert [w for w, _, _ in LIKELIHOOD_SCALE] == ["almost no chance", "very unlikely", "unlikely",
+                                                  "roughly even chance", "likely", "very likely", "almost certain"]
+
+
+@given(st.floats(0, 1), st.floats(0, 1))
+def test_likelihood_words_never_go_down_as_probability_rises(p, q):
+    order = [w for w, _, _ in LIKELIHOOD_SCALE]
+    low, high = sorted([p, q])
+    assert order.index(likelihood_word(low)) <= order.index(likelihood_word(high))
+
+
+# ------------------------------------------------------------------ words
+
+@pytest.mark.parametrize("noun, count, text", [
+    ("offer", 1, "1 offer"), ("offer", 3, "3 offers"), ("offer", 0, "0 offers"),
+    ("person", 2, "2 people"), ("country", 2, "2 countries"),
+])
+def test_plural_by_inflect(noun, count, text):
+    assert plural(noun, count) == text
+
+
+@pytest.mark.parametrize("words, text", [
+    ([], ""), (["Syria"], "Syria"), (["Syria", "Nepal"], "Syria and Nepal"),
+    (["Syria", "Nepal", "India"], "Syria, Nepal and India"),
+])
+def test_join_words(words, text):
+    assert join_words(words) == text
+
+
+# ------------------------------------------------------------------ numbers
+
+def test_pct_range_in_whole_percent():
+    # [1,800 / 55,000, 2,200 / 45,000] = [3.27%, 4.89%] -> 3–5%
+    assert pct(Interval(1800 / 55000, 2200 / 45000)) == "3–5%"
+
+
+def test_pct_that_rounds_to_one_figure():
+    # [4.1%, 4.4%] -> 4% and 4%
+    assert pct(Interval(0.041, 0.044)) == "4%"
+
+
+def test_pct_below_one_percent():
+    # high 0.9% < 1%
+    assert pct(Interval(0.001, 0.009)) == "under 1%"
+
+
+def test_money_below_ten_dollars_keeps_cents():
+    # 27,000 SYP / 3,600 = $7.50
+    assert money(Interval.exact(7.5)) == "$7.50"
+
+
+def test_money_below_ten_dollars_range_and_open():
+    # 27,000 / 4,000 = 6.75 to 12; open above keeps its '+'
+    assert money(Interval(6.75, 12)) == "$6.75–12"
+    assert money(Interval(7.5, 7.5, True)) == "$7.50+"
+
+
+def test_money_of_whole_dollars_and_millions():
+    assert money(Interval(200, 300)) == "$200–300"
+    assert money(Interval(8, 9)) == "$8–9"
+    # 40,000 × $200 × 6 = $48M; × $300 × 6 = $72M; open above
+    assert money(Interval(48e6, 72e6, True)) == "$48M–72M+"

@@ -18,7 +18,7 @@ import pytest
 from analysis.loading import DataError, Problem, data_version, load_data, validate
 from analysis.paths import DATA_DIR
 
-TABLES = ["sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"]
+TABLES = ["sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"]
 
 
 # ------------------------------------------------------------------ helpers for broken copies
@@ -76,7 +76,7 @@ def data_rows(path: Path) -> int:
 
 # ------------------------------------------------------------------ the real data
 
-def test_real_data_loads_five_frames_of_declared_types(real_data):
+def test_real_data_loads_six_frames_of_declared_types(real_data):
     descriptor = json.loads((DATA_DIR / "datapackage.json").read_text("utf-8"))
     for resource in descriptor["resources"]:
         frame = getattr(real_data, resource["name"])
@@ -228,7 +228,7 @@ def test_duplicate_primary_key(data_copy):
 
 
 def test_month_precision_needs_first_of_month(data_copy):
-    row = row_of(data_copy, "headcount_claims.csv", "H006")  # 2022-03-01, precision month
+    row = row_of(data_copy, "headcount_claims.csv", "H010")  # 2022-03-01, precision month
     assert get_cell(data_copy, "headcount_claims.csv", row, "date_precision") == "month"
     set_cell(data_copy, "headcount_claims.csv", row, "date_reported", "2022-03-15")
     problem = the_problem(problems_of(data_copy), "headcount_claims.csv", row, "date_reported", "2022-03-15")
