@@ -141,12 +141,12 @@ def pay_chart(offers: pd.DataFrame, marks: list[dict], source_note: str, thresho
                 ax.plot([army.low, army.low], [y - 0.38, y + 0.38], color="#222222", linewidth=1.6)
                 ax.plot([army.high * threshold] * 2, [y - 0.38, y + 0.38], color="#b2182b", linewidth=1.2,
                         linestyle=(0, (2, 1.5)))
-        handles = [plt.Line2D([], [], color="#35978f", linewidth=8, alpha=0.35,
-                              label="a soldier's pay at home, in force then"),
-                   plt.Line2D([], [], color="#222222", linewidth=1.6, label="recruiting army's own pay, in force then"),
+        handles = [plt.Line2D([], [], color="#35978f", linewidth=8, alpha=0.35, label="soldier's pay at home"),
+                   plt.Line2D([], [], color="#222222", linewidth=1.6, label="recruiting army's own pay"),
                    plt.Line2D([], [], color="#b2182b", linewidth=1.2, linestyle=(0, (2, 1.5)),
-                              label=f"{threshold:g}× that pay (our Art. 47 convention)")]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=6.5, frameon=False)
+                              label=f"{threshold:g}× army pay (our convention)")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=6.5, frameon=False,
+                  handlelength=1.5, columnspacing=1.0)
         ax.set_title("Monthly pay offered, against the pay in force at the time (a mark only where one was)",
                      loc="left", fontsize=9, pad=18)
         _source_note(ax, source_note)
