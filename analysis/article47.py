@@ -40,7 +40,8 @@ MET, NOT_MET, UNKNOWN = "met", "not met", "unknown"
 
 #: category -> condition -> (status, evidence). Where a category says nothing, the status is unknown.
 CATEGORY_READINGS = {
-    "paid": {"a": (MET, "recruited, with pay on offer, to fight in this war"),
+    "paid": {"a": (UNKNOWN, "recruited with pay on offer, but reportedly for guard duty and logistics as well as "
+                            "for fighting"),
              "e": (UNKNOWN, "recruited through companies or intermediaries; whether they were enrolled in "
                             "the army they fight for is not reported"),
              "f": (UNKNOWN, "recruited through intermediaries, some reportedly through their own state's army; "
@@ -52,8 +53,8 @@ CATEGORY_READINGS = {
     "volunteer": {"a": (MET, "came forward to fight in this war"),
                   "f": (MET, "came as individuals; no report that their state sent them")},
     "state_deployed": {"a": (NOT_MET, "regular troops sent by their own state, not recruited for this war"),
-                       "e": (MET, "members of their own state's forces, not of a party's (if their state counts "
-                                  "as a party once its troops fight, (d) fails instead)"),
+                       "e": (UNKNOWN, "members of their own state's forces; whether they serve within a party's "
+                                      "forces, or their state has become a party, is not established"),
                        "f": (NOT_MET, "sent by their own state on official duty as members of its armed forces")},
 }
 #: Side-specific readings that override the category's: Ukraine's volunteers serve in its forces.
@@ -148,7 +149,9 @@ def assess_groups(latest: pd.DataFrame, army: pd.DataFrame, threshold: float) ->
     for _, claim in latest.iterrows():
         if claim["category"] in ("unknown", "conscript"):
             continue
-        groups.setdefault((claim["side"], claim["origin"], claim["category"]), set()).add(str(claim["stage"]))
+        stages = groups.setdefault((claim["side"], claim["origin"], claim["category"]), set())
+        if claim["people"].high > 0:  # a reported zero ("none yet") shows nobody there
+            stages.add(str(claim["stage"]))
     out = []
     for (side, origin, category), stages in sorted(groups.items()):
         if not set(stages) & set(PRESENCE_STAGES):

@@ -23,7 +23,7 @@ from .headcounts import (CONTRADICTION_WINDOW_DAYS, GAP_WINDOW_DAYS, PRESENCE_ST
                          claims_as_of, contradictions, flows, headcount_table, latest_claims, signup_arrival_gap,
                          trends)
 from .intervals import DEFAULT_RULE, Interval, format_claim, format_people, format_ratio
-from .judgements import (UNCONFIRMED_CREDIBILITY, _inflect, Evidence, Judgement, join_words, likelihood_word, make, money,
+from .judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence, Judgement, join_words, likelihood_word, make, money,
                          pct, plural)
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .parameters import check_origins, check_parameters
@@ -372,6 +372,7 @@ class Briefing:
             found.append(self._gap_judgement())
         if self._shows("pay"):
             found.append(self._law_judgement())
+            found.append(self._army_pay_judgement())
             found.append(self._pull_judgement())
         if self.params["focus"] != "headcounts":
             found.append(self._cost_judgement())
@@ -397,9 +398,11 @@ class Briefing:
                         topic=f"side:{side}")
         lead = present.iloc[-1]
         # The judgement is about those who reached the war; the larger figure is context, attributed.
-        text = (f"On {SIDE_NAMES[side]} side the largest figure for people who reached the war is "
+        context_level, context_basis = confidence([self._evidence(largest, self.claims)])
+        text = (f"On {SIDE_NAMES[side]} side the largest figure for people who had arrived or been deployed is "
                 f"{self._figure_phrase(lead)}; the largest figure of any kind is "
-                f"{self._figure_phrase(largest)}, which counts people who had not necessarily arrived")
+                f"{self._figure_phrase(largest)}, which counts people who had not necessarily arrived "
+                f"({context_level} confidence on its own: {context_basis})")
         return make(text + ".", [self._evidence(lead, self.claims)], figures=[lead["stated"], largest["stated"]],
                     topic=f"side:{side}")
 
@@ -411,10 +414,10 @@ class Briefing:
         for side, group in rows.groupby("side"):
             group = group.assign(_size=[(p.low + p.high) / 2 for p in group["people"]],
                                  _firm=[int(c < UNCONFIRMED_CREDIBILITY) for c in group["credibility"]],
-                                 _source=[-"ABCDEF".index(self._reliability[i]) for i in group["source_id"]],
-                                 _present=[int(str(s) in PRESENCE_STAGES) for s in group["stage"]])
-            # The firmest figure (credibility 1-3), from the best-graded source, of people present, largest.
-            top = group.sort_values(["_firm", "_source", "_present", "_size", "claim_id"]).iloc[-1]
+                                 _present=[int(str(s) in ("arrived", "deployed")) for s in group["stage"]])
+            # The firmest figure (credibility 1-3), counting people who arrived or were deployed, the latest
+            # known, the largest.
+            top = group.sort_values(["_firm", "_present", "known_from", "_size", "claim_id"]).iloc[-1]
             stage = STAGE_WORDS[str(top["stage"])][top["count_type"] == "current"]
             parts.append(f"the {top['claimant_name']} says {group_words(top['stated'], top['category'], top)} "
                          f"{stage} on {SIDE_NAMES[side]} side ({top['stage_detail'][0].lower()}{top['stage_detail'][1:]}; "
@@ -447,7 +450,7 @@ class Briefing:
             figures += [row["present_stated"], format_people(row["gap"])]
             stage = STAGE_WORDS[row["present_stage"]][present["count_type"] == "current"]
             if row["present_share"] is not None and row["present_share"].high == 0:
-                text = (f"{lead}; at the same time none was reported to have {stage} "
+                text = (f"{lead}; at the same time the same kind of report confirmed none as having {stage} "
                         f"({present['claimant_name']}, {date_text(present['date_reported'], present['date_precision'])}).")
             else:
                 text = (f"{lead}, against {row['present_stated']} reported {stage} "
@@ -516,7 +519,8 @@ class Briefing:
         by = "to date" if self.params["as_of"] == "latest" else f"by {date_text(self.as_of)}"
         ends = [lowest] if lowest["offer_id"] == highest["offer_id"] else [lowest, highest]
         figures = [money(o["monthly_usd"]) for o in ends]
-        when = [date_text(o["date_reported"], o["date_precision"]) for o in ends]
+        when = [date_text(o["date_reported"], o["date_precision"])
+                + (", unconfirmed" if o["credibility"] >= UNCONFIRMED_CREDIBILITY else "") for o in ends]
         text = (f"Monthly offers to recruits from {origin} reported {by} "
                 + (f"run from {figures[0]} ({when[0]}) to {figures[1]} ({when[1]})" if len(ends) == 2
                    else f"are {figures[0]} ({when[0]})"))
@@ -525,32 +529,48 @@ class Briefing:
         if compared:
             multiples = [format_ratio(soldier.loc[o["offer_id"], "multiple"]) for o in compared]
             wages = sorted({money(soldier.loc[o["offer_id"], "wage_usd"]) for o in compared})
-            others = sorted({money(iv) for o in compared for _, iv in soldier.loc[o["offer_id"], "disagreeing"]})
+            others = sorted({self._wage_words(w, iv) for o in compared for w, iv in soldier.loc[o["offer_id"], "disagreeing"]})
             text += (f": {' and '.join(multiples)} the pay of a soldier in {place(origin)} in force at the time "
                      f"({' and '.join(wages)} a month"
                      + (f"; another source put it at {' and '.join(others)}" if others else "") + ")")
             figures += multiples
         else:
             text += f"; no pay of a soldier in {origin} in force on those dates is on record"
-        army = self.army[(self.army["origin"] == origin) & self.army["ratio"].notna()]
-        n_without = len(mine) - len(army)
-        text += f". {count_words(len(mine), 'offer')} in all"
-        if len(army):
-            ratios = [format_ratio(r) for r in army["ratio"]]
-            dates = [date_text(d, p) for d, p in zip(
-                mine.set_index("offer_id").loc[army["offer_id"], "date_reported"],
-                mine.set_index("offer_id").loc[army["offer_id"], "date_precision"])]
-            text += (f"; against the recruiting army's own pay in force, "
-                     + join_words([f"{r} ({d})" for r, d in zip(ratios, dates)])
-                     + f", against our {self.params['excess_threshold']:g}× convention for 'substantially in excess'")
-            figures += ratios
-        if n_without:
-            text += ("; for none of them is" if not len(army) else
-                     f"; for the other {_inflect.number_to_words(n_without)}, no")
-            text += " pay of the recruiting army's own soldiers in force at the time on record" if not len(army) else \
-                " pay of the recruiting army's own soldiers in force at the time is on record"
-        text += "."
+        text += f". {count_words(len(mine), 'offer')} in all."
         return make(text, [self._offer_evidence(mine)], figures=figures, topic="pull")
+
+    def _army_pay_judgement(self):
+        """Offers against the recruiting army's own pay in force: the pay side of Art. 47(2)(c)."""
+        compared = self.army[self.army["ratio"].notna()]
+        if compared.empty:
+            if self.army.empty:
+                return None
+            text = (f"For none of the {_inflect.number_to_words(len(self.army))} monthly offers compared is the recruiting "
+                    "army's own pay in force at the time on record, so the pay test of Art. 47(2)(c) cannot be "
+                    "applied to any of them.")
+            return make(text, [self._offer_evidence(self.monthly_offers)], topic="army")
+        offers = self.monthly_offers.set_index("offer_id")
+        parts, figures = [], []
+        for _, row in compared.iterrows():
+            offer = offers.loc[row["offer_id"]]
+            ratio = format_ratio(row["ratio"])
+            mark = ", unconfirmed" if offer["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
+            parts.append(f"{money(row['monthly_usd'])} to recruits from {place(row['origin'])} "
+                         f"({date_text(offer['date_reported'], offer['date_precision'])}{mark}) was {ratio} "
+                         f"{SIDE_COUNTRY[row['side']]}'s own pay in force, {money(row['army_pay_usd'])}")
+            figures += [ratio]
+        readings = compared["reading"].value_counts()
+        verdict = ("none reaches" if "in excess" not in readings else
+                   "some reach" if readings.get("in excess", 0) < len(compared) else "all reach")
+        text = ("Where the recruiting army's own pay in force at the time is on record, offers were close to it: "
+                + "; ".join(parts) + f". {verdict[0].upper() + verdict[1:]} our {self.params['excess_threshold']:g}× "
+                "convention for 'substantially in excess'")
+        n_without = len(self.army) - len(compared)
+        if n_without:
+            text += (f"; for the other {_inflect.number_to_words(n_without)} offers no army pay in force at the time "
+                     "is on record")
+        offer_rows = self.monthly_offers[self.monthly_offers["offer_id"].isin(compared["offer_id"])]
+        return make(text + ".", [self._offer_evidence(offer_rows)], figures=figures, topic="army")
 
     def _cost_judgement(self):
         costs = self.costs
@@ -564,12 +584,26 @@ class Briefing:
         who = (f"the {CATEGORY_NOUNS[claim['category']]} from {head['origin']} reported "
                f"{STAGE_WORDS[head['stage']][0]} ({head['headcount_stated']})")
         figures = [head["headcount_stated"], money(cheapest["cost_usd"])]
+        offers_by_id = self.offers.set_index("offer_id")
+
+        def offer_words(drive) -> str:
+            offer = offers_by_id.loc[drive["offer_id"]]
+            mark = ", unconfirmed" if offer["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
+            months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
+            return (f"at {money(drive['monthly_usd'])} a month ({date_text(offer['date_reported'], offer['date_precision'])}"
+                    f"{mark}) for {months}")
+
         if cheapest["offer_id"] == dearest["offer_id"]:
-            text = f"Paying {who} the monthly pay offered to them would cost {money(cheapest['cost_usd'])}"
+            text = (f"Paying {who} the only monthly offer reported for them at the time would cost "
+                    f"{money(cheapest['cost_usd'])}, {offer_words(cheapest)}")
         else:
             text = (f"Paying {who} the monthly pay offered to them would cost from {money(cheapest['cost_usd'])} "
-                    f"at the lowest of {plural('offer', len(drives))} to {money(dearest['cost_usd'])} at the highest")
+                    f"{offer_words(cheapest)} to {money(dearest['cost_usd'])} {offer_words(dearest)}, "
+                    f"across {plural('offer', len(drives))}")
             figures.append(money(dearest["cost_usd"]))
+        if claim["qualifier"] in ("about", "nearly"):
+            text += (" ('about' read as ±10%, our rule)" if claim["qualifier"] == "about"
+                     else " ('nearly' read as up to a tenth below, our rule)")
         text += (": a ceiling that assumes every one of them was paid in full, with the months and one-off sums set "
                  "out in the cost table.")
         offers = self.offers[self.offers["offer_id"].isin(drives["offer_id"])]
@@ -685,6 +719,12 @@ class Briefing:
                             caption="Adversary claims (latest in each series)", numeric=[1])]
         return section("Headcounts", *parts)
 
+    def _wage_words(self, wage_id: str, usd: Interval) -> str:
+        """Another source's figure for a wage as it stated it, with our conversion: '27,000 SYP ($6.08)'."""
+        wage = self.wages.set_index("wage_id").loc[wage_id]
+        stated = money_stated(wage["qualifier"], wage["monthly_low_local"], wage["monthly_high_local"], wage["currency"])
+        return stated if wage["currency"] == "USD" else f"{stated}, or {money(usd)} at the offer's date"
+
     def _claim_row(self, claim, period: bool = False) -> list:
         stage = STAGE_TITLES[str(claim["stage"])].lower()
         if period:
@@ -767,7 +807,7 @@ class Briefing:
                       money_stated(w["qualifier"], w["monthly_low_local"], w["monthly_high_local"], w["currency"]),
                       "no rate" if w["monthly_usd"] is None else join(
                           [money(w["monthly_usd"])] + ([" ", flag(f"{w['fx_kind_used']} rate")]
-                                                       if w["fx_kind_used"] not in (None, self.params["fx_kind"]) else [])),
+                                                       if pd.notna(w["fx_kind_used"]) and w["fx_kind_used"] != self.params["fx_kind"] else [])),
                       date_text(w["date_in_force"]), self._grade(w), self._cite(w["source_id"])]
                      for _, w in self.wages_shown.iterrows()]
         fallback = self.offers["fx_kind_used"].dropna()
@@ -802,7 +842,7 @@ class Briefing:
                 m = multiples.loc[(row["offer_id"], measure)]
                 text = f"{format_ratio(m['multiple'])} {MEASURE_WORDS[measure]} ({money(m['wage_usd'])}, {date_text(m['wage_date'], 'month')})"
                 if m["disagreeing"]:
-                    text += "; another source: " + ", ".join(money(iv) for _, iv in m["disagreeing"])
+                    text += "; another source: " + ", ".join(self._wage_words(w, iv) for w, iv in m["disagreeing"])
                 home.append(text)
             if row["army_pay_usd"] is None:
                 army, ratio = f"none in force on record ({MEASURE_WORDS[row['army_measure']]})", "—"

@@ -122,6 +122,8 @@ def make(text: str, evidence: list[Evidence], *, figures=(), topic: str = "", ex
 def pct(share: Interval) -> str:
     """A share as whole percentages: '5%', '4–6%', 'under 1%'."""
     low, high = share.low * 100, share.high * 100
+    if high == 0:
+        return "0%"
     if high < 1:
         return "under 1%"
     low_text, high_text = f"{low:.0f}%", f"{high:.0f}%"

@@ -18,7 +18,8 @@ The rules (``docs/method.md`` states them with their parameters):
   from on or before the offer, and at most ``max_age_days`` (:data:`COMPARATOR_MAX_AGE_DAYS`)
   old. Never a later figure; base pay is compared with base pay, total with total, never
   spliced. The wage converts to USD at the rate of the offer's day. When two sources in force
-  disagree (ranges that do not overlap), the other figure is returned too, to be shown.
+  disagree (ranges that do not overlap, in force within :data:`SAME_WAGE_WINDOW_DAYS` of each
+  other), the other figure is returned too, to be shown; an older figure is superseded instead.
 * **Art. 47(2)(c) pay test.** Pay "substantially in excess" of the party's own combatants of
   similar rank. The law gives no number; :data:`SUBSTANTIAL_EXCESS` is our analytic convention,
   a parameter everywhere.
@@ -38,6 +39,9 @@ from .speakers import with_speakers
 SUBSTANTIAL_EXCESS = 1.5
 #: A wage counts as in force for at most this many days after the date it is known to apply from.
 COMPARATOR_MAX_AGE_DAYS = 365
+#: Two sources' figures for one wage disagree only when in force within this many days of each other;
+#: an older figure is taken as superseded by the later one.
+SAME_WAGE_WINDOW_DAYS = 92
 #: A quoted rate this close before the day beats an implied rate of the day itself.
 QUOTED_RATE_DAYS = 7
 #: Offers pair with a headcount for a drive's cost when known within this many days of it.
@@ -227,6 +231,9 @@ def comparator_in_force(wages: pd.DataFrame, country: str, measure: str, on, rat
         return None
     disagreeing = []
     for _, other in ordered.iloc[:-1].iterrows():
+        # A wage in force from much earlier was superseded (a pay rise), not contradicted.
+        if chosen["date_in_force"] - other["date_in_force"] > pd.Timedelta(days=SAME_WAGE_WINDOW_DAYS):
+            continue
         try:
             other_usd, _ = in_usd(other)
         except LookupError:

@@ -29,9 +29,10 @@ def test_six_conditions_in_order():
 # ------------------------------------------------------------------ category readings: (a), (e), (f)
 
 def test_paid_recruits():
-    # recruited through intermediaries (some reportedly via their own army): (e) and (f) not established
+    # recruited with pay, reportedly for guard duty and logistics too: (a) not established; through
+    # intermediaries (some reportedly via their own army): (e) and (f) not established either
     found = statuses(of("paid"))
-    assert (found["a"], found["e"], found["f"]) == (MET, UNKNOWN, UNKNOWN)
+    assert (found["a"], found["e"], found["f"]) == (UNKNOWN, UNKNOWN, UNKNOWN)
 
 
 def test_contract_soldiers_fail_e():
@@ -55,7 +56,8 @@ def test_ukraine_volunteers_fail_e():
 
 def test_state_deployed_troops_fail_a_and_f():
     found = of("state_deployed", origin="North Korea", stages=["deployed"])
-    assert (statuses(found)["a"], statuses(found)["e"], statuses(found)["f"]) == (NOT_MET, MET, NOT_MET)
+    # (e): whether they serve within Russia's forces, or North Korea became a party, is not established
+    assert (statuses(found)["a"], statuses(found)["e"], statuses(found)["f"]) == (NOT_MET, UNKNOWN, NOT_MET)
     assert found.failed == ["a", "f"] and found.verdict == "cannot be mercenaries"
 
 
@@ -149,9 +151,9 @@ def test_d_unknown_for_all_origins():
 # ------------------------------------------------------------------ verdict
 
 def test_may_meet_the_definition_when_nothing_is_not_met():
-    # paid Nepalis, killed, offer in excess: a, b, c, d met; e and f unknown for paid recruits
+    # paid Nepalis, killed, offer in excess: b, c, d met; a, e and f unknown for paid recruits
     found = of("paid", origin="Nepal", stages=["killed"], readings=["in excess"])
-    assert found.failed == [] and found.unknown == ["e", "f"]
+    assert found.failed == [] and found.unknown == ["a", "e", "f"]
     assert found.verdict == "may meet the definition"
 
 
@@ -205,3 +207,13 @@ def test_assess_groups_one_per_group_that_reached_the_war():
 def test_ukraine_volunteers_are_paid_on_their_army_s_own_scale():
     found = of("volunteer", side="ukraine", origin="all", stages=["deployed"], readings=["no comparator"])
     assert statuses(found)["c"] == NOT_MET and "Ukraine's own servicemen" in found.conditions["c"][1]
+
+
+def test_a_reported_zero_is_no_presence_so_the_group_is_not_assessed():
+    # SOHR, 15 Mar 2022: 40,000+ signed up, 0 confirmed as having left: nobody to assess as a fighter yet
+    latest = latest_claims(claims_as_of(typed_rows(
+        "headcount_claims", CLAIM_DEFAULTS,
+        [{"origin": "Syria", "category": "paid", "stage": "signed_up", "qualifier": "more_than", "people_low": 40000},
+         {"origin": "Syria", "category": "paid", "stage": "arrived", "people_low": 0}],
+        id_column="claim_id", id_prefix="H", same_as={"people_high": "people_low"})))
+    assert assess_groups(latest, pd.DataFrame(columns=["side", "origin", "category", "reading"]), 1.5) == []
