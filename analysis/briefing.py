@@ -845,7 +845,10 @@ class Briefing:
                     text += "; another source: " + ", ".join(self._wage_words(w, iv) for w, iv in m["disagreeing"])
                 home.append(text)
             if row["army_pay_usd"] is None:
-                army, ratio = f"none in force on record ({MEASURE_WORDS[row['army_measure']]})", "—"
+                # A month- or year-dated offer is compared at the first day its date allows: never later.
+                start = ("" if offer["date_precision"] == "day" else
+                         f" at the start of {date_text(offer['date_reported'], offer['date_precision'])}")
+                army, ratio = f"none in force on record{start} ({MEASURE_WORDS[row['army_measure']]})", "—"
             else:
                 detail = wages.loc[row["army_wage_id"], "measure_detail"]
                 army = f"{money(row['army_pay_usd'])} ({detail}, from {date_text(row['army_pay_date'])})"
