@@ -228,7 +228,7 @@ def test_duplicate_primary_key(data_copy):
 
 
 def test_month_precision_needs_first_of_month(data_copy):
-    row = row_of(data_copy, "headcount_claims.csv", "H010")  # 2022-03-01, precision month
+    row = row_of(data_copy, "headcount_claims.csv", "H035")  # 2022-04-01, precision month
     assert get_cell(data_copy, "headcount_claims.csv", row, "date_precision") == "month"
     set_cell(data_copy, "headcount_claims.csv", row, "date_reported", "2022-03-15")
     problem = the_problem(problems_of(data_copy), "headcount_claims.csv", row, "date_reported", "2022-03-15")
