@@ -107,17 +107,18 @@ def load_data(data_dir: Path | str = DATA_DIR, *, max_fx_gap_days: int = MAX_FX_
     key = (str(data_dir.resolve()), version, max_fx_gap_days, today)
     if trusted_version == version and _trusted_cache.get("key") == key:
         return _trusted_cache["data"]
+    numbers = {r["path"]: _number_problems(data_dir / r["path"], r) for r in descriptor["resources"]}
     if trusted_version != version:
-        problems += _schema_problems(data_dir)
+        # A cell that is not a finite number gets that message, not the schema's ("minimum = 0" for NaN).
+        flagged = {(p.file, p.row, p.column) for found in numbers.values() for p in found}
+        problems += [p for p in _schema_problems(data_dir) if (p.file, p.row, p.column) not in flagged]
+    for found in numbers.values():
+        problems += found
     frames = {}
     for resource in descriptor["resources"]:
         name = resource["name"]
         if any(p.file == resource["path"] for p in problems):
             continue  # typed reading would only repeat the schema errors
-        numbers = _number_problems(data_dir / resource["path"], resource)
-        if numbers:
-            problems += numbers
-            continue
         frames[name] = _read_typed(data_dir / resource["path"], resource["schema"])
     problems += _domain_problems(frames, descriptor, max_fx_gap_days, today)
     if problems:
@@ -439,7 +440,7 @@ def _number_problems(path: Path, resource: dict) -> list[Problem]:
                            "digits or a misplaced exponent")
             else:
                 message = "is not a finite number; write the figure in digits, e.g. 29.25"
-            problems.append(Problem(path.name, message, int(index) + 2, name, text))
+            problems.append(Problem(resource["path"], message, int(index) + 2, name, text))
     return problems
 
 
