@@ -432,7 +432,9 @@ def _number_problems(path: Path, resource: dict) -> list[Problem]:
         cells = frame[name]
         filled = cells[cells.str.strip() != ""]
         values = pd.to_numeric(filled, errors="coerce").astype("float64")
-        bad = ~values.map(math.isfinite) | (values.abs() > NUMBER_LIMIT)
+        # Text that is not a number at all is the schema check's to report ("not a valid integer").
+        said_nan = filled.str.strip().str.lower().str.lstrip("+-") == "nan"
+        bad = (values.isna() & said_nan) | values.isin([math.inf, -math.inf]) | (values.abs() > NUMBER_LIMIT)
         for index, value in values[bad].items():
             text = filled[index]
             if math.isfinite(value):
