@@ -137,10 +137,10 @@ _LineLoader.add_constructor("tag:yaml.org,2002:bool", _refuse_bool)
 _LineLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
 
 
-def regular_file(path: Path, what: str, inside: Path | None = None) -> Path:
-    """``path`` if it is a regular file (a link to one is followed), inside folder ``inside``
-    when given; raises :class:`ConfigError` naming it otherwise, before anything opens it (a
-    named pipe or a device would block or never end)."""
+def regular_file(path: Path, what: str, inside: Path | list[Path] | None = None) -> Path:
+    """``path`` if it is a regular file (a link to one is followed), inside (one of) the folder(s)
+    ``inside`` when given; raises :class:`ConfigError` naming it otherwise, before anything opens
+    it (a named pipe or a device would block or never end)."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -151,9 +151,11 @@ def regular_file(path: Path, what: str, inside: Path | None = None) -> Path:
         kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, device or socket)"
         raise ConfigError(f"{path}: {what} is {kind}; give a regular file")
     if inside is not None:
-        resolved, folder = Path(path).resolve(), Path(inside).resolve()
-        if not resolved.is_relative_to(folder):
-            raise ConfigError(f"{path}: {what} must be inside {folder} (it resolves to {resolved})")
+        resolved = Path(path).resolve()
+        folders = [Path(f).resolve() for f in (inside if isinstance(inside, list) else [inside])]
+        if not any(resolved.is_relative_to(folder) for folder in folders):
+            raise ConfigError(f"{path}: {what} must be inside {' or '.join(map(str, folders))} "
+                              f"(it resolves to {resolved})")
     return Path(path)
 
 
@@ -223,7 +225,9 @@ def load_config(path: Path | str) -> Config:
             raise ConfigError(f"{where}: notebook {entry.get('notebook', defaults.get('notebook'))!r} not found "
                               f"(looked for {notebook})")
         try:
-            regular_file(notebook, "notebook", inside=path.parent)
+            # The config's own folder, or the project's notebooks (a config kept elsewhere may use them).
+            from . import paths as project
+            regular_file(notebook, "notebook", inside=[path.parent, getattr(project, "NOTEBOOKS_DIR", path.parent)])
         except ConfigError as error:
             raise ConfigError(f"{where}: {error}") from None
         params = {**default_params, **_strip(entry.get("parameters") or {})}

@@ -862,7 +862,7 @@ def test_input_notebook_outside_the_project_or_not_a_file(site, tmp_path):
     shutil.copy2(site.root / "notebooks" / "briefing.ipynb", tmp_path / "elsewhere.ipynb")
     config = site.write_config(f"briefings:\n  - name: a\n    notebook: {tmp_path / 'elsewhere.ipynb'}\n")
     site.assert_refused(site.check(config=config), f"error: {config}, line 2: {tmp_path / 'elsewhere.ipynb'}: notebook "
-                                                   f"must be inside {site.root}")
+                                                   f"must be inside {site.root} or {REPO / 'notebooks'}")
 
 
 # ------------------------------------------------------------------------------ YAML as plain data
