@@ -46,6 +46,7 @@ bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by 
 	$(BIN)/python benchmarks/bench_validate.py
 
 .PHONY: clean
-clean: ## Delete generated reports (the data and notebooks are never touched)
-	rm -rf $(OUT)/* .pytest_cache
-	touch $(OUT)/.gitkeep
+clean: ## Delete what the build made in OUT (only what its record lists; never your files, data or notebooks)
+	@test -n "$(strip $(OUT))" || { echo "make clean: OUT is empty; name the output folder, e.g. OUT=reports" >&2; exit 2; }
+	PYTHONPATH='$(abspath $(dir $(lastword $(MAKEFILE_LIST))))' $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m analysis.ownership clean --root '$(CURDIR)' -- '$(OUT)'
+	rm -rf .pytest_cache

@@ -10,6 +10,9 @@
 * **Safe unattended.** A lock on the output folder stops two builds at once (a lock left by a
   killed build is taken over); each briefing is swapped into place only when it fully
   succeeded (see :mod:`analysis.execution`); the manifest and index are replaced atomically.
+* **Owns only what it made.** ``--out`` may hold the user's own files: the build touches only
+  the names recorded in ``.briefings-owned.json`` and refuses to replace anything else, or to
+  write through a symbolic link (see :mod:`analysis.ownership`).
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import socket
+import stat
 import sys
 import time
 from concurrent.futures import Executor, as_completed
@@ -29,14 +34,14 @@ from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 
+from . import ownership
 from .config import BriefingSpec, Config
+from .errors import BriefingsError
 from .execution import Job, Result, run_briefing
+from .ownership import LOCK, MANIFEST, write_atomically  # noqa: F401 - write_atomically: used by index
 from .paths import DESCRIPTOR_NAME
 
 log = logging.getLogger("briefings")
-
-MANIFEST = "manifest.json"
-LOCK = ".briefings.lock"
 PACKAGE_ROOT = Path(__file__).resolve().parent
 VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "weasyprint", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
@@ -47,7 +52,7 @@ FOCUS_RESOURCES = {
 }
 
 
-class LockHeld(RuntimeError):
+class LockHeld(BriefingsError, RuntimeError):
     """Another build holds the output folder."""
 
 
@@ -59,6 +64,8 @@ def _sha(data: bytes) -> str:
 
 def _file_hash(path: Path) -> str:
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return "not-a-regular-file"  # never opened: a pipe would block here; validation names it
         return _sha(path.read_bytes())
     except OSError:
         return "missing"
@@ -74,11 +81,15 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
     descriptor_path = data_dir / DESCRIPTOR_NAME
     hashes = {"datapackage": _file_hash(descriptor_path)}
     try:
+        if hashes["datapackage"] in ("missing", "not-a-regular-file"):
+            raise ValueError("no descriptor to read")
         paths = {r["name"]: r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         paths = {}
     for name in FOCUS_RESOURCES["all"]:
-        hashes[name] = _file_hash(data_dir / paths[name]) if isinstance(paths.get(name), str) else "undeclared"
+        path = paths.get(name)
+        inside = isinstance(path, str) and (data_dir / path).resolve().is_relative_to(data_dir.resolve())
+        hashes[name] = _file_hash(data_dir / path) if inside else "undeclared"
     return hashes
 
 
@@ -126,21 +137,46 @@ def expected_outputs(name: str, formats: tuple[str, ...]) -> list[str]:
 
 # ------------------------------------------------------------------------------ manifest
 
+_ENTRY_TYPES = {"status": (str,), "outputs": (list,), "error": (str, type(None)), "last_success": (str, type(None)),
+                "duration_seconds": (int, float, type(None)), "last_success_inputs": (dict, type(None)),
+                "inputs": (dict, type(None)), "started": (str, type(None)), "finished": (str, type(None))}
+
+
+def manifest_shape_problem(manifest) -> str | None:
+    """What is wrong with a manifest's shape (None when it is one this build wrote)."""
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("briefings"), dict):
+        return "expected an object with an object under \"briefings\""
+    for name, entry in manifest["briefings"].items():
+        if not isinstance(entry, dict):
+            return f"briefing {name!r} is not an object"
+        for key, types in _ENTRY_TYPES.items():
+            if key in entry and not isinstance(entry[key], types):
+                return f"briefing {name!r}: {key!r} has the wrong type"
+        if not all(isinstance(o, str) for o in entry.get("outputs", [])):
+            return f"briefing {name!r}: 'outputs' is not a list of file names"
+    if "validated_data" in manifest and not isinstance(manifest["validated_data"], dict):
+        return "'validated_data' is not an object"
+    return None
+
+
 def read_manifest(out_dir: Path) -> dict:
-    try:
-        return json.loads((out_dir / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+    """The manifest; one that cannot be read or has the wrong shape is set aside (renamed to
+    ``manifest.corrupt.json``) with a warning, and the build goes on as from an empty one."""
+    path = out_dir / MANIFEST
+    if not os.path.lexists(path):
         return {"briefings": {}}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename, so readers never see half."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        temporary.write_text(text, "utf-8")
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+        manifest = json.loads(path.read_text("utf-8"))
+        problem = manifest_shape_problem(manifest)
+    except (OSError, ValueError, RecursionError) as error:
+        problem = f"not JSON ({error})"
+    if problem is None:
+        return manifest
+    aside = f"manifest.corrupt-{dt.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}.json"
+    ownership.record_names(out_dir, [aside])  # recorded before it exists, as every name the build makes
+    os.replace(path, out_dir / aside)
+    log.warning("%s cannot be used (%s): set aside as %s; every briefing is checked afresh", path, problem, aside)
+    return {"briefings": {}}
 
 
 def is_up_to_date(entry: dict | None, inputs: dict, out_dir: Path, name: str, formats) -> bool:
@@ -158,10 +194,14 @@ class OutputLock:
         self.path = out_dir / LOCK
         self.handle = None
         self.took_over: dict | None = None
+        #: Written into the lock file; a worker swaps a briefing into --out only while the lock is
+        #: held and still carries this token (so never after the build that started it is gone).
+        self.token = secrets.token_hex(8)
 
     def __enter__(self) -> "OutputLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")
+        # Never through a link: a planted link would make the lock truncate a file elsewhere.
+        handle = os.fdopen(ownership.open_nofollow(self.path, os.O_RDWR | os.O_CREAT), "r+", encoding="utf-8")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -178,7 +218,7 @@ class OutputLock:
                 self.took_over = {"raw": previous}
         handle.seek(0)
         handle.truncate()
-        handle.write(json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+        handle.write(json.dumps({"pid": os.getpid(), "token": self.token, "host": socket.gethostname(),
                                  "started": dt.datetime.now().isoformat(timespec="seconds"),
                                  "command": " ".join(sys.argv)}))
         handle.flush()
@@ -212,20 +252,26 @@ class BuildReport:
 
 
 def clean_leftovers(out_dir: Path) -> None:
-    """Tidy what an interrupted build left: staging folders go; a previous output that was
-    renamed aside but never replaced (killed between the two renames) is put back."""
-    if not out_dir.is_dir():
+    """Tidy what an interrupted build left in its own staging folder: staging folders go; a
+    previous output that was renamed aside but never replaced (killed between the two renames)
+    is put back. Nothing outside ``.briefings-staging`` is touched (the folders a build from
+    before the ownership record left, ``.tmp-*`` and ``.old-*``, are left for the user)."""
+    staging = out_dir / ownership.STAGING
+    if ownership.is_link(staging) or not staging.is_dir():
         return
-    for path in sorted(out_dir.iterdir()):
-        if not path.is_dir():
-            continue
-        if path.name.startswith(".old-"):
-            name = path.name[len(".old-"):].rsplit("-", 2)[0]
-            if not (out_dir / name).exists():
-                os.rename(path, out_dir / name)
-                log.warning("%s: restored the previous output after an interrupted swap", name)
+    owned = ownership.owned_names(out_dir)
+    for path in sorted(staging.iterdir()):
+        if path.name.startswith("old-") and not ownership.is_link(path) and path.is_dir():
+            relative = path.name[len("old-"):].rsplit("-", 2)[0].replace("+", "/")
+            target = out_dir / relative
+            if relative.split("/")[0] in owned and not os.path.lexists(target) and target.parent.is_dir() \
+                    and not ownership.is_link(target.parent):
+                os.rename(path, target)
+                log.warning("%s: restored the previous output after an interrupted swap", relative)
                 continue
-        if path.name.startswith((".tmp-", ".old-")):
+        if ownership.is_link(path) or not path.is_dir():
+            path.unlink()
+        else:
             shutil.rmtree(path, ignore_errors=True)
 
 
@@ -238,7 +284,8 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
     ``validate(data_dir)`` raises on bad data and is called only when a briefing needs building
     with data not validated before; ``progress(result)`` is called as each briefing ends.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    protected = [data_dir, getattr(config, "path", None), *(s.notebook for s in specs)]
+    ownership.claim(out_dir, [s.name for s in specs], protected, data_dir)
     with OutputLock(out_dir) as lock:
         if lock.took_over and lock.took_over.get("pid"):
             log.warning("took over a stale lock left by pid %s on %s (started %s)", lock.took_over.get("pid"),
@@ -248,7 +295,8 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         entries = manifest.setdefault("briefings", {})
         hashes = resource_hashes(data_dir)
         data_version = _sha(json.dumps(hashes, sort_keys=True).encode())[:12]
-        code, versions, today = code_hash(), package_versions(), dt.date.today()
+        from .clock import today as clock_today
+        code, versions, today = code_hash(), package_versions(), clock_today()
         inputs = {s.name: briefing_inputs(s, hashes, code, versions, formats, today) for s in specs}
         todo = [s for s in specs if force or not is_up_to_date(entries.get(s.name), inputs[s.name], out_dir, s.name, formats)]
         results = [Result(s.name, "skipped") for s in specs if s not in todo]
@@ -264,8 +312,10 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                 # Workers start, and warm their kernels, while the data is validated here.
                 with executor_factory(len(todo)) as executor:
                     trusted = _check_data(config, todo, data_dir, manifest, hashes, validate)
+                    ownership.record_names(out_dir, [s.name for s in todo])  # before any is created
+                    ownership.staging_dir(out_dir)
                     jobs = [Job(s.name, s.notebook, {**s.parameters, "data_dir": str(data_dir)}, out_dir, formats,
-                                s.timeout_seconds, trusted) for s in todo]
+                                s.timeout_seconds, trusted, lock.token) for s in todo]
                     for result in _run_all(executor, jobs):
                         results.append(result)
                         _record(entries, result, inputs[result.name])

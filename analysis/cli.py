@@ -1,9 +1,11 @@
 """The ``briefings`` command: validate, list and build. A thin shell over the library.
 
 Exit codes: 0 everything succeeded; 1 some briefing failed (the others were still built), or
-the build stopped on an unexpected error (its traceback is in build.log); 2 bad usage,
-configuration or data (nothing was run), or another build holds the output folder; 130 / 143
-interrupted by SIGINT / SIGTERM (nothing half-written is left).
+the command stopped on an unexpected error (for a build, its traceback is in build.log); 2 bad
+usage, configuration or data (nothing was run), an output folder the build may not use, an
+unreachable Dask scheduler, or another build holds the output folder; 130 / 143 interrupted by
+SIGINT / SIGTERM in any command and phase (nothing half-written is left). Every error the user
+can fix is an :class:`analysis.errors.BriefingsError`, which carries its exit code.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from .errors import BriefingsError, SchedulerUnreachable
 from .paths import CONFIG_FILE, DATA_DIR, REPORTS_DIR
 
 log = logging.getLogger("briefings")
@@ -50,8 +53,10 @@ def _setup_logging(verbose: bool, log_file: Path | None = None) -> None:
     console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     root.addHandler(console)
     if log_file is not None:
+        from .ownership import append_stream
+
         log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(log_file, encoding="utf-8")
+        handler = logging.StreamHandler(append_stream(log_file))  # never through a link
         handler.setLevel(logging.DEBUG)  # tracebacks always reach the log file
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         root.addHandler(handler)
@@ -72,9 +77,31 @@ def _print_problems(problems) -> None:
         click.echo(f"  - {problem}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Every command, in every phase: a signal exits 130/143, an error the user can fix prints its
+    message with its exit code, anything else one line (exit 1); never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (Interrupted, KeyboardInterrupt) as error:
+            signum = getattr(error, "signum", signal.SIGINT)
+            click.echo(f"interrupted by {signal.Signals(signum).name}; stopped, nothing was changed", err=True)
+            sys.exit(128 + signum)
+        except BriefingsError as error:
+            _fail(str(error), error.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug, not bad input: one line, still
+            log.debug("command failed", exc_info=True)
+            _fail(f"stopped on an unexpected error ({type(error).__name__}: {error}); nothing was changed; "
+                  "please report it", code=1)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """Foreign-fighter recruitment briefings: validate the data, list and build the briefings."""
+    signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
 
 
 @main.command()
@@ -123,8 +150,9 @@ def _local_executor(n_jobs: int, pending: int):
     # cold build of the default set than spawn); each worker then warms its own kernel.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["analysis.execution", "analysis.rendering", "papermill", "weasyprint"])
+    # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
     executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                                   initializer=warm_up)
+                                   initializer=warm_up, initargs=(os.getpid(),))
     try:
         yield executor
     except BaseException:
@@ -141,10 +169,15 @@ def _local_executor(n_jobs: int, pending: int):
 
 
 @contextmanager
-def _dask_executor(address: str):
+def _dask_executor(address: str, timeout: int = 10):
     from distributed import Client
 
-    client = Client(address, timeout="30s")
+    try:
+        client = Client(address, timeout=f"{timeout}s")
+    except (OSError, TimeoutError) as error:
+        raise SchedulerUnreachable(f"--dask-scheduler {address}: no scheduler answered within {timeout} s "
+                                   f"({type(error).__name__}); check the address and that the scheduler runs, "
+                                   "or wait longer with --dask-timeout SECONDS") from None
     try:
         yield client.get_executor()
     finally:
@@ -184,10 +217,12 @@ class _Progress:
 @click.option("--force", is_flag=True, help="Rebuild every briefing, changed or not.")
 @click.option("--dask-scheduler", default=None, metavar="ADDRESS",
               help="Send the work to a Dask distributed scheduler (e.g. tcp://host:8786) instead of local processes.")
+@click.option("--dask-timeout", type=click.IntRange(min=1, max=3600), default=10, show_default=True,
+              metavar="SECONDS", help="How long to wait for the Dask scheduler to answer.")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug output and tracebacks on the console.")
-def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_scheduler, verbose):
+def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_scheduler, dask_timeout, verbose):
     """Validate the data, execute and render the briefings (all, or NAMES); skip what is unchanged."""
-    from .build import LockHeld, build as run_build
+    from .build import build as run_build
     from .config import ConfigError, parse_formats
 
     signal.signal(signal.SIGTERM, _on_signal)
@@ -199,13 +234,24 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_sche
         _fail(str(error))
     if not (data_dir / "datapackage.json").is_file():
         _fail(f"--data {data_dir}: no datapackage.json there; point --data at the folder holding the data package")
+    from .ownership import check_out_location, claim
+
+    protected = [data_dir, config_path, *(s.notebook for s in specs)]
+    try:
+        check_out_location(out_dir, protected, data_dir)  # before anything is written there
+    except BriefingsError as error:
+        _fail(str(error), error.exit_code)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         probe = out_dir / f".write-test-{os.getpid()}"
-        probe.write_text("")
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
         probe.unlink()
     except OSError as error:
         _fail(f"--out {out_dir}: cannot write there ({error.strerror}); choose a writable folder")
+    try:
+        claim(out_dir, [s.name for s in specs], protected, data_dir)  # before the log is opened there
+    except BriefingsError as error:
+        _fail(str(error), error.exit_code)
     _setup_logging(verbose, out_dir / "build.log")
     log.info("build started: %d briefing(s), formats %s, -j %d%s", len(specs), ",".join(chosen), jobs,
              f", dask scheduler {dask_scheduler}" if dask_scheduler else "")
@@ -220,14 +266,14 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, dask_sche
             sys.exit(2)
 
     def executor_factory(pending: int):
-        return _dask_executor(dask_scheduler) if dask_scheduler else _local_executor(jobs, pending)
+        return _dask_executor(dask_scheduler, dask_timeout) if dask_scheduler else _local_executor(jobs, pending)
 
     progress = _Progress(len(specs))
     try:
         report = run_build(config, specs, data_dir=data_dir, out_dir=out_dir, formats=chosen,
                            executor_factory=executor_factory, force=force, progress=progress, validate=validate_data)
-    except (LockHeld, ConfigError) as error:
-        _fail(str(error))
+    except BriefingsError as error:  # LockHeld, ConfigError, UnsafeOutput, SchedulerUnreachable...
+        _fail(str(error), error.exit_code)
     except (Interrupted, KeyboardInterrupt) as error:
         signum = getattr(error, "signum", signal.SIGINT)
         log.error("interrupted by %s: staging folders removed, previous outputs kept, lock released",

@@ -6,6 +6,11 @@ beside its destination and replaces the previous output only when everything suc
 failed briefing leaves the last good output byte-identical and keeps its executed notebook
 (papermill's error notebook) under ``<out>/<name>/failed/``.
 
+Staging folders live in ``<out>/.briefings-staging`` (recorded as the build's own, see
+:mod:`analysis.ownership`); a worker swaps a briefing into place only while the build that
+started it still holds the lock on ``--out``, and a worker or kernel dies with the process it
+serves (:mod:`analysis.lifeline`).
+
 Kernels are kept warm per worker process: starting a kernel and importing pandas, matplotlib
 and the analysis package costs more than executing a briefing, so each worker pays it once and
 clears the namespace (``%reset -f``) between briefings.
@@ -13,8 +18,11 @@ clears the namespace (``%reset -f``) between briefings.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -37,6 +45,7 @@ class Job:
     formats: tuple[str, ...]
     timeout_seconds: int
     data_version: str
+    lock_token: str = ""  # the build's token in <out>/.briefings.lock; '' when run outside a build
 
 
 @dataclass
@@ -74,7 +83,9 @@ def _warm_kernel():
     manager = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(sockets, "kernel"))
     manager.sockets_dir = sockets
     run_sync(manager.start_kernel)()
-    _run_in_kernel(manager, _WARM_UP, timeout=120)
+    # The kernel ends itself when this process dies, however it dies (kill -9 included).
+    _run_in_kernel(manager, _WARM_UP + f"import analysis.lifeline\nanalysis.lifeline.watch({os.getpid()})\n",
+                   timeout=120)
     _local.manager = manager
     # Worker processes end with os._exit, which skips atexit; multiprocessing's finalizers still run.
     import multiprocessing.util
@@ -84,13 +95,20 @@ def _warm_kernel():
     return manager
 
 
-def warm_up() -> None:
+def warm_up(build_pid: int | None = None) -> None:
     """Get a worker ready before its first briefing (a pool initializer): start its kernel and
     import the analysis package in it, and load papermill, the exporters and WeasyPrint's fonts
     here, so the first briefing on each worker costs no more than the rest.
 
+    With ``build_pid``, the worker first ties its life to that build process (and to its own
+    parent): killed means gone.
+
     A failure here is not fatal: the first briefing on this worker will try again and report it.
     """
+    if build_pid:
+        from . import lifeline
+        lifeline.die_with_parent()
+        lifeline.watch(build_pid)
     try:
         _warm_kernel()
         import papermill  # noqa: F401 - imported for its start-up cost, paid now
@@ -158,9 +176,11 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
 
 def run_briefing(job: Job, warm: bool = True) -> Result:
     """Build one briefing into ``<out>/<name>/``; never raises."""
+    from .ownership import staging_dir
+
     result = Result(job.name, "failed", started=time.time())
     job.out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-", dir=job.out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"tmp-{job.name}-", dir=staging_dir(job.out_dir)))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder must be readable
     executed = staging / f"{job.name}.ipynb"
     try:
@@ -176,7 +196,7 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
         from .rendering import render_briefing
 
         paths = render_briefing(notebook, staging, job.name, job.formats)
-        _replace(staging, job.out_dir / job.name)
+        _replace(staging, job.out_dir / job.name, job)
         result.status = "built"
         result.outputs = [f"{job.name}/{executed.name}"] + [f"{job.name}/{Path(p).name}" for p in paths.values()]
     except Exception as error:  # noqa: BLE001 - rendering or writing failed: keep the old output
@@ -198,28 +218,74 @@ def _describe(error: Exception) -> str:
 
 def _keep_failed(job: Job, executed: Path, reason: str) -> None:
     """Put the failed notebook under <out>/<name>/failed/ without touching the good outputs."""
+    from .ownership import is_link, staging_dir
+
     failed = job.out_dir / job.name / "failed"
-    staging = Path(tempfile.mkdtemp(prefix=f".tmp-{job.name}-failed-", dir=job.out_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f"tmp-{job.name}-failed-", dir=staging_dir(job.out_dir)))
     os.chmod(staging, 0o755)
     try:
         if executed.exists():
             shutil.copy2(executed, staging / executed.name)
         (staging / "error.txt").write_text(reason + "\n", "utf-8")
+        if is_link(failed.parent):
+            raise OSError(f"{failed.parent} is a symbolic link; the build never writes through links")
         failed.parent.mkdir(parents=True, exist_ok=True)
-        _replace(staging, failed)
+        _replace(staging, failed, job)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _replace(new: Path, final: Path) -> None:
+class BuildGone(RuntimeError):
+    """The build that started this briefing no longer holds the lock on --out."""
+
+
+def _check_still_ours(job: Job) -> None:
+    """Raise :class:`BuildGone` unless the build that made ``job`` still holds the lock on
+    ``--out`` (its token is in the lock file and the lock is taken): a worker that outlived a
+    killed build must never swap anything into ``--out``."""
+    if not job.lock_token:
+        return
+    from .ownership import LOCK, open_nofollow
+
+    path = job.out_dir / LOCK
+    try:
+        with os.fdopen(open_nofollow(path, os.O_RDONLY), "r", encoding="utf-8") as handle:
+            holder = json.loads(handle.read() or "{}")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                held = True
+            else:
+                held = False
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    except (OSError, ValueError) as error:
+        raise BuildGone(f"cannot check the lock on {job.out_dir} ({error}); output not swapped in") from None
+    if isinstance(holder, dict) and holder.get("host") != socket.gethostname():
+        held = True  # a Dask worker on another machine: a flock there says nothing; the token must match
+    if not held or not isinstance(holder, dict) or holder.get("token") != job.lock_token:
+        raise BuildGone(f"the build that started {job.name!r} no longer holds {path}; output not swapped in")
+
+
+def _replace(new: Path, final: Path, job: Job | None = None) -> None:
     """Move folder ``new`` to ``final``, replacing what was there with two renames.
 
-    The old folder is renamed aside first, so a reader never sees a half-written folder; if
-    the second rename fails, the old folder is put back.
+    The old folder is renamed aside first (into the build's staging folder), so a reader never
+    sees a half-written folder; if the second rename fails, the old folder is put back. Nothing
+    is moved unless the build that started ``job`` still holds the lock on ``--out``.
     """
+    from .ownership import STAGING, is_link
+
+    if job is not None:
+        _check_still_ours(job)
+        relative = final.relative_to(job.out_dir).as_posix().replace("/", "+")
+        aside = job.out_dir / STAGING / f"old-{relative}-{os.getpid()}-{time.time_ns()}"
+    else:
+        aside = final.with_name(f".old-{final.name}-{os.getpid()}-{time.time_ns()}")
+    if is_link(final):
+        raise OSError(f"{final} is a symbolic link; the build never writes through links")
     old = None
     if final.exists():
-        old = final.with_name(f".old-{final.name}-{os.getpid()}-{time.time_ns()}")
+        old = aside
         os.rename(final, old)
     try:
         os.rename(new, final)

@@ -16,11 +16,16 @@ import datetime as dt
 import hashlib
 import io
 import json
+import math
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from .clock import today as clock_today
+from .errors import BriefingsError
 from .paths import DATA_DIR, DESCRIPTOR_NAME
 
 #: A pay offer or wage in a currency other than USD needs a rate within this many days.
@@ -52,7 +57,7 @@ class Problem:
         return f"{place}: {self.message}"
 
 
-class DataError(Exception):
+class DataError(BriefingsError):
     """The data package failed validation; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -99,18 +104,24 @@ def load_data(data_dir: Path | str = DATA_DIR, *, max_fx_gap_days: int = MAX_FX_
     version = data_version(data_dir)
     # A warm kernel builds several briefings from the same trusted data: load it once. The key
     # holds the content hash and every option, so a changed byte or day is never served stale.
-    key = (str(data_dir.resolve()), version, max_fx_gap_days, today or dt.date.today())
+    today = today or clock_today()  # one clock (UTC) for every "today": see analysis.clock
+    key = (str(data_dir.resolve()), version, max_fx_gap_days, today)
     if trusted_version == version and _trusted_cache.get("key") == key:
         return _trusted_cache["data"]
+    numbers = {r["path"]: _number_problems(data_dir / r["path"], r) for r in descriptor["resources"]}
     if trusted_version != version:
-        problems += _schema_problems(data_dir)
+        # A cell that is not a finite number gets that message, not the schema's ("minimum = 0" for NaN).
+        flagged = {(p.file, p.row, p.column) for found in numbers.values() for p in found}
+        problems += [p for p in _schema_problems(data_dir) if (p.file, p.row, p.column) not in flagged]
+    for found in numbers.values():
+        problems += found
     frames = {}
     for resource in descriptor["resources"]:
         name = resource["name"]
         if any(p.file == resource["path"] for p in problems):
             continue  # typed reading would only repeat the schema errors
         frames[name] = _read_typed(data_dir / resource["path"], resource["schema"])
-    problems += _domain_problems(frames, descriptor, max_fx_gap_days, today or dt.date.today())
+    problems += _domain_problems(frames, descriptor, max_fx_gap_days, today)
     if problems:
         raise DataError(problems)
     data = DataPackage(**{r["name"]: frames[r["name"]] for r in descriptor["resources"]},
@@ -139,13 +150,15 @@ def data_version(data_dir: Path | str = DATA_DIR) -> str:
     descriptor_path = data_dir / DESCRIPTOR_NAME
     names = [DESCRIPTOR_NAME]
     try:
-        names += [r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]]
-    except (OSError, ValueError, KeyError, TypeError):
+        if _not_a_plain_file(data_dir, DESCRIPTOR_NAME) is None:
+            names += [r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         pass
     for name in names:
         path = data_dir / name
-        digest.update(name.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+        digest.update(str(name).encode())
+        plain = isinstance(name, str) and _not_a_plain_file(data_dir, name) is None
+        digest.update(path.read_bytes() if plain else b"<missing>")
     return digest.hexdigest()[:12]
 
 
@@ -156,30 +169,103 @@ def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
     if not data_dir.is_dir():
         return None, [Problem(str(data_dir), "data directory not found; pass --data DIR pointing "
                               f"at a folder holding {DESCRIPTOR_NAME} and its CSV files")]
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None, [Problem(DESCRIPTOR_NAME, f"not found in {data_dir}; every data folder needs "
                               "the descriptor that declares its tables")]
+    not_plain = _not_a_plain_file(data_dir, DESCRIPTOR_NAME)
+    if not_plain:
+        return None, [Problem(DESCRIPTOR_NAME, not_plain)]
     try:
-        descriptor = json.loads(path.read_text("utf-8"))
-        resources = descriptor["resources"]
-        names = {r["name"] for r in resources}
-    except (ValueError, KeyError, TypeError) as error:
+        descriptor = json.loads(path.read_text("utf-8"), parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
         return None, [Problem(DESCRIPTOR_NAME, f"cannot be read as a data package descriptor ({error})")]
+    shape = _descriptor_shape_problems(descriptor)
+    if shape:
+        return None, shape
+    resources = descriptor["resources"]
+    names = {r["name"] for r in resources}
     missing = {"sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"} - names
     if missing:
         return None, [Problem(DESCRIPTOR_NAME, f"declares no resource named {', '.join(sorted(missing))}")]
     problems = []
     for resource in resources:
         csv = data_dir / resource["path"]
-        if not csv.is_file():
+        not_plain = _not_a_plain_file(data_dir, resource["path"])
+        if not os.path.lexists(csv):
             problems.append(Problem(resource["path"], f"file not found in {data_dir}; restore it "
                                     f"(the descriptor declares resource {resource['name']!r})"))
+        elif not_plain:
+            problems.append(Problem(resource["path"], not_plain))
         elif csv.stat().st_size == 0:
             problems.append(Problem(resource["path"], "file is empty; it needs at least the header row "
                                     f"({', '.join(f['name'] for f in resource['schema']['fields'])})"))
     if problems:
         return None, problems
     return descriptor, []
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows; numbers in the descriptor must be finite")
+
+
+_FIELD_TYPES = {"string", "integer", "number", "date", "boolean", "datetime", "year", "any"}
+
+
+def _descriptor_shape_problems(descriptor) -> list[Problem]:
+    """The descriptor's shape, checked before any of it is used: a list of resources, each with a
+    text name, a local file path, and a schema whose fields each have a text name and a type."""
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return [Problem(DESCRIPTOR_NAME, "cannot be read as a data package descriptor: it must be an object "
+                        "with a list under \"resources\"")]
+    problems = []
+    for number, resource in enumerate(descriptor["resources"], start=1):
+        where = f"resource {number}"
+        if not isinstance(resource, dict):
+            problems.append(Problem(DESCRIPTOR_NAME, f"{where} must be an object with name, path and schema"))
+            continue
+        name, path, schema = resource.get("name"), resource.get("path"), resource.get("schema")
+        if not isinstance(name, str) or not name:
+            problems.append(Problem(DESCRIPTOR_NAME, f"{where}: \"name\" must be text", value=name))
+            continue
+        where = f"resource {name!r}"
+        if not isinstance(path, str) or not path:
+            problems.append(Problem(DESCRIPTOR_NAME, f"{where}: \"path\" must be one file name as text "
+                                    "(several files or none are not supported)", value=path))
+        elif "://" in path or path.startswith(("/", "\\")) or ":" in path.split("/")[0] \
+                or ".." in Path(path).parts or "\\" in path:
+            problems.append(Problem(DESCRIPTOR_NAME, f"{where}: \"path\" must name a file inside the data "
+                                    "folder (no URL, absolute path or '..')", value=path))
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not schema["fields"]:
+            problems.append(Problem(DESCRIPTOR_NAME, f"{where}: \"schema\" must be an object with a non-empty "
+                                    "list under \"fields\""))
+            continue
+        for field_spec in schema["fields"]:
+            if not isinstance(field_spec, dict) or not isinstance(field_spec.get("name"), str) \
+                    or field_spec.get("type", "string") not in _FIELD_TYPES:
+                problems.append(Problem(DESCRIPTOR_NAME, f"{where}: each field must be an object with a text "
+                                        f"\"name\" and a \"type\" ({', '.join(sorted(_FIELD_TYPES))})",
+                                        value=json.dumps(field_spec)[:80]))
+            elif not isinstance(field_spec.get("constraints", {}), dict):
+                problems.append(Problem(DESCRIPTOR_NAME, f"{where}, field {field_spec['name']!r}: "
+                                        "\"constraints\" must be an object"))
+    return problems
+
+
+def _not_a_plain_file(data_dir: Path, name: str) -> str | None:
+    """Why ``data_dir / name`` may not be read (None when it may): it must be a regular file
+    (never a pipe, device or folder, which would block or fail mid-read) inside the data folder.
+    Checked before anything opens it."""
+    path = data_dir / name
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror})"
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, device or socket)"
+        return f"is {kind}; the data must be regular files"
+    if not path.resolve().is_relative_to(data_dir.resolve()):
+        return f"resolves to {path.resolve()}, outside the data folder {data_dir}; copy the file into it"
+    return None
 
 
 _ADVICE = {
@@ -305,6 +391,8 @@ def _problem_from_frictionless(path: str, error, fields: dict, resource_paths: d
         table = (resource_paths or {}).get(reference) or (f"{reference}.csv" if reference else path)
         keys = getattr(error, "reference_field_names", None) or []
         advice = advice.format(table=table, key=", ".join(keys) or "its key")
+    elif kind == "type-error" and fields.get(column, {}).get("format") == "uri":
+        advice = "is not a full web address; write it with its scheme, e.g. https://www.example.org/page"
     elif kind == "type-error":
         ftype = fields.get(column, {}).get("type", "value")
         advice = advice.format(type=ftype, example=_EXAMPLES.get(ftype, ftype))
@@ -319,6 +407,44 @@ def _problem_from_frictionless(path: str, error, fields: dict, resource_paths: d
     if advice is None:
         advice = error.message
     return Problem(path, advice, row=row, column=column, value=value)
+
+
+#: The largest magnitude any figure may have (a headcount, an amount, a rate): far above any real
+#: one, far below where float arithmetic (headcount x pay x months) overflows or loses whole units.
+NUMBER_LIMIT = 10**15
+
+
+def _number_problems(path: Path, resource: dict) -> list[Problem]:
+    """Every number and integer cell must be finite and at most :data:`NUMBER_LIMIT` in size.
+
+    A generic rule, for any descriptor: the schema's type check lets ``inf``, ``nan`` and
+    ``1e308`` through as numbers, and a 20-digit integer as an integer, each of which would
+    break the arithmetic or the typed reading later, far from the cell that caused it.
+    """
+    fields = [f["name"] for f in resource["schema"]["fields"] if f.get("type") in ("number", "integer")]
+    if not fields:
+        return []
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=fields)
+    except (ValueError, OSError, UnicodeDecodeError):
+        return []  # the schema pass reports a file it cannot read
+    problems = []
+    for name in fields:
+        cells = frame[name]
+        filled = cells[cells.str.strip() != ""]
+        values = pd.to_numeric(filled, errors="coerce").astype("float64")
+        # Text that is not a number at all is the schema check's to report ("not a valid integer").
+        said_nan = filled.str.strip().str.lower().str.lstrip("+-") == "nan"
+        bad = (values.isna() & said_nan) | values.isin([math.inf, -math.inf]) | (values.abs() > NUMBER_LIMIT)
+        for index, value in values[bad].items():
+            text = filled[index]
+            if math.isfinite(value):
+                message = (f"is larger than {NUMBER_LIMIT:,}, the most any figure may be; check for extra "
+                           "digits or a misplaced exponent")
+            else:
+                message = "is not a finite number; write the figure in digits, e.g. 29.25"
+            problems.append(Problem(resource["path"], message, int(index) + 2, name, text))
+    return problems
 
 
 def _read_typed(path: Path, schema: dict) -> pd.DataFrame:
@@ -371,6 +497,11 @@ def _domain_problems(frames: dict[str, pd.DataFrame], descriptor: dict, max_fx_g
             problems += _date_problems(frames[name], paths[name], date_col, frames.get("sources"), today)
     if "headcount_claims" in frames:
         problems += _flow_problems(frames["headcount_claims"], paths["headcount_claims"])
+    for name in ("headcount_claims", "pay_offers"):
+        if name in frames and "origin" in frames[name]:
+            problems += _padded_problems(frames[name], paths[name], "origin")
+    if "sources" in frames and "url" in frames["sources"]:
+        problems += _url_problems(frames["sources"], paths["sources"])
     if "exchange_rates" in frames:
         rates = frames["exchange_rates"]
         for row, value in rates.loc[rates["per_usd_low"] <= 0, "per_usd_low"].items():
@@ -401,6 +532,27 @@ def _flow_problems(claims: pd.DataFrame, path: str) -> list[Problem]:
     for row, record in claims[both & (claims["period_start"] > claims["period_end"])].iterrows():
         problems.append(Problem(path, "period_start is after period_end", row, "period_start",
                                 record["period_start"].date()))
+    return problems
+
+
+def _padded_problems(frame: pd.DataFrame, path: str, column: str) -> list[Problem]:
+    """A name with spaces at either end is a different name ('Syria ' is not 'Syria')."""
+    values = frame[column].dropna()
+    padded = values[values != values.str.strip()]
+    return [Problem(path, f"{column} has spaces at its start or end, which make it a different {column} from "
+                    f"{value.strip()!r}; remove them", row, column, value) for row, value in padded.items()]
+
+
+def _url_problems(sources: pd.DataFrame, path: str) -> list[Problem]:
+    """A source's address must be a full web address, with its scheme (a reader clicks on it)."""
+    from urllib.parse import urlsplit
+
+    problems = []
+    for row, url in sources["url"].dropna().items():
+        parts = urlsplit(url.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.append(Problem(path, "is not a full web address; write it with its scheme, e.g. "
+                                    "https://www.example.org/page", row, "url", url))
     return problems
 
 

@@ -54,8 +54,10 @@ def _as_of(name: str, value: Any) -> str:
             day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ParameterError(f"parameter {name!r} must be 'latest' or a date YYYY-MM-DD; got {value!r}") from None
-    if day > dt.date.today():
-        raise ParameterError(f"parameter {name!r} is {day}, after today ({dt.date.today()}); "
+    from .clock import today  # the one clock (UTC), as validation and 'latest' use
+
+    if day > today():
+        raise ParameterError(f"parameter {name!r} is {day}, after today ({today()}); "
                              "a briefing can only show what had been reported, so use a past date or 'latest'")
     return day.isoformat()
 

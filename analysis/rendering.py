@@ -25,6 +25,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import nh3
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
@@ -70,6 +72,53 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # "Page x of y" and the marking.
 _BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SVG_PROLOG_RE = re.compile(r"^.*?(?=<svg[\s>])", re.DOTALL)
+
+
+# --------------------------------------------------------------------------
+# sanitising: no script, event attribute or javascript: link from any notebook
+# --------------------------------------------------------------------------
+
+# The exporters' promise holds for any notebook, not only ours: every text/html and
+# image/svg+xml output and every Markdown cell (after rendering) goes through nh3 (the Ammonia
+# sanitiser) with an allow-list: the formatting, table and chart elements briefings use, and
+# attributes that cannot run anything. <script>, <iframe>, <object>, <img>, forms, on*
+# attributes and javascript:/data: links never reach the page.
+_SVG_TAGS = {"svg", "g", "path", "defs", "use", "text", "tspan", "rect", "circle", "ellipse", "line", "polyline",
+             "polygon", "clipPath", "symbol", "title", "desc", "linearGradient", "radialGradient", "stop", "mask",
+             "pattern", "marker"}
+_HTML_TAGS = (set(nh3.ALLOWED_TAGS) - {"img", "map", "area"}) | {"section", "main", "figure", "figcaption", "bdi",
+                                                                  "wbr", "time", "caption", "colgroup", "col"}
+_GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "role", "style", "colspan", "rowspan", "scope",
+                       "headers", "datetime", "start", "reversed", "span", "width", "height", "align"}
+_SVG_ATTRIBUTES = {"d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "points",
+                   "transform", "viewBox", "version", "xmlns", "preserveAspectRatio", "clip-path", "clipPathUnits",
+                   "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
+                   "stroke-linejoin", "stroke-dasharray", "stroke-miterlimit", "opacity", "font-size", "font-family",
+                   "font-weight", "font-style", "text-anchor", "dominant-baseline", "offset", "stop-color",
+                   "stop-opacity", "gradientUnits", "gradientTransform", "mask", "marker-end", "marker-start",
+                   "href", "xlink:href", "type"}
+_ACTIVE_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Drop any attribute whose value is a script or data URL, wherever it appears."""
+    squeezed = "".join(ch for ch in value if ch.isprintable() and not ch.isspace())
+    if _ACTIVE_URL.match(squeezed):
+        return None
+    if attribute in ("href", "xlink:href") and tag in _SVG_TAGS and not value.startswith("#"):
+        return None  # an SVG chart links only within itself
+    return value
+
+
+def sanitize_html(html: str | list, svg: bool = False) -> str:
+    """``html`` (an output or rendered Markdown) with nothing that can run or fetch: see above."""
+    if isinstance(html, list):
+        html = "".join(html)
+    tags = _HTML_TAGS | _SVG_TAGS | ({"style"} if svg else set())  # a chart's own <style>, not a page's
+    return nh3.clean(html, tags=tags, clean_content_tags={"script", "style"} - ({"style"} if svg else set()),
+                     attributes={"*": _GENERIC_ATTRIBUTES | _SVG_ATTRIBUTES, "a": {"href"}},
+                     attribute_filter=_attribute_filter, generic_attribute_prefixes={"aria-", "data-"},
+                     url_schemes={"http", "https", "mailto"}, link_rel=None, strip_comments=True)
 
 
 # --------------------------------------------------------------------------
@@ -235,6 +284,10 @@ class BriefingPreprocessor(Preprocessor):
                         continue  # rendered as the template's header block
                     if not any(mime in data for mime in READER_MIMETYPES):
                         continue  # e.g. a bare text/plain repr
+                    # Sanitised here, in the preprocessor no configuration can switch off.
+                    for mime, svg in (("text/html", False), ("image/svg+xml", True)):
+                        if mime in data:
+                            data[mime] = sanitize_html(data[mime], svg=svg)
                     kept.append(output)
                     html = data.get("text/html")
                     if html:
@@ -331,8 +384,15 @@ class BriefingHTMLExporter(HTMLExporter):
         # Registered in code, not conf.json, so no config can switch it off.
         self.register_preprocessor(BriefingPreprocessor(parent=self), enabled=True)
 
+    @pass_context
+    def markdown2html(self, context, source):
+        """Markdown cells and text/markdown outputs, rendered as nbconvert does, then sanitised:
+        raw HTML, event attributes and javascript: links in Markdown never reach the page."""
+        return sanitize_html(HTMLExporter.markdown2html(self, context, source))
+
     def default_filters(self):
         yield from super().default_filters()
+        yield ("markdown2html", self.markdown2html)
         yield ("svg_inline", _svg_inline)
 
 

@@ -40,6 +40,7 @@ from helpers import (
 from pypdf import PdfReader
 
 from analysis.build import LOCK, MANIFEST, OutputLock
+from analysis.ownership import RECORD, STAGING
 
 REFERENCE = [{"name": "ref", "parameters": {"title": "Reference briefing"}}]
 LOG = "build.log"
@@ -73,6 +74,11 @@ class Site:
         return run_briefings("build", "--config", config or self.config, "--data", data or self.data,
                              "--out", out or self.out, "-j", "1", *extra)
 
+    def check(self, *extra, config: Path | None = None, data: Path | None = None, out: Path | None = None):
+        """As :meth:`build`, in this process (no interpreter start-up): for input refused before anything runs."""
+        return cli_in_process("build", "--config", config or self.config, "--data", data or self.data,
+                              "--out", out or self.out, "-j", "1", *extra)
+
     def write_config(self, text: str, name: str = "bad.yml") -> Path:
         path = self.root / name
         path.write_text(text, "utf-8")
@@ -81,6 +87,8 @@ class Site:
     def assert_nothing_lost(self) -> None:
         assert self.rendered() == self.before
         assert not [p.name for p in self.out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+        staging = self.out / STAGING
+        assert not staging.exists() or list(staging.iterdir()) == []  # no staging or set-aside folder left
         assert (self.out / LOCK).read_text() == ""  # the lock was released
 
     def assert_refused(self, result, *messages: str) -> None:
@@ -90,6 +98,25 @@ class Site:
             assert message in result.stderr
         assert "Traceback" not in result.stderr
         self.assert_nothing_lost()
+
+
+def cli_in_process(*args, **patches):
+    """Run the command line in this process; returns what :func:`run_briefings` returns (stdout and stderr
+    together in both). Restores the SIGTERM handler the command installs."""
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    from analysis import cli
+
+    handler = signal.getsignal(signal.SIGTERM)
+    try:
+        result = CliRunner().invoke(cli.main, [str(a) for a in args])
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.output, stderr=result.output)
 
 
 @pytest.fixture
@@ -576,6 +603,12 @@ def test_env_disk_full_part_way_through_a_write(site, monkeypatch):
     assert "No space left on device" in manifest["briefings"]["ref"]["error"]
 
 
+def staging_started(out: Path) -> bool:
+    """A briefing's staging folder exists (the build is executing it)."""
+    staging = out / STAGING
+    return staging.is_dir() and any(p.name.startswith("tmp-") for p in staging.iterdir())
+
+
 def interrupt_mid_build(site, signum: int, whole_group: bool) -> subprocess.CompletedProcess:
     """Start a forced rebuild, wait until its staging folder exists, then send ``signum``."""
     process = subprocess.Popen(BRIEFINGS + ["build", "--force", "--config", str(site.config), "--data",
@@ -583,7 +616,7 @@ def interrupt_mid_build(site, signum: int, whole_group: bool) -> subprocess.Comp
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     deadline = time.monotonic() + 120
-    while not any(p.name.startswith(".tmp-") for p in site.out.iterdir()):
+    while not staging_started(site.out):
         assert process.poll() is None and time.monotonic() < deadline, "the build ended before it was interrupted"
         time.sleep(0.05)
     if whole_group:  # as Ctrl-C in a terminal: every process of the build gets it
@@ -616,3 +649,485 @@ def test_env_another_build_holds_the_lock(site):
     with OutputLock(site.out):  # as a running build holds it
         result = site.build("--force")
     site.assert_refused(result, f"error: another build holds {site.out / LOCK}: ", f'"pid": {os.getpid()}')
+
+
+# ============================================================================== issue 10: the build owns only
+# what it made, inputs are plain files and plain data, numbers are finite, one clock, killed means gone,
+# the exporters' promise holds for any notebook.
+
+def stub_build(site, monkeypatch, status: str = "built"):
+    """The real build (ownership, lock, manifest, index) in this process, every briefing "executed" by a stub:
+    for the cases about what the build does in --out, not about running notebooks."""
+    from analysis import build as build_module
+    from analysis.config import load_config
+    from analysis.execution import Result
+
+    def run_briefing(job):
+        now = time.time()
+        return Result(job.name, status, now, now, outputs=[f"{job.name}/{job.name}.html"])
+
+    monkeypatch.setattr(build_module, "run_briefing", run_briefing)
+    config = load_config(site.config)
+    return build_module.build(config, config.briefings, data_dir=site.data, out_dir=site.out, formats=("html",),
+                              executor_factory=lambda n: ThreadPoolExecutor(1), force=True)
+
+
+def fresh_out(site, name: str = "fresh") -> Path:
+    """An output folder the build has never written to, inside the test's project."""
+    out = site.root / name
+    out.mkdir()
+    return out
+
+
+# ------------------------------------------------------------------------------ ownership of --out
+
+def test_own_user_tmp_and_old_folders_are_kept(site, monkeypatch):
+    # Named like the staging and set-aside folders of the build before the ownership record: not the build's.
+    for name in (".tmp-ref-mine", ".old-ref-1-2"):
+        (site.out / name).mkdir()
+        (site.out / name / "keep.txt").write_text("mine")
+    assert stub_build(site, monkeypatch).exit_code == 0
+    for name in (".tmp-ref-mine", ".old-ref-1-2"):
+        assert (site.out / name / "keep.txt").read_text() == "mine"
+    assert (site.out / "ref" / "ref.html").read_bytes() == site.before["ref/ref.html"]
+
+
+def test_own_folder_named_like_a_briefing(site):
+    (site.out / "mine").mkdir()
+    (site.out / "mine" / "notes.txt").write_text("mine")
+    site.before = site.rendered()
+    config = site.write_config(briefing_with({}).replace("name: bad", "name: mine"))
+    site.assert_refused(site.check(config=config),
+                        f"error: {site.out / 'mine'} exists but was not made by this build (it is not in "
+                        f"{RECORD}); the build never replaces what it did not make: move it away or choose "
+                        "another --out")
+
+
+@pytest.mark.parametrize("name, content", [("index.html", "<p>my own page</p>"),
+                                           (MANIFEST, '{"my": "notes"}')])
+def test_own_users_file_with_the_builds_name(site, name, content):
+    out = fresh_out(site)
+    (out / name).write_text(content)
+    result = site.check(out=out)
+    assert result.returncode == 2, result.stderr
+    assert f"error: {out / name} exists but was not made by this build" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [name]  # nothing written beside it
+    assert (out / name).read_text() == content
+
+
+@pytest.mark.parametrize("where", ["project", "data"])
+def test_own_out_holding_the_project_or_inside_the_data(site, where):
+    out = site.root if where == "project" else site.data / "reports"
+    before = tree_bytes(site.root)
+    result = site.check(out=out)
+    assert result.returncode == 2, result.stderr
+    expected = (f"error: --out {out}: this folder contains " if where == "project"
+                else f"error: --out {out}: this folder is inside the data folder {site.data}; choose another --out")
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(site.root) == before and not out.joinpath("build.log").exists()
+
+
+@pytest.mark.parametrize("name", [LOCK, "build.log", MANIFEST, "ref"])
+def test_own_symbolic_link_inside_out(site, name):
+    victim = site.root / "victim"
+    victim.mkdir()
+    (victim / "precious.txt").write_text("precious")
+    target = victim if name == "ref" else victim / "precious.txt"
+    path = site.out / name
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(target)
+    site.before = site.rendered()
+    result = site.check("--force")
+    assert result.returncode == 2, result.stderr
+    assert f"error: {path} is a symbolic link; the build never writes through links: remove it" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (victim / "precious.txt").read_text() == "precious" and sorted(os.listdir(victim)) == ["precious.txt"]
+    assert os.readlink(path) == str(target) and site.rendered() == site.before
+
+
+def test_own_output_folder_from_the_previous_build_is_adopted(site, monkeypatch):
+    # What the build before the ownership record left: no record, no staging folder.
+    (site.out / RECORD).unlink()
+    (site.out / STAGING).rmdir()
+    (site.out / "mine.txt").write_text("mine")
+    assert stub_build(site, monkeypatch).exit_code == 0
+    owned = set(json.loads((site.out / RECORD).read_text())["owned"])
+    assert {"ref", "index.html", MANIFEST, LOCK, "build.log"} <= owned and "mine.txt" not in owned
+    assert (site.out / "mine.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize("manifest", ["[1, 2]", '{"briefings": []}', '{"briefings": {"ref": "built"}}',
+                                      '{"briefings": {"ref": {"outputs": 5}}}', "{not json"])
+def test_own_corrupt_manifest_is_set_aside(site, monkeypatch, caplog, manifest):
+    (site.out / MANIFEST).write_text(manifest)
+    assert stub_build(site, monkeypatch).exit_code == 0  # a traceback before, in the CLI
+    assert f"{site.out / MANIFEST} cannot be used (" in caplog.text and "set aside as manifest.corrupt-" in caplog.text
+    [aside] = site.out.glob("manifest.corrupt-*.json")
+    assert aside.read_text() == manifest and aside.name in json.loads((site.out / RECORD).read_text())["owned"]
+    assert json.loads((site.out / MANIFEST).read_text())["briefings"]["ref"]["status"] == "built"
+
+
+def make_clean(site, out: str) -> subprocess.CompletedProcess:
+    makefile = REPO / "Makefile"
+    # Safety first: never run a clean recipe that deletes by wildcard (the old one expanded OUT= to rm -rf /*).
+    assert "rm -rf $(OUT)" not in makefile.read_text()
+    return subprocess.run(["make", "--no-print-directory", "-f", str(makefile), "-C", str(site.root), "clean",
+                           f"OUT={out}", f"PYTHON={sys.executable}"], capture_output=True, text=True, timeout=120)
+
+
+def test_own_make_clean_removes_only_what_the_build_recorded(site):
+    (site.out / "mine.txt").write_text("mine")
+    (site.out / "my-folder").mkdir()
+    result = make_clean(site, "out")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in site.out.iterdir()) == ["mine.txt", "my-folder"]
+    assert (site.data / "datapackage.json").is_file() and (site.root / "notebooks" / "briefing.ipynb").is_file()
+
+
+@pytest.mark.parametrize("out, message", [
+    ("", "make clean: OUT is empty; name the output folder, e.g. OUT=reports"),
+    ("/", "error: OUT / is the file system's root"),
+    (".", "error: OUT . is or contains the project"),
+    ("..", "error: OUT .. is or contains the project"),
+    ("../elsewhere", "error: OUT ../elsewhere is outside the project"),
+    ("data", "/data: this folder contains"),
+])
+def test_own_make_clean_refuses_an_empty_or_unsafe_out(site, out, message):
+    (site.root.parent / "elsewhere").mkdir()
+    (site.root.parent / "elsewhere" / "keep.txt").write_text("mine")
+    before = tree_bytes(site.root.parent)
+    result = make_clean(site, out)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert tree_bytes(site.root.parent) == before
+
+
+# ------------------------------------------------------------------------------ plain files
+
+def test_input_data_file_that_is_a_named_pipe(site):
+    path = site.data / "pay_offers.csv"
+    path.unlink()
+    os.mkfifo(path)  # opening it would block until someone writes: the build must not open it
+    result = run_briefings("build", "--force", "--config", site.config, "--data", site.data, "--out", site.out,
+                           "-j", "1", timeout=120)
+    site.assert_refused(result, "pay_offers.csv: is not a regular file (a pipe, device or socket); the data must be "
+                                "regular files")
+
+
+@pytest.mark.parametrize("path", ["../outside.csv", "/etc/hostname", "https://example.org/pay_offers.csv"])
+def test_input_descriptor_path_leaving_the_data_folder(site, path):
+    shutil.copy2(site.data / "pay_offers.csv", site.root / "outside.csv")
+    descriptor = json.loads((site.data / "datapackage.json").read_text())
+    next(r for r in descriptor["resources"] if r["name"] == "pay_offers")["path"] = path
+    (site.data / "datapackage.json").write_text(json.dumps(descriptor))
+    site.assert_refused(site.check(), f"datapackage.json (value {path!r}): resource 'pay_offers': \"path\" must name "
+                                      "a file inside the data folder (no URL, absolute path or '..')")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(resources={"sources": {}}), 'it must be an object with a list under "resources"'),
+    (lambda d: d["resources"].__setitem__(0, "sources.csv"), "resource 1 must be an object with name, path and schema"),
+    (lambda d: d["resources"][1].update(path=["a.csv", "b.csv"]), "resource 'headcount_claims': \"path\" must be one file"),
+    (lambda d: d["resources"][2].update(schema={"fields": {}}), "resource 'pay_offers': \"schema\" must be an object"),
+    (lambda d: d["resources"][3]["schema"]["fields"].append({"type": "number"}), "resource 'reference_wages': each field"),
+    (lambda d: d["resources"][4]["schema"]["fields"].__setitem__(0, {"name": 7, "type": "string"}), "each field must be"),
+])
+def test_input_descriptor_of_unusual_shape(site, change, message):
+    descriptor = json.loads((site.data / "datapackage.json").read_text())
+    change(descriptor)
+    (site.data / "datapackage.json").write_text(json.dumps(descriptor))
+    site.assert_refused(site.check(), "datapackage.json", message)
+    result = cli_in_process("validate", "--data", site.data)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+def test_input_config_that_is_not_a_regular_file(site, kind):
+    config = site.root / "odd.yml"
+    config.mkdir() if kind == "folder" else os.mkfifo(config)
+    result = run_briefings("build", "--config", config, "--data", site.data, "--out", site.out, timeout=120)
+    expected = "a folder" if kind == "folder" else "not a regular file (a pipe, device or socket)"
+    site.assert_refused(result, f"error: {config}: configuration file is {expected}; give a regular file")
+
+
+def test_input_notebook_outside_the_project_or_not_a_file(site, tmp_path):
+    (site.root / "notebooks" / "folder.ipynb").mkdir()
+    config = site.write_config("briefings:\n  - name: a\n    notebook: notebooks/folder.ipynb\n")
+    site.assert_refused(site.check(config=config), f"error: {config}, line 2: {site.root / 'notebooks' / 'folder.ipynb'}: "
+                                                   "notebook is a folder; give a regular file")
+    shutil.copy2(site.root / "notebooks" / "briefing.ipynb", tmp_path / "elsewhere.ipynb")
+    config = site.write_config(f"briefings:\n  - name: a\n    notebook: {tmp_path / 'elsewhere.ipynb'}\n")
+    site.assert_refused(site.check(config=config), f"error: {config}, line 2: {tmp_path / 'elsewhere.ipynb'}: notebook "
+                                                   f"must be inside {site.root} or {REPO / 'notebooks'}")
+
+
+# ------------------------------------------------------------------------------ YAML as plain data
+
+def test_yaml_aliases_are_refused_not_expanded(site):
+    # A "billion laughs": each level refers nine times to the one before; expanded in a message, it has no end.
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 7)]
+    config = site.write_config("\n".join(levels) + "\nbriefings:\n  - name: bad\n    parameters: {side: *a6}\n")
+    result = site.check(config=config)
+    site.assert_refused(result, f"error: {config}, line 1, column 5: anchors and aliases (&name, *name) are not "
+                                "allowed here; write each value out in full")
+    assert len(result.stderr) < 2_000
+
+
+@pytest.mark.parametrize("value", ["!!binary aGk=", "!!python/object/apply:os.getcwd []", "!!set {Syria: null}",
+                                   "!custom x"])
+def test_yaml_tags_are_refused(site, value):
+    config = site.write_config(f"briefings:\n  - name: bad\n    parameters:\n      origins: {value}\n")
+    site.assert_refused(site.check(config=config), f"error: {config}, line 4, column 16: tags (",
+                        ") are not allowed here; write plain values")
+
+
+def test_yaml_duplicate_key(site):
+    config = site.write_config("briefings:\n  - name: a\nbriefings:\n  - name: b\n")
+    site.assert_refused(site.check(config=config),
+                        f"error: {config}, line 3, column 1: duplicate key 'briefings' (first at line 1); a second "
+                        "one would silently replace the first: keep one")
+    assert not (site.out / "b").exists()
+
+
+@pytest.mark.parametrize("key", ["1", "[a, b]", "1.5", "null"])
+def test_yaml_keys_that_are_not_text(site, key):
+    config = site.write_config(f"briefings:\n  - name: bad\n    parameters:\n      title: x\n      {key}: y\n")
+    site.assert_refused(site.check(config=config), f"error: {config}, line 5, column 7: key ",
+                        "is not text; every key must be a name (quote it if it is a number)")
+
+
+def test_yaml_unquoted_date_means_the_date(site):
+    from analysis.config import load_config
+
+    config = site.write_config("briefings:\n  - name: march\n    parameters:\n      as_of: 2022-03-31\n"
+                               "  - name: quoted\n    parameters:\n      as_of: '2022-03-31'\n")
+    unquoted, quoted = load_config(config).briefings
+    # Exactly what the quoted date gives, so the notebook gets the same parameter (it got a date object before).
+    assert unquoted.parameters == quoted.parameters == {"as_of": "2022-03-31"}
+
+
+@pytest.mark.parametrize("value", ["yes", "off", "True"])
+def test_yaml_bare_boolean_must_be_quoted(site, value):
+    config = site.write_config(f"briefings:\n  - name: bad\n    parameters:\n      side: {value}\n")
+    site.assert_refused(site.check(config=config),
+                        f"error: {config}, line 4, column 13: '{value}' is read by YAML as true/false, and no setting "
+                        f'here is true/false; quote it ("{value}") if you meant the text')
+
+
+# ------------------------------------------------------------------------------ numbers finite and in range
+
+@pytest.mark.parametrize("value", ["0.5", "0", "-5", "86401", "99999999999999999999", "'600'", "600.0"])
+def test_config_timeout_not_a_positive_whole_number_of_seconds(site, value):
+    config = site.write_config(f"briefings:\n  - name: bad\n    timeout_seconds: {value}\n")
+    site.assert_refused(site.check(config=config),
+                        f"error: {config}, line 2: timeout_seconds must be a whole number of seconds from 1 to 86400; "
+                        "got ")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", ".NaN"])
+def test_config_number_that_is_not_finite(site, value):
+    config = site.write_config(f"briefings:\n  - name: bad\n    parameters:\n      excess_threshold: {value}\n")
+    site.assert_refused(site.check(config=config), f"error: {config}, line 4, column 25: '{value}' is not a finite "
+                                                   "number; use a number such as 1.5")
+
+
+@pytest.mark.parametrize("value, message", [
+    ("inf", "is not a finite number; write the figure in digits, e.g. 29.25"),
+    ("-Infinity", "is not a finite number; write the figure in digits, e.g. 29.25"),
+    ("NaN", "is not a finite number; write the figure in digits, e.g. 29.25"),
+    ("1e308", "is larger than 1,000,000,000,000,000, the most any figure may be; check for extra digits or a "
+              "misplaced exponent"),
+])
+def test_data_amount_not_finite_or_too_large(site, value, message):
+    for column in ("amount_low_local", "amount_high_local"):
+        set_cell(site.data / "pay_offers.csv", "P002", column, value)
+    site.assert_refused(site.check(), f"pay_offers.csv row 3, column amount_low_local (value '{value}'): {message}")
+
+
+def test_data_20_digit_headcount(site):
+    for column in ("people_low", "people_high"):
+        set_cell(site.data / "headcount_claims.csv", "H001", column, "12345678901234567890")
+    site.assert_refused(site.check(), "headcount_claims.csv row 2, column people_low (value '12345678901234567890'): "
+                                      "is larger than 1,000,000,000,000,000, the most any figure may be")
+
+
+def test_data_origin_with_spaces_at_either_end(site):
+    set_cell(site.data / "headcount_claims.csv", "H001", "origin", "Syria ")
+    site.assert_refused(site.check(), "headcount_claims.csv row 2, column origin (value 'Syria '): origin has spaces at "
+                                      "its start or end, which make it a different origin from 'Syria'; remove them")
+
+
+@pytest.mark.parametrize("url", ["www.newsweek.com/story", "javascript:alert(1)", "https:/newsweek.com"])
+def test_data_source_url_without_scheme(site, url):
+    set_cell(site.data / "sources.csv", "S001", "url", url)
+    site.assert_refused(site.check(), f"sources.csv row 2, column url (value '{url}'): is not a full web address; "
+                                      "write it with its scheme, e.g. https://www.example.org/page")
+
+
+# ------------------------------------------------------------------------------ one clock
+
+def test_clock_today_is_the_utc_date_everywhere(site, monkeypatch):
+    import datetime as dt
+
+    from analysis import clock, parameters
+    from analysis.parameters import ParameterError, check_parameters
+
+    # A zone whose date differs from UTC's right now (UTC+14 from 10:00 UTC, UTC-12 before 12:00 UTC).
+    now = dt.datetime.now(dt.timezone.utc)
+    zone, day = ("Etc/GMT-14", now.date() + dt.timedelta(days=1)) if now.hour >= 10 else ("Etc/GMT+12", now.date())
+    source = next(r[-1] for r in [row[:1] + [row[read_rows(site.data / "headcount_claims.csv")[0].index("source_id")]]
+                                  for row in read_rows(site.data / "headcount_claims.csv")] if r[0] == "H002")
+    set_cell(site.data / "sources.csv", source, "date_accessed", day.isoformat())
+    set_cell(site.data / "headcount_claims.csv", "H002", "date_reported", day.isoformat())
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        result = cli_in_process("validate", "--data", site.data)
+        if day > now.date():  # tomorrow in UTC, today in the zone: in the future
+            assert result.returncode == 2, result.stdout
+            assert (f"headcount_claims.csv row 3, column date_reported (value '{day}'): date is in the future (today "
+                    f"is {now.date()}); check the year") in result.stderr
+        else:  # today in UTC, tomorrow in the zone: not in the future
+            assert result.returncode == 0, result.stderr
+        # The as_of check uses the same clock.
+        assert clock.today() == now.date() and parameters  # the one clock, whatever the zone
+        assert check_parameters({"as_of": now.date().isoformat()})["as_of"] == now.date().isoformat()
+        with pytest.raises(ParameterError, match=f"after today \\({now.date()}\\)"):
+            check_parameters({"as_of": (now.date() + dt.timedelta(days=1)).isoformat()})
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+# ------------------------------------------------------------------------------ killed means gone, signals
+
+def processes_marked(marker: str) -> list[int]:
+    """Every process whose environment carries ``marker`` (the build, its workers and their kernels)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker.encode() in (entry / "environ").read_bytes():
+                    status = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                    if status not in ("Z", "X"):
+                        found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def test_kill_9_leaves_no_process_and_swaps_nothing_afterwards(site):
+    marker = f"BRIEFINGS_TEST_RUN={os.getpid()}-{time.time_ns()}"
+    key, value = marker.split("=")
+    process = subprocess.Popen(BRIEFINGS + ["build", "--force", "--config", str(site.config), "--data", str(site.data),
+                                            "--out", str(site.out), "-j", "1"], cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True, env={**os.environ, key: value})
+    deadline = time.monotonic() + 120
+    while not staging_started(site.out):
+        assert process.poll() is None and time.monotonic() < deadline, "the build ended before it was killed"
+        time.sleep(0.05)
+    assert len(processes_marked(marker)) >= 3  # the build, a worker, its kernel (and the fork server)
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 20
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_marked(marker) == []
+    # Nothing was swapped in after the build died: every rendered file is as it was.
+    rendered = {k: v for k, v in site.rendered().items() if not k.startswith((LOCK, STAGING))}
+    assert rendered == {k: v for k, v in site.before.items() if not k.startswith((LOCK, STAGING))}
+    again = site.build()
+    assert again.returncode == 0, again.stderr
+    assert list((site.out / STAGING).iterdir()) == []
+
+
+def in_process(monkeypatch, *args, **patches):
+    """Run the command line in this process with some functions replaced."""
+    for target, replacement in patches.items():
+        module, name = target.rsplit(".", 1)
+        monkeypatch.setattr(f"analysis.{module}.{name}", replacement)
+    return cli_in_process(*args)
+
+
+def test_signal_sigterm_during_the_config_check(site, monkeypatch):
+    def load_config(path):
+        os.kill(os.getpid(), signal.SIGTERM)  # as a scheduler stopping the job while the config is checked
+        time.sleep(30)
+
+    result = in_process(monkeypatch, "build", "--config", site.config, "--data", site.data, "--out", site.out,
+                        **{"config.load_config": load_config})
+    assert result.returncode == 143, result.stderr
+    assert "interrupted by SIGTERM" in result.stderr and "Traceback" not in result.stderr
+    site.assert_nothing_lost()
+
+
+@pytest.mark.parametrize("command", ["validate", "list"])
+def test_signal_ctrl_c_during_validate_and_list(site, monkeypatch, command):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    result = in_process(monkeypatch, command, **{"loading.load_data": interrupted,
+                                                 "config.describe_parameters": interrupted})
+    assert result.returncode == 130, result.stderr
+    assert "interrupted by SIGINT" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["validate", "list"])
+def test_unexpected_error_in_validate_and_list(monkeypatch, command):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    result = in_process(monkeypatch, command, **{"loading.load_data": broken, "config.describe_parameters": broken})
+    assert result.returncode == 1, result.stderr
+    assert "error: stopped on an unexpected error (RuntimeError: a bug); nothing was changed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_dask_scheduler_that_does_not_answer(site):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    result = site.build("--force", "--dask-scheduler", address, "--dask-timeout", "2")
+    site.assert_refused(result, f"error: --dask-scheduler {address}: no scheduler answered within 2 s")
+
+
+# ------------------------------------------------------------------------------ the exporters' promise, any notebook
+
+def test_exporter_strips_script_event_attributes_and_javascript_links():
+    import nbformat
+
+    from analysis.rendering import BriefingHTMLExporter
+
+    html = ('<p onclick="alert(1)">paid <b onmouseover=alert(2)>recruits</b></p><script>alert(3)</script>'
+            '<a href="javascript:alert(4)">a</a><a href=" JaVa&#09;Script:alert(5)">b</a><iframe src="x"></iframe>'
+            '<img src=x onerror=alert(6)><form action="https://x.org"><input></form><style>body{display:none}</style>')
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(7)"><script>alert(8)</script>'
+           '<a href="javascript:alert(9)"><rect width="5" height="5" onclick="alert(10)"/></a>'
+           '<foreignObject><iframe src="x"></iframe></foreignObject><text x="1" y="1">chart</text></svg>')
+    markdown = ('## Heading\n\n<script>alert(11)</script> [a link](javascript:alert(12)) '
+                '<a href="javascript:alert(13)" onclick="x()">raw</a> <img src=x onerror="alert(14)">')
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell(markdown),
+        nbformat.v4.new_code_cell("", outputs=[
+            nbformat.v4.new_output("display_data", {"text/html": html}),
+            nbformat.v4.new_output("display_data", {"image/svg+xml": svg}),
+            nbformat.v4.new_output("display_data", {"text/markdown": markdown}),
+        ]),
+    ])
+    page, _ = BriefingHTMLExporter().from_notebook_node(notebook)
+    doc = Doc(page)
+    assert [t for t, _ in doc.tags if t in {"script", "iframe", "img", "form", "input", "foreignobject"}] == []
+    assert [(t, k) for t, attrs in doc.tags for k in attrs if k.lower().startswith("on")] == []
+    assert [v for _, attrs in doc.tags for v in attrs.values() if v and "script:" in v.lower().replace("\t", "")] == []
+    assert "<script" not in page.lower()
+    text = "".join(doc.text)
+    assert "paid recruits" in text and "chart" in text and "Heading" in text and "raw" in text

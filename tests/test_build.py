@@ -16,6 +16,7 @@ import pytest
 from helpers import copy_inputs, run_briefings, tree_bytes, write_config
 
 from analysis.build import LOCK, MANIFEST, OutputLock
+from analysis.ownership import RECORD, STAGING
 
 THREE = [
     {"name": "everything", "parameters": {"title": "All sections"}},
@@ -116,6 +117,7 @@ def test_failed_briefing_keeps_last_good_output_and_its_notebook(project):
     assert "failed" in index and "showing the last good build" in index
     # No staging folder is left behind.
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    assert list((out / STAGING).iterdir()) == []
 
 
 def test_timeout_stops_a_hanging_cell(tmp_path):
@@ -150,11 +152,12 @@ def test_stale_lock_from_a_killed_build_is_taken_over(project):
     out.mkdir()
     # A build killed with SIGKILL leaves its lock file with its details, but no flock.
     (out / LOCK).write_text(json.dumps({"pid": 999999, "host": "old-host", "started": "2026-01-01T00:00:00"}))
-    (out / ".tmp-everything-abc").mkdir()  # and a half-written staging folder
+    (out / RECORD).write_text(json.dumps({"owned": [RECORD, LOCK, STAGING]}))  # what it had recorded
+    (out / STAGING / "tmp-everything-abc").mkdir(parents=True)  # and a half-written staging folder
     result = run_briefings("build", "heads", "--config", config, "--data", root / "data", "--out", out)
     assert result.returncode == 0, result.stderr
     assert "took over a stale lock left by pid 999999" in result.stderr
-    assert not (out / ".tmp-everything-abc").exists()
+    assert not (out / STAGING / "tmp-everything-abc").exists()
     assert (out / "heads" / "heads.html").is_file()
     assert (out / LOCK).read_text() == ""  # released
 
@@ -164,7 +167,7 @@ def test_interrupted_swap_restores_the_previous_output(project):
     assert run_briefings("build", "heads", "--config", config, "--data", root / "data", "--out", out).returncode == 0
     before = tree_bytes(out / "heads")
     # Simulate a build killed between its two renames: the old output moved aside, the new not yet in place.
-    os.rename(out / "heads", out / ".old-heads-123-456")
+    os.rename(out / "heads", out / STAGING / "old-heads-123-456")
     result = run_briefings("build", "heads", "--config", config, "--data", root / "data", "--out", out)
     assert result.returncode == 0, result.stderr
     assert "restored the previous output" in result.stderr

@@ -74,7 +74,7 @@ def test_unknown_keys_and_bad_timeout(tmp_path):
     with pytest.raises(ConfigError, match=r"unknown key\(s\) in briefing at line 2: parametres"):
         load_config(path)
     path = write(tmp_path, "briefings:\n  - name: a\n    timeout_seconds: -1\n")
-    with pytest.raises(ConfigError, match="timeout_seconds must be a positive number"):
+    with pytest.raises(ConfigError, match="timeout_seconds must be a whole number of seconds from 1 to 86400; got -1"):
         load_config(path)
 
 

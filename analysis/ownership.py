@@ -1,0 +1,303 @@
+"""The build owns only what it made in ``--out``.
+
+The rule: ``<out>/.briefings-owned.json`` records every top-level name the build created there
+(its lock, log, manifest, index, staging folder and one folder per briefing). The build and
+``make clean`` delete, rename or replace only recorded names; everything else in ``--out`` is the
+user's and is never touched. Before anything is written:
+
+* a name the build needs that exists but is not recorded (a user's ``index.html``, a folder
+  called like a briefing) is refused, naming it (exit 2);
+* any of those names that is a symbolic link is refused: the build never writes through a link;
+* an ``--out`` that is, or contains, the project's own folders, the data, the configuration
+  or a notebook, or that lies inside the data folder, is refused.
+
+Names are recorded before they are created, so a killed build never leaves an unrecorded
+name behind. Staging and set-aside folders live inside the recorded ``.briefings-staging``.
+
+An output folder made by a build from before this record existed (it has a ``manifest.json``
+of the right shape, or a lock file) is adopted on its first build: the manifest, index, log,
+lock and the briefing folders the manifest lists are recorded as the build's. Leftover
+``.tmp-*``/``.old-*`` folders of that older build are not adopted: they are left for the user.
+
+This module uses the standard library only, so ``make clean`` runs it without the environment:
+``python -m analysis.ownership clean [--root PROJECT] OUT``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import fcntl
+import json
+import os
+import shutil
+import stat
+import sys
+import time
+from pathlib import Path
+
+from .errors import UnsafeOutput
+
+RECORD = ".briefings-owned.json"
+LOCK = ".briefings.lock"
+LOG = "build.log"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+STAGING = ".briefings-staging"
+#: The names every build uses, whatever its briefings.
+FIXED = (RECORD, LOCK, LOG, MANIFEST, INDEX, STAGING)
+#: Top-level folders of a project checkout that an output folder may never contain.
+PROJECT_FOLDERS = ("analysis", "data", "notebooks", "tests", "docs", "benchmarks", ".git", ".ci", ".venv")
+
+
+# ------------------------------------------------------------------------------ files, never through links
+
+def open_nofollow(path: Path, flags: int, mode: int = 0o644) -> int:
+    """``os.open`` that refuses a symbolic link at ``path`` (raises :class:`UnsafeOutput`)."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: "
+                               "remove it") from None
+        raise
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a new temporary file and a rename, so readers never see
+    half; the temporary file is created exclusively and never through a link, and the rename
+    replaces a link at ``path`` rather than writing where it points."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{time.time_ns()}.tmp")
+    descriptor = open_nofollow(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    finally:
+        try:
+            os.unlink(temporary)
+        except FileNotFoundError:
+            pass
+
+
+def append_stream(path: Path):
+    """A text stream appending to ``path`` (created if missing), never through a link."""
+    return os.fdopen(open_nofollow(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND), "a", encoding="utf-8")
+
+
+def is_link(path: Path) -> bool:
+    return os.path.islink(path)
+
+
+# ------------------------------------------------------------------------------ the record
+
+def read_record(out_dir: Path) -> set[str] | None:
+    """The recorded names (None when ``out_dir`` has no record yet)."""
+    path = out_dir / RECORD
+    if not os.path.lexists(path):
+        return None
+    try:
+        descriptor = open_nofollow(path, os.O_RDONLY)
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise ValueError("not a regular file")
+        with os.fdopen(descriptor, encoding="utf-8") as handle:
+            names = json.load(handle)["owned"]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n and "/" not in n and n not in (".", "..")
+                                                  for n in names):
+            raise ValueError("'owned' is not a list of names")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UnsafeOutput(f"{path}: the record of what the build made here cannot be read ({error}); "
+                           "nothing was changed. Remove it only if this folder holds nothing of yours: "
+                           "the next build then adopts only what a manifest.json lists") from None
+    return set(names)
+
+
+def write_record(out_dir: Path, names: set[str]) -> None:
+    """Record ``names`` (only when the record changes, so a refused build leaves it byte-identical)."""
+    current = read_record(out_dir) if out_dir.is_dir() else None
+    if current == names:
+        return
+    text = json.dumps({"about": "Names the briefings build created in this folder; only these are ever "
+                                "deleted, renamed or replaced by it or by `make clean`.",
+                       "owned": sorted(names)}, indent=2) + "\n"
+    write_atomically(out_dir / RECORD, text)
+
+
+def legacy_owned(out_dir: Path) -> set[str]:
+    """What an output folder made before the record existed can be shown to hold of the build's:
+    a lock file, the log beside it, and with a manifest of the right shape, the manifest, the
+    index and the briefing folders it lists."""
+    owned: set[str] = set()
+    lock = out_dir / LOCK
+    if os.path.lexists(lock) and not is_link(lock) and lock.is_file():
+        owned |= {LOCK, LOG}
+    manifest = out_dir / MANIFEST
+    if os.path.lexists(manifest) and not is_link(manifest) and manifest.is_file():
+        try:
+            data = json.loads(manifest.read_text("utf-8"))
+            entries = data["briefings"]
+            assert isinstance(entries, dict)
+        except (OSError, ValueError, KeyError, TypeError, AssertionError, RecursionError):
+            return owned
+        owned |= {MANIFEST, INDEX, LOG, LOCK}
+        for name, entry in entries.items():
+            folder = out_dir / str(name)
+            if isinstance(entry, dict) and "/" not in str(name) and str(name) not in (".", "..") \
+                    and not is_link(folder) and folder.is_dir():
+                owned.add(str(name))
+    return owned
+
+
+def owned_names(out_dir: Path) -> set[str]:
+    """The recorded names, or what a folder from an older build is adopted with."""
+    names = read_record(out_dir)
+    return legacy_owned(out_dir) if names is None else names
+
+
+# ------------------------------------------------------------------------------ checks
+
+def _project_paths(protected) -> list[Path]:
+    paths = [Path(p) for p in protected if p]
+    try:
+        from . import paths as project
+        root = getattr(project, "REPO_ROOT", None)
+    except Exception:  # noqa: BLE001 - the project's own folders are an extra guard only
+        root = None
+    if root is not None:
+        paths += [Path(root) / name for name in PROJECT_FOLDERS if (Path(root) / name).exists()]
+    paths.append(Path(__file__).resolve().parent)  # the analysis package itself
+    return paths
+
+
+def check_out_location(out_dir: Path, protected=(), data_dir: Path | None = None) -> None:
+    """Refuse an ``--out`` that is or contains a protected path (the data, the configuration,
+    a notebook, the project's folders), or that lies inside the data folder."""
+    out = Path(os.path.abspath(out_dir))
+    out = out.resolve() if out.exists() else out
+    for path in _project_paths(protected):
+        resolved = Path(path).resolve()
+        if resolved == out or resolved.is_relative_to(out):
+            raise UnsafeOutput(f"--out {out_dir}: this folder contains {resolved}, part of the project; the build "
+                               "only writes into a folder of its own (e.g. reports/): choose another --out")
+    if data_dir is not None and out.is_relative_to(Path(data_dir).resolve()):
+        raise UnsafeOutput(f"--out {out_dir}: this folder is inside the data folder {data_dir}; choose another --out")
+
+
+def claim(out_dir: Path, names, protected=(), data_dir: Path | None = None) -> set[str]:
+    """Check that the build may write ``names`` (briefing folders) and its fixed names into
+    ``out_dir``, and record the fixed names; returns the owned names. Raises
+    :class:`UnsafeOutput` naming the first collision or link; changes nothing then."""
+    check_out_location(out_dir, protected, data_dir)
+    if is_link(out_dir / STAGING) or (out_dir.is_dir() and is_link(out_dir / RECORD)):
+        raise UnsafeOutput(f"{out_dir / (STAGING if is_link(out_dir / STAGING) else RECORD)} is a symbolic link; "
+                           "the build never writes through links: remove it")
+    owned = owned_names(out_dir) if out_dir.is_dir() else set()
+    for name in (*FIXED, *names):
+        path = out_dir / name
+        if is_link(path):
+            raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: remove it "
+                               "(or choose another --out)")
+        if os.path.lexists(path) and name not in owned:
+            raise UnsafeOutput(f"{path} exists but was not made by this build (it is not in {RECORD}); the build "
+                               "never replaces what it did not make: move it away or choose another --out")
+    owned |= set(FIXED)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_record(out_dir, owned)
+    return owned
+
+
+def record_names(out_dir: Path, names) -> None:
+    """Add ``names`` to the record, before they are created."""
+    owned = owned_names(out_dir)
+    if not set(names) <= owned:
+        write_record(out_dir, owned | set(names))
+
+
+def staging_dir(out_dir: Path) -> Path:
+    """The build's own folder for staging and set-aside outputs (recorded; never a link)."""
+    path = out_dir / STAGING
+    if is_link(path):
+        raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: remove it")
+    path.mkdir(exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------------------ clean
+
+def clean(out_dir: str | Path, root: Path | None = None) -> list[str]:
+    """Remove what the record lists from ``out_dir`` (and the record); returns the names removed.
+
+    Refuses an empty path, ``/``, a folder that is or contains the project (``root``) or its
+    folders, a folder outside ``root`` when ``root`` is given, and a folder whose lock a
+    running build holds.
+    """
+    if not str(out_dir).strip():
+        raise UnsafeOutput("OUT is empty; name the output folder to clean, e.g. OUT=reports")
+    out = Path(os.path.abspath(out_dir))
+    if out == Path(out.anchor):
+        raise UnsafeOutput(f"OUT {out_dir} is the file system's root; name the output folder, e.g. OUT=reports")
+    if root is not None:
+        root = Path(root).resolve()
+        resolved = out.resolve()
+        if resolved == root or root.is_relative_to(resolved):
+            raise UnsafeOutput(f"OUT {out_dir} is or contains the project {root}; name the output folder, "
+                               "e.g. OUT=reports")
+        if not resolved.is_relative_to(root):
+            raise UnsafeOutput(f"OUT {out_dir} is outside the project {root}; `make clean` cleans the project's "
+                               "own output folders (for another, run `python -m analysis.ownership clean DIR`)")
+    check_out_location(out, [Path(root) / name for name in PROJECT_FOLDERS] if root else [])
+    if not out.is_dir():
+        return []
+    names = read_record(out)
+    if names is None:
+        return []
+    lock_path = out / LOCK
+    lock = None
+    if os.path.lexists(lock_path) and not is_link(lock_path):
+        lock = os.fdopen(open_nofollow(lock_path, os.O_RDONLY), "rb")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise UnsafeOutput(f"{lock_path}: a build is running in {out_dir}; wait for it to finish") from None
+    removed = []
+    try:
+        for name in sorted(names - {RECORD, LOCK}) + [LOCK]:
+            path = out / name
+            if not os.path.lexists(path) or name not in names:
+                continue
+            if not is_link(path) and path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()  # a file, or a link (removed itself, never what it points to)
+            removed.append(name)
+        (out / RECORD).unlink(missing_ok=True)
+    finally:
+        if lock is not None:
+            lock.close()
+    return removed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.ownership",
+                                     description="Remove only what the briefings build recorded as its own.")
+    parser.add_argument("command", choices=["clean"])
+    parser.add_argument("--root", type=Path, default=None, help="the project folder OUT must be inside")
+    parser.add_argument("out", help="the output folder")
+    args = parser.parse_args(argv)
+    try:
+        removed = clean(args.out, args.root)
+    except UnsafeOutput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        print(f"error: cannot clean {args.out}: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.out}: removed {len(removed)} entr{'y' if len(removed) == 1 else 'ies'} the build had made"
+          + (f" ({', '.join(removed)})" if removed else "; nothing of the build's was there"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
