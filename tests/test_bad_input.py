@@ -832,10 +832,10 @@ def test_input_descriptor_path_leaving_the_data_folder(site, path):
 @pytest.mark.parametrize("change, message", [
     (lambda d: d.update(resources={"sources": {}}), 'it must be an object with a list under "resources"'),
     (lambda d: d["resources"].__setitem__(0, "sources.csv"), "resource 1 must be an object with name, path and schema"),
-    (lambda d: d["resources"][1].update(path=["a.csv", "b.csv"]), "resource 'headcount_claims': \"path\" must be one file"),
-    (lambda d: d["resources"][2].update(schema={"fields": {}}), "resource 'pay_offers': \"schema\" must be an object"),
-    (lambda d: d["resources"][3]["schema"]["fields"].append({"type": "number"}), "resource 'reference_wages': each field"),
-    (lambda d: d["resources"][4]["schema"]["fields"].__setitem__(0, {"name": 7, "type": "string"}), "each field must be"),
+    (lambda d: d["resources"][2].update(path=["a.csv", "b.csv"]), "resource 'headcount_claims': \"path\" must be one file"),
+    (lambda d: d["resources"][3].update(schema={"fields": {}}), "resource 'pay_offers': \"schema\" must be an object"),
+    (lambda d: d["resources"][4]["schema"]["fields"].append({"type": "number"}), "resource 'reference_wages': each field"),
+    (lambda d: d["resources"][5]["schema"]["fields"].__setitem__(0, {"name": 7, "type": "string"}), "each field must be"),
 ])
 def test_input_descriptor_of_unusual_shape(site, change, message):
     descriptor = json.loads((site.data / "datapackage.json").read_text())
