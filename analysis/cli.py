@@ -28,7 +28,8 @@ Exit codes:
        or the build stopped on an unexpected error (traceback in <out>/build.log)
   2    bad usage, config or data (nothing ran), no project found, or another
        build holds the output folder
-  130  interrupted by Ctrl-C (SIGINT); 143: stopped by SIGTERM
+  130  interrupted by Ctrl-C (SIGINT): staging folders removed, previous outputs kept
+  143  stopped by SIGTERM (as for 130)
 """
 PROJECT_HELP = ("The project is the nearest folder, from the current one upward, holding reports.yml "
                 "(as git finds .git); --config and --data override it.")
