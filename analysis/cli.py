@@ -382,5 +382,72 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     sys.exit(report.exit_code)
 
 
+@main.command(epilog=EXIT_CODES)
+@click.argument("name", required=False)
+@CONFIG_OPTION
+@DATA_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="Where the preview builds go. Default: .preview/ beside the config file (never reports/).")
+@click.option("--formats", default="html", show_default=True, metavar="LIST", help="Comma-separated: html,pdf.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0,
+              help="Port on 127.0.0.1 to serve on. Default: a free one, printed at start.")
+@click.option("-P", "--parameter", "overrides", multiple=True, metavar="NAME=VALUE", callback=_parse_override,
+              help="Override a parameter, as for build (the preview shows <name>--custom-<hash>).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
+def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open_browser):
+    """Build one briefing (NAME, default the first in the config), serve it on 127.0.0.1, and
+    rebuild and reload the page whenever its data, notebook, the config or the analysis package
+    change. Ctrl-C stops it.
+
+    \b
+    Examples:
+      briefings preview                   # the first briefing of reports.yml
+      briefings preview pay-focus --port 8800 --open
+    """
+    import asyncio
+    import json
+
+    from .config import ConfigError, parse_formats
+    from .parameters import ParameterError
+    from .preview import Preview
+
+    root = _project_root(config_path)
+    config_path = config_path if config_path is not None else root / "reports.yml"
+    data_dir = data_dir if data_dir is not None else root / "data"
+    out_dir = out_dir if out_dir is not None else root / ".preview"
+    config = _load_config(config_path)
+    try:
+        spec = config.select([name])[0] if name else config.briefings[0]
+        parse_formats(formats)
+        shown = custom_specs([spec], overrides)[0] if overrides else spec
+    except ConfigError as error:
+        _fail(str(error))
+    except ParameterError as error:
+        _fail(f"-P: {error}")
+    _setup_logging(False)
+    build_args = [spec.name, "--config", str(config_path), "--data", str(data_dir), "--out", str(out_dir),
+                  "--formats", formats, "-j", "1"]
+    for key, value in overrides.items():  # as JSON, which the build reads back as the same YAML value
+        build_args += ["-P", f"{key}={json.dumps(value, default=str)}"]
+
+    def ready(url: str) -> None:
+        page = f"{url}{shown.name}/{shown.name}.html"
+        click.echo(f"serving {page}", err=False)
+        click.echo(f"watching {data_dir}, {spec.notebook}, {config_path} and the analysis package; Ctrl-C to stop",
+                   err=True)
+        sys.stdout.flush()
+        if open_browser:
+            import webbrowser
+            webbrowser.open(page)
+
+    runner = Preview(shown.name, build_args, out_dir,
+                     {"data": data_dir, "notebook": spec.notebook, "config": config_path}, port)
+    try:
+        signum = asyncio.run(runner.run(on_ready=ready))
+    except OSError as error:
+        _fail(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}")
+    sys.exit(128 + signum)
+
+
 if __name__ == "__main__":
     main()
