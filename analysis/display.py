@@ -94,8 +94,12 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def frame_html(frame: pd.DataFrame) -> str:
-    """The HTML an analyst sees for a frame: readable cells, escaped, pandas' own table look."""
-    return readable(frame).to_html(escape=True, notebook=True, max_rows=60)
+    """The HTML an analyst sees for a frame: readable cells, escaped, pandas' own table look.
+
+    Wrapped so JupyterLab's MathJax leaves it alone: two amounts in dollars must not become a formula.
+    """
+    table = readable(frame).to_html(escape=True, notebook=True, max_rows=60)
+    return f'<div class="tex2jax_ignore mathjax_ignore">{table}</div>'
 
 
 def frame_text(frame: pd.DataFrame, printer=None, cycle=False) -> str:

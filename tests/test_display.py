@@ -54,6 +54,7 @@ def test_formatters_registered_in_ipython_replace_raw_reprs():
     for mime in ("text/html", "text/plain"):
         assert "40,000+" in data[mime] and "15 Mar 2022" in data[mime]
         assert "Interval(" not in data[mime] and "00:00:00" not in data[mime]
+    assert "mathjax_ignore" in data["text/html"]  # JupyterLab must not read "$200 … $300" as a formula
     data, _ = shell.display_formatter.format(from_claim("range", 200, 300))
     assert data["text/plain"] == "200–300"
     data, _ = shell.display_formatter.format(money(from_claim("range", 200, 300)))
