@@ -31,8 +31,6 @@ Exit codes:
   130  interrupted by Ctrl-C (SIGINT): staging folders removed, previous outputs kept
   143  stopped by SIGTERM (as for 130)
 """
-PROJECT_HELP = ("The project is the nearest folder, from the current one upward, holding reports.yml "
-                "(as git finds .git); --config and --data override it.")
 
 
 class Interrupted(BaseException):
@@ -105,25 +103,27 @@ def main():
 # ------------------------------------------------------------------------------ where things are
 
 def _project_root(config_path: Path | None = None) -> Path:
-    """The folder of --config when it is given, else the project found from the current folder
-    upward; exits 2, saying what was looked for, when there is none."""
-    if config_path is not None:
-        return config_path.resolve().parent
+    """The project found from the current folder upward; when there is none, the folder of
+    --config if given; else exit 2, saying what was looked for."""
     try:
         return find_project().root
     except ProjectNotFound as error:
+        if config_path is not None:
+            return config_path.resolve().parent
         _fail(str(error))
 
 
 CONFIG_OPTION = click.option(
     "--config", "config_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
-    help="The briefing set (YAML). Default: reports.yml of the project found from the current folder upward.")
+    help="The briefing set (YAML). Default: reports.yml of the project, the nearest folder from the current one "
+         "upward holding one.")
 DATA_OPTION = click.option(
     "--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
-    help="Folder holding datapackage.json and its CSV files. Default: data/ beside the config file.")
+    help="Folder holding datapackage.json and its CSV files. Default: the project's data/ (outside any project: "
+         "data/ beside --config).")
 OUT_OPTION = click.option(
     "--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
-    help="Where the briefings, index.html, manifest.json and build.log go. Default: reports/ beside the config file.")
+    help="Where the briefings, index.html, manifest.json and build.log go. Default: the project's reports/.")
 
 
 @main.command(epilog=EXIT_CODES)
@@ -387,7 +387,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
 @CONFIG_OPTION
 @DATA_OPTION
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
-              help="Where the preview builds go. Default: .preview/ beside the config file (never reports/).")
+              help="Where the preview builds go. Default: the project's .preview/ (never reports/).")
 @click.option("--formats", default="html", show_default=True, metavar="LIST", help="Comma-separated: html,pdf.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
               help="Port on 127.0.0.1 to serve on. Default: a free one, printed at start.")
