@@ -36,6 +36,16 @@ def test_every_option_is_described():
                 assert param.help, f"briefings {name} {param.opts[0]} has no help"
 
 
+@pytest.fixture(autouse=True)
+def _restore_briefings_logger():
+    """_setup_logging replaces the 'briefings' logger's handlers: put them back afterwards."""
+    logger = logging.getLogger("briefings")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
 class _Terminal(io.StringIO):
     def isatty(self):
         return True
