@@ -127,10 +127,12 @@ class Preview:
         else:
             failed = [line for line in lines if "FAILED" in line or line.startswith("error:")]
             self.state.error = (failed or lines or [f"exit code {code}"])[-1]
-        if self._fingerprint() != before:
+        changed = self._fingerprint() != before
+        if changed:
             self.state.version += 1
         log.info("preview: %s in %.1f s%s", "built" if code == 0 else f"build failed (exit {code})",
-                 time.monotonic() - started, "; reloading the page" if self._fingerprint() != before else "")
+                 time.monotonic() - started, "; open pages reload" if changed and reason != "first build" else
+                 "" if changed or code else "; the page did not change")
         self.state.publish()
 
     # ------------------------------------------------------------------ watching
