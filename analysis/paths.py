@@ -51,12 +51,10 @@ class Project:
 
     def relative(self, path: Path | str) -> str:
         """``path`` relative to the project root when it lies inside it, else as given."""
-        path = Path(path)
-        try:
-            return Path(os.path.relpath(path.resolve(), self.root)).as_posix() if path.resolve().is_relative_to(
-                self.root) else str(path)
-        except (OSError, ValueError):
+        resolved = Path(path).resolve()
+        if not resolved.is_relative_to(self.root):
             return str(path)
+        return Path(os.path.relpath(resolved, self.root)).as_posix()
 
 
 def find_project(start: Path | str | None = None) -> Project:
