@@ -1,7 +1,8 @@
 """A non-editable install in a fresh environment builds the project you stand in.
 
 The package is installed (not editable) into a new virtual environment whose dependencies come
-from this environment's site-packages through a .pth file (so no download and a few seconds);
+from this environment's site-packages through a .pth file (only the build backend, setuptools,
+comes from PyPI, as for any install from source);
 then a copy of the project, with its own title, notebook and datum, is built from one of its
 sub-folders, and the output must show the copy's inputs.
 """
@@ -9,7 +10,6 @@ sub-folders, and the output must show the copy's inputs.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -33,10 +33,9 @@ def _fresh_install(tmp_path):
                           check=True, capture_output=True, text=True).stdout.strip()
     with open(os.path.join(site, "project-dependencies.pth"), "w", encoding="utf-8") as handle:
         handle.write(sysconfig.get_paths()["purelib"] + "\n")
-    # Build with this environment's setuptools when it has one; else pip fetches it from PyPI.
-    isolation = ["--no-build-isolation"] if importlib.util.find_spec("setuptools") else []
+    # Built as pip builds any sdist: in isolation, with pyproject's build-system requirements.
     installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-                                "--no-deps", *isolation, str(source)], capture_output=True, text=True, timeout=300)
+                                "--no-deps", str(source)], capture_output=True, text=True, timeout=300)
     assert installed.returncode == 0, installed.stderr
     return venv
 
