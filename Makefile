@@ -7,10 +7,25 @@ STAMP := $(VENV)/.installed
 OUT ?= reports
 JOBS ?=
 
-$(STAMP): pyproject.toml
+KERNEL := briefings
+KERNEL_NAME := Python 3 (briefings)
+LOCK := requirements.lock
+# JupyterLab refuses to start as root unless told; containers and CI run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# The exact versions in $(LOCK) (hash-checked), then the project itself without re-resolving;
+# then the kernel the notebooks name, registered inside .venv (not in the user's home), and
+# nbstripout as this clone's git filter, so notebooks are committed without outputs.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_NAME)" >/dev/null
+	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git config filter.nbstripout.clean '.venv/bin/python -m nbstripout'; \
+	  git config filter.nbstripout.smudge cat; \
+	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout -t'; \
+	fi
 	@touch $(STAMP)
 
 .PHONY: help
@@ -37,8 +52,20 @@ list: $(STAMP) ## List the configured briefings and their parameters
 	$(BIN)/briefings list
 
 .PHONY: lab
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(BIN)/jupyter lab notebooks/
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (127.0.0.1 only)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) \
+	  --MultiKernelManager.default_kernel_name=$(KERNEL) --ServerApp.root_dir=notebooks
+
+.PHONY: preview
+preview: $(STAMP) ## Live preview of one briefing while you edit (NAME=overview by default)
+	$(BIN)/briefings preview $(or $(NAME),overview)
+
+.PHONY: lock
+lock: $(STAMP) ## Pin new dependencies of pyproject.toml in $(LOCK) and environment.yml (UPGRADE=1: re-resolve all)
+	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
+	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
+	$(BIN)/python tools/pin_environment.py
 
 .PHONY: bench
 bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by hand (writes benchmarks/results.md), and 100,000-row validation

@@ -161,17 +161,38 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
     import papermill
 
     parameters = dict(job.parameters)
+    # The kernel works in the project's folder, so the executed notebook records project-relative
+    # paths (data_dir, input_path), not this machine's absolute ones.
+    root, parameters["data_dir"] = _project_relative(job, parameters.get("data_dir", ""))
     kwargs = {}
     if warm:
         manager = _warm_kernel()
-        _run_in_kernel(manager, f"%reset -f\nimport os\nos.environ[{VALIDATED_ENV!r}] = {job.data_version!r}\n",
-                       timeout=60)
+        _run_in_kernel(manager, f"%reset -f\nimport os\nos.environ[{VALIDATED_ENV!r}] = {job.data_version!r}\n"
+                                f"os.chdir({str(root)!r})\n", timeout=60)
         kwargs["km"] = manager
     else:
         os.environ[VALIDATED_ENV] = job.data_version
-    return papermill.execute_notebook(str(job.notebook), str(output), parameters=parameters,
-                                      execution_timeout=job.timeout_seconds, progress_bar=False,
-                                      log_output=False, report_mode=False, **kwargs)
+        kwargs["cwd"] = str(root)
+    notebook = papermill.execute_notebook(str(job.notebook), str(output), parameters=parameters,
+                                          execution_timeout=job.timeout_seconds, progress_bar=False,
+                                          log_output=False, report_mode=False, **kwargs)
+    notebook.metadata.papermill["input_path"] = os.path.relpath(job.notebook, root)
+    notebook.metadata.papermill["output_path"] = f"{job.name}/{output.name}"
+    import nbformat
+    nbformat.write(notebook, str(output))
+    return notebook
+
+
+def _project_relative(job: Job, data_dir: str) -> tuple[Path, str]:
+    """(the project's folder, data_dir relative to it when inside it); the project is the nearest
+    folder above the notebook holding reports.yml (else the notebook's own folder)."""
+    from .paths import ProjectNotFound, find_project
+
+    try:
+        project = find_project(job.notebook.parent)
+    except ProjectNotFound:
+        return job.notebook.parent, data_dir
+    return project.root, project.relative(data_dir) if data_dir else data_dir
 
 
 def run_briefing(job: Job, warm: bool = True) -> Result:

@@ -4,6 +4,7 @@ notebook run, so a bad value is refused with the same message before and during 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -21,6 +22,7 @@ class Parameter:
     default: Any
     help: str
     check: Callable[[str, Any], Any]
+    type: str = "str"  # as annotated in the notebook's parameters cell, shown by papermill --help-notebook
 
 
 def _text(limit: int) -> Callable[[str, Any], str]:
@@ -96,15 +98,23 @@ def _path(name: str, value: Any) -> str:
 PARAMETERS: dict[str, Parameter] = {
     "title": Parameter("Foreign fighters in the Russia–Ukraine war", "Briefing title", _text(200)),
     "side": Parameter("both", "Which side's recruits: " + ", ".join(SIDES), _choice(SIDES)),
-    "origins": Parameter("all", "'all' or a list of origin countries, e.g. ['Syria']", _origins),
+    "origins": Parameter("all", "'all' or a list of origin countries, e.g. ['Syria']", _origins, "str or list[str]"),
     "as_of": Parameter("latest", "'latest' or YYYY-MM-DD: show only what had been reported by then", _as_of),
     "fx_kind": Parameter("market", "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
     "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
     "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
-    "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0)),
-    "default_contract_months": Parameter(6, "Months assumed for a drive's cost when an offer states no contract length", _months),
-    "data_dir": Parameter("", "Folder holding datapackage.json; '' means the project's data/", _path),
+    "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0), "float"),
+    "default_contract_months": Parameter(6, "Months assumed for a drive's cost when an offer states no contract length", _months, "int"),
+    "data_dir": Parameter("", "Folder holding datapackage.json, relative to the project; '' means the project's data/", _path),
 }
+
+
+def parameters_cell() -> str:
+    """The briefing notebook's parameters cell, one ``name: type = default  # help`` line each:
+    the form papermill reads for ``papermill --help-notebook`` (tests check the notebook matches)."""
+    return "\n".join(f"{name}: {spec.type if spec.type.isidentifier() else repr(spec.type)} = "
+                     f"{json.dumps(spec.default, ensure_ascii=False)}  # {spec.help}"
+                     for name, spec in PARAMETERS.items())
 
 
 def defaults() -> dict[str, Any]:

@@ -41,6 +41,8 @@ __all__ = [
     "BriefingHTMLExporter",
     "BriefingPDFExporter",
     "BriefingPreprocessor",
+    "NotABriefing",
+    "check_executed_briefing",
     "html_to_pdf",
     "read_meta",
     "render_briefing",
@@ -338,6 +340,28 @@ def _svg_inline(svg: str | list) -> str:
 # --------------------------------------------------------------------------
 
 
+class NotABriefing(ValueError):
+    """The notebook given to briefing_html/briefing_pdf was never executed or is not a briefing."""
+
+
+def check_executed_briefing(nb: NotebookNode, name: str = "") -> None:
+    """Raise :class:`NotABriefing`, saying what is missing, unless ``nb`` is an executed briefing:
+    some code cell ran, and one output is the briefing header (the meta bundle)."""
+    label = f"{name}: " if name else ""
+    code = [c for c in nb.get("cells", []) if c.get("cell_type") == "code" and str(c.get("source", "")).strip()]
+    if not code:
+        raise NotABriefing(f"{label}not a briefing notebook: it has no code cells. The briefing exporters render "
+                           "notebooks/briefing.ipynb after it ran; use --to html for other notebooks")
+    if not any(c.get("outputs") or c.get("execution_count") for c in code):
+        raise NotABriefing(f"{label}the notebook was never executed: none of its {len(code)} code cells has an output. "
+                           "Run it first (`briefings build NAME`, or `papermill notebooks/briefing.ipynb out.ipynb`) "
+                           "and export the executed notebook")
+    if not any(_meta_from_output(o) is not None for c in code for o in c.get("outputs", [])):
+        raise NotABriefing(f"{label}not an executed briefing: no output carries the briefing header "
+                           f"({META_MIMETYPE}, displayed by briefing.header() in notebooks/briefing.ipynb), so "
+                           "there is no title, as-of date or marking to print; use --to html for other notebooks")
+
+
 class BriefingHTMLExporter(HTMLExporter):
     """Self-contained reader-facing HTML briefing (``--to briefing_html``).
 
@@ -345,6 +369,9 @@ class BriefingHTMLExporter(HTMLExporter):
     """
 
     export_from_notebook = "Briefing HTML"
+
+    require_briefing = Bool(
+        True, help="Refuse a notebook that was never executed or carries no briefing header.").tag(config=True)
 
     @default("template_name")
     def _template_name_default(self):
@@ -394,6 +421,12 @@ class BriefingHTMLExporter(HTMLExporter):
         yield from super().default_filters()
         yield ("markdown2html", self.markdown2html)
         yield ("svg_inline", _svg_inline)
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """Return ``(html, resources)``; raises :class:`NotABriefing` for an unexecuted or foreign notebook."""
+        if self.require_briefing:
+            check_executed_briefing(nb, ((resources or {}).get("metadata") or {}).get("name", ""))
+        return super().from_notebook_node(nb, resources=resources, **kw)
 
 
 class BriefingPDFExporter(BriefingHTMLExporter):

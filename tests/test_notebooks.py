@@ -1,14 +1,18 @@
-"""Notebooks are committed without outputs, and the briefing's parameters cell matches the library."""
+"""Notebooks are committed without outputs, name the project's kernel, and the briefing's
+parameters cell matches the library and describes itself to papermill."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 
 import nbformat
+import papermill
 import pytest
 from helpers import REPO
 
-from analysis.parameters import PARAMETERS, defaults
+from analysis.parameters import PARAMETERS, defaults, parameters_cell
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
@@ -36,10 +40,51 @@ def test_exactly_one_parameters_cell(path):
 def test_briefing_parameters_cell_declares_every_parameter_with_its_default():
     notebook = nbformat.read(REPO / "notebooks" / "briefing.ipynb", as_version=4)
     cell = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
-    assigned = {node.targets[0].id: ast.literal_eval(node.value)
-                for node in ast.parse(cell.source).body if isinstance(node, ast.Assign)}
+    assigned = {node.target.id: ast.literal_eval(node.value)
+                for node in ast.parse(cell.source).body if isinstance(node, ast.AnnAssign)}
     assert assigned == defaults()
     assert set(assigned) == set(PARAMETERS)
+    assert cell.source == parameters_cell()
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_papermill_infers_a_type_and_help_for_every_parameter(path):
+    inferred = papermill.inspect_notebook(str(path))
+    assert inferred
+    for name, parameter in inferred.items():
+        assert parameter["inferred_type_name"] not in ("None", ""), f"{path.name}: {name} has no type"
+        assert parameter["help"], f"{path.name}: {name} has no help"
+    if path.name == "briefing.ipynb":
+        assert {name: (p["inferred_type_name"], p["help"]) for name, p in inferred.items()} == {
+            name: (spec.type, spec.help) for name, spec in PARAMETERS.items()}
+
+
+def test_papermill_help_notebook_lists_types_not_unknown():
+    result = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(REPO / "notebooks" / "briefing.ipynb")],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Unknown type" not in result.stdout
+    assert "excess_threshold: float (default 1.5)" in result.stdout
+    assert "origins: str or list[str]" in result.stdout
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_name_the_kernel_the_set_up_registers(path):
+    kernelspec = nbformat.read(path, as_version=4).metadata.kernelspec
+    assert (kernelspec.name, kernelspec.display_name) == ("briefings", "Python 3 (briefings)")
+    makefile = (REPO / "Makefile").read_text("utf-8")
+    assert "KERNEL := briefings" in makefile and "KERNEL_NAME := Python 3 (briefings)" in makefile
+    assert "ipykernel install --sys-prefix --name $(KERNEL)" in makefile
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_as_nbstripout_writes_them(path):
+    # The git filter `make venv` installs would leave a committed notebook unchanged.
+    result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"{path.name} is not as nbstripout writes it: {result.stdout}{result.stderr}"
+    attributes = (REPO / ".gitattributes").read_text("utf-8")
+    assert "*.ipynb filter=nbstripout" in attributes
 
 
 def test_briefing_cells_are_thin():

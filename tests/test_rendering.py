@@ -212,8 +212,10 @@ def test_hostile_meta_renders_as_inert_text():
 
 
 def test_missing_meta_falls_back_to_notebook_name():
-    # No meta bundle: no crash; title from the notebook name, empty fields omitted.
-    html = html_of(make_nb(None), name="headcounts_2022")
+    # No meta bundle (allowed only with require_briefing off): no crash; title from the notebook
+    # name, empty fields omitted.
+    html, _ = BriefingHTMLExporter(require_briefing=False).from_notebook_node(
+        make_nb(None), resources={"metadata": {"name": "headcounts_2022"}})
     doc = Doc(html)
     assert doc.title == "headcounts_2022"
     assert not [a for a in doc.find("meta") if a.get("name") == "dcterms.created"]

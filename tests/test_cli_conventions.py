@@ -1,0 +1,80 @@
+"""The command line follows conventions: --version, examples and exit codes in the help, every
+option described, and log lines routed through the progress bar on a terminal."""
+
+from __future__ import annotations
+
+import io
+import logging
+from importlib import metadata
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from analysis import cli
+
+
+def test_version():
+    result = CliRunner().invoke(cli.main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"briefings, version {metadata.version('foreign-fighter-briefings')}"
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "list", "preview"])
+def test_help_has_an_example_and_the_exit_codes(command):
+    result = CliRunner().invoke(cli.main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example" in result.output and f"briefings {command}" in result.output
+    for code in ("0 ", "1 ", "2 ", "130", "143"):
+        assert f"  {code}" in result.output
+
+
+def test_every_option_is_described():
+    for name, command in cli.main.commands.items():
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"briefings {name} {param.opts[0]} has no help"
+
+
+@pytest.fixture(autouse=True)
+def _restore_briefings_logger():
+    """_setup_logging replaces the 'briefings' logger's handlers: put them back afterwards."""
+    logger = logging.getLogger("briefings")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_log_lines_go_through_the_progress_bar_on_a_terminal(monkeypatch):
+    from tqdm.contrib.logging import _TqdmLoggingHandler
+
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    cli._setup_logging(verbose=False)
+    logger = logging.getLogger("briefings")
+    progress = cli._Progress(total=2)
+    try:
+        assert any(isinstance(h, _TqdmLoggingHandler) for h in logger.handlers)
+        logger.info("overview: up to date, skipped")
+    finally:
+        progress.close()
+    assert not any(isinstance(h, _TqdmLoggingHandler) for h in logger.handlers)
+    # tqdm.write clears the bar, prints the line whole, and redraws the bar below it.
+    lines = terminal.getvalue().replace("\r", "\n").splitlines()
+    assert any(line.endswith("INFO overview: up to date, skipped") and "building" not in line for line in lines)
+
+
+def test_plain_lines_and_no_bar_when_not_a_terminal(monkeypatch):
+    plain = io.StringIO()
+    monkeypatch.setattr("sys.stderr", plain)
+    cli._setup_logging(verbose=False)
+    progress = cli._Progress(total=2)
+    logging.getLogger("briefings").info("a plain line")
+    progress.close()
+    assert progress.bar is None and plain.getvalue().endswith("INFO a plain line\n")
