@@ -123,7 +123,8 @@ def cite(number: int | None) -> Html:
 def section(title: str, *content, level: int = 2) -> Html:
     """A titled section; the heading carries a slug id so the table of contents can link to it."""
     heading = tag(f"h{level}", title, id=slug(title))
-    return tag("section", heading + join(content), class_="briefing-section")
+    # tex2jax_ignore / mathjax_ignore: JupyterLab must not read "$200 … $300" in our text as maths.
+    return tag("section", heading + join(content), class_="briefing-section tex2jax_ignore mathjax_ignore")
 
 
 def table(rows: Sequence[Sequence], columns: Sequence[str], *, caption: str | None = None,

@@ -104,7 +104,7 @@ def test_cite_links_to_the_source():
 
 def test_section_heading_is_escaped_with_a_slug_id():
     markup = str(section("Pay & <costs>", "text <b>"))
-    assert markup == ('<section class="briefing-section"><h2 id="pay-costs">Pay &amp; &lt;costs&gt;</h2>'
+    assert markup == ('<section class="briefing-section tex2jax_ignore mathjax_ignore"><h2 id="pay-costs">Pay &amp; &lt;costs&gt;</h2>'
                       "text &lt;b&gt;</section>")
 
 
