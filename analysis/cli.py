@@ -140,6 +140,14 @@ def _project_root(config_path: Path | None = None) -> Path:
         _fail(str(error))
 
 
+def _places(config_path: Path | None, data_dir: Path | None, out_dir: Path | None, out_name: str):
+    """(config, data folder, output folder): each option given, else its place in the project found."""
+    root = _project_root(config_path)
+    return (config_path if config_path is not None else root / "reports.yml",
+            data_dir if data_dir is not None else root / "data",
+            out_dir if out_dir is not None else root / out_name)
+
+
 CONFIG_OPTION = click.option(
     "--config", "config_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
     help="The briefing set (YAML). Default: reports.yml of the project, the nearest folder from the current one "
@@ -352,10 +360,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     from .parameters import ParameterError
 
     signal.signal(signal.SIGTERM, _on_signal)
-    root = _project_root(config_path)
-    config_path = config_path if config_path is not None else root / "reports.yml"
-    data_dir = data_dir if data_dir is not None else root / "data"
-    out_dir = out_dir if out_dir is not None else root / "reports"
+    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, "reports")
     config = _load_config(config_path)
     try:
         specs = config.select(list(names))
@@ -458,10 +463,7 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
     from .parameters import ParameterError
     from .preview import Preview
 
-    root = _project_root(config_path)
-    config_path = config_path if config_path is not None else root / "reports.yml"
-    data_dir = data_dir if data_dir is not None else root / "data"
-    out_dir = out_dir if out_dir is not None else root / ".preview"
+    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, ".preview")
     config = _load_config(config_path)
     try:
         spec = config.select([name])[0] if name else config.briefings[0]

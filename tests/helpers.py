@@ -85,3 +85,12 @@ def typed_rows(resource: str, defaults: dict, rows, *, id_column: str, id_prefix
                         for f in schema["fields"]})
     columns = [f["name"] for f in schema["fields"]]
     return typed_frame(pd.DataFrame.from_records(records, columns=columns), schema)
+
+
+#: A headcount claim with every column filled: tests override what their rule is about.
+CLAIM_DEFAULTS = {"side": "russia", "origin": "Nepal", "origin_scope": "country", "origin_note": None,
+                  "category": "contract", "stage": "signed_up", "stage_detail": "test", "count_type": "cumulative",
+                  "period_start": None, "period_end": None, "qualifier": "exactly", "people_low": 100,
+                  "people_high": None, "part_of": None, "claimant": "test", "claimant_id": "C001",
+                  "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
+                  "credibility_reason": "test", "source_id": "S001", "note": None}

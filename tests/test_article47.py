@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from helpers import typed_rows
+from helpers import CLAIM_DEFAULTS, typed_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -176,17 +176,12 @@ def test_verdict_is_cannot_iff_some_condition_is_not_met(category, side, origin,
 
 # ------------------------------------------------------------------ assess_groups
 
-CLAIM_DEFAULTS = {"side": "russia", "origin": "Nepal", "origin_scope": "country", "origin_note": None,
-                  "category": "contract", "stage": "deployed", "stage_detail": "test", "count_type": "cumulative",
-                  "period_start": None, "period_end": None, "qualifier": "exactly", "people_low": 100,
-                  "people_high": None, "part_of": None, "claimant": "test", "claimant_id": "C001",
-                  "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
-                  "credibility_reason": "test", "source_id": "S001", "note": None}
+DEPLOYED_CLAIM = {**CLAIM_DEFAULTS, "stage": "deployed"}
 
 
 def test_assess_groups_one_per_group_that_reached_the_war():
     latest = latest_claims(claims_as_of(typed_rows(
-        "headcount_claims", CLAIM_DEFAULTS,
+        "headcount_claims", DEPLOYED_CLAIM,
         [{}, {"origin": "Syria", "category": "paid", "stage": "signed_up"},
          {"origin": "Syria", "category": "paid", "stage": "killed"}, {"category": "unknown"},
          {"side": "ukraine", "origin": "all", "origin_scope": "all", "category": "volunteer", "stage": "applied"}],
@@ -212,7 +207,7 @@ def test_ukraine_volunteers_are_paid_on_their_army_s_own_scale():
 def test_a_reported_zero_is_no_presence_so_the_group_is_not_assessed():
     # SOHR, 15 Mar 2022: 40,000+ signed up, 0 confirmed as having left: nobody to assess as a fighter yet
     latest = latest_claims(claims_as_of(typed_rows(
-        "headcount_claims", CLAIM_DEFAULTS,
+        "headcount_claims", DEPLOYED_CLAIM,
         [{"origin": "Syria", "category": "paid", "stage": "signed_up", "qualifier": "more_than", "people_low": 40000},
          {"origin": "Syria", "category": "paid", "stage": "arrived", "people_low": 0}],
         id_column="claim_id", id_prefix="H", same_as={"people_high": "people_low"})))

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 import pytest
-from helpers import typed_rows
+from helpers import CLAIM_DEFAULTS, typed_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,12 +50,6 @@ WAGE_DEFAULTS = {"country": "Syria", "year": 2022, "date_in_force": "2022-03-15"
                  "measure_detail": "test", "qualifier": "exactly", "monthly_high_local": None, "currency": "USD",
                  "claimant": "test", "claimant_id": "C001", "date_reported": None, "date_precision": "day",
                  "credibility": 3, "credibility_reason": "test", "source_id": "S001", "note": None}
-CLAIM_DEFAULTS = {"side": "russia", "origin": "Nepal", "origin_scope": "country", "origin_note": None,
-                  "category": "contract", "stage": "signed_up", "stage_detail": "test", "count_type": "cumulative",
-                  "period_start": None, "period_end": None, "qualifier": "exactly", "people_low": 100,
-                  "people_high": None, "part_of": None, "claimant": "test", "claimant_id": "C001",
-                  "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
-                  "credibility_reason": "test", "source_id": "S001", "note": None}
 CLAIMANTS = pd.DataFrame({"claimant_id": ["C001", "C002", "C003"],
                           "name": ["Monitor", "Ukrainian state", "Russian state"],
                           "kind": ["ngo", "state", "state"], "party": ["none", "ukraine", "russia"],
