@@ -10,6 +10,8 @@ JOBS ?=
 KERNEL := briefings
 KERNEL_NAME := Python 3 (briefings)
 LOCK := requirements.lock
+# Kernel details JupyterLab writes on opening (Python version, codemirror mode) are not content either.
+NBSTRIPOUT_FLAGS := --extra-keys metadata.language_info
 # JupyterLab refuses to start as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -22,9 +24,9 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_NAME)" >/dev/null
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
-	  git config filter.nbstripout.clean '.venv/bin/python -m nbstripout'; \
+	  git config filter.nbstripout.clean '.venv/bin/python -m nbstripout $(NBSTRIPOUT_FLAGS)'; \
 	  git config filter.nbstripout.smudge cat; \
-	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout -t'; \
+	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout $(NBSTRIPOUT_FLAGS) -t'; \
 	fi
 	@touch $(STAMP)
 

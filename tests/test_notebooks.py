@@ -4,6 +4,7 @@ parameters cell matches the library and describes itself to papermill."""
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 
@@ -79,8 +80,9 @@ def test_notebooks_name_the_kernel_the_set_up_registers(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_as_nbstripout_writes_them(path):
-    # The git filter `make venv` installs would leave a committed notebook unchanged.
-    result = subprocess.run([sys.executable, "-m", "nbstripout", "--verify", str(path)],
+    # The git filter `make venv` installs, with the Makefile's flags, would leave a committed notebook unchanged.
+    flags = re.search(r"^NBSTRIPOUT_FLAGS := (.*)$", (REPO / "Makefile").read_text("utf-8"), re.M).group(1).split()
+    result = subprocess.run([sys.executable, "-m", "nbstripout", *flags, "--verify", str(path)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{path.name} is not as nbstripout writes it: {result.stdout}{result.stderr}"
     attributes = (REPO / ".gitattributes").read_text("utf-8")
