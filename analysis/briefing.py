@@ -497,7 +497,7 @@ class Briefing:
                          "definition, but only if the conditions still unknown hold")
         text = ("Art. 47 of Additional Protocol I requires all six of its conditions. "
                 + "; ".join(p[0].upper() + p[1:] for p in parts)
-                + f". Pay alone settles nothing, and our threshold of {self.params['excess_threshold']:g}× the "
+                + f". Pay alone settles nothing, and our threshold of {self.params['excess_threshold']:g} times the "
                   "army's own pay is an analytic convention, not law.")
         # A reading of the law against each group's reported status: the status reports carry it.
         claims = self.latest[self.latest["category"].isin([a.category for a in self.assessments])]
