@@ -128,20 +128,6 @@ def count_words(count: int, noun: str) -> str:
     return f"{words[0].upper()}{words[1:]} {_inflect.plural(noun, count)}"
 
 
-def _short_basis(cell) -> str:
-    """How a grid cell's figure was reached, in a few words: 'all-origin total', 'sum of 3 origins', 'Syria'."""
-    basis = cell["basis"]
-    if basis.startswith("total claimed for all origins"):
-        return "all-origin total"
-    if basis.startswith("total claimed for"):
-        return "regional total"
-    return basis
-
-
-def _words(code: str) -> str:
-    return str(code).replace("_", " ")
-
-
 @dataclass(frozen=True)
 class Meta:
     """The briefing's header: shown as HTML, and carried as metadata for the exporters."""
@@ -326,10 +312,6 @@ class Briefing:
     def _grade(self, record) -> str:
         """Source reliability and claim credibility, e.g. 'C3'."""
         return f"{self._reliability[record['source_id']]}{record['credibility']}"
-
-    def _speaker(self, record) -> str:
-        """'SOHR (a non-governmental monitor)': the claimant's stable name and what kind of speaker."""
-        return f"{record['claimant_name']} ({SPEAKER_LABELS[record['speaker_type']]})"
 
     # -------------------------------------------------------------------- evidence for judgements
 

@@ -12,7 +12,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from .intervals import Interval  # noqa: E402
 
 CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#2166ac",
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
