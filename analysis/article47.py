@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .headcounts import PRESENCE_STAGES
 from .loading import SIDE_COUNTRY
 
 CONDITIONS = {
@@ -64,8 +65,6 @@ SIDE_READINGS = {
                        "supplement every serviceman gets"),
         "e": (NOT_MET, "International Legion members serve in Ukraine's armed forces")},
 }
-#: Stages that show a group reached the war: only such groups are assessed (applicants are not fighters).
-PRESENCE_STAGES = ("arrived", "deployed", "killed", "left")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,11 +26,11 @@ from .judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence
                          pct, plural)
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .parameters import check_origins, check_parameters
-from .pay import (ARMY_MEASURE, COMPARATOR_MAX_AGE_DAYS, HOME_MEASURES, army_pay_comparison, comparable_offers,
-                  comparator_in_force, drive_costs, home_wage_multiples, offers_in_usd, wages_in_usd)
+from .pay import (COMPARATOR_MAX_AGE_DAYS, HOME_MEASURES, army_pay_comparison, comparable_offers,
+                  drive_costs, home_wage_multiples, offers_in_usd, wages_in_usd)
 from .paths import DATA_DIR
 from .speakers import SPEAKER_LABELS
-from .tables import Html, bullet_list, cite, escape, flag, join, needs_isolation, paragraph, section, table, tag
+from .tables import Html, bullet_list, cite, flag, isolated_within, join, paragraph, section, table, tag
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
 CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
@@ -241,8 +240,7 @@ class Briefing:
         return comparable_offers(self.offers)
 
     def _comparison_options(self) -> dict:
-        return {"max_age_days": self.params.get("comparator_max_age_days", COMPARATOR_MAX_AGE_DAYS),
-                "known_by": self.as_of}
+        return {"max_age_days": COMPARATOR_MAX_AGE_DAYS, "known_by": self.as_of}
 
     @cached_property
     def multiples(self) -> pd.DataFrame:
@@ -280,18 +278,9 @@ class Briefing:
         """Every exchange rate a figure in this briefing was converted at."""
         if not self.money_shown:
             return self.data.exchange_rates.iloc[0:0]
-        ids = set(self.offers["fx_rate_id"].dropna()) | set(self.wages_shown["fx_rate_id"].dropna())
+        ids = (set(self.offers["fx_rate_id"].dropna()) | set(self.wages_shown["fx_rate_id"].dropna())
+               | set(self.multiples["wage_fx_rate_id"].dropna()) | set(self.army["army_fx_rate_id"].dropna()))
         rates = self.data.exchange_rates
-        if len(self.monthly_offers):
-            options = self._comparison_options()
-            for _, offer in self.monthly_offers.iterrows():
-                for country, measures in ((offer["origin"], HOME_MEASURES),
-                                          (SIDE_COUNTRY[offer["side"]], (ARMY_MEASURE[offer["component"]],))):
-                    for measure in measures:
-                        found = comparator_in_force(self.wages, country, measure, offer["date_reported"], rates,
-                                                    self.params["fx_kind"], **options)
-                        if found is not None and found.fx_rate_id:
-                            ids.add(found.fx_rate_id)
         return rates[rates["rate_id"].isin(ids)].sort_values(["currency", "date", "rate_id"])
 
     @cached_property
@@ -618,26 +607,12 @@ class Briefing:
         """The key judgements, each with its confidence and basis."""
         items = []
         for j in self.key_judgements():
-            items.append(join([self._isolate_names(j.text), " ",
+            items.append(join([isolated_within(j.text, self.data.claimants["name"]), " ",
                                tag("span", f"Confidence: {j.confidence}", class_="confidence"), f" — {j.basis}."]))
         note = paragraph("Confidence (low, moderate, high) rates the evidence: independent sources, their grades "
                          "and whether they agree (rule in Method). Likelihood words follow the ICD 203 scale. "
                          "Figures graded 4–6 appear only marked unconfirmed.", class_="source-note")
         return section("Key judgements", tag("div", bullet_list(items), class_="bluf"), note)
-
-    def _isolate_names(self, sentence: str) -> Html:
-        """Our sentence with each claimant name from the data that holds right-to-left text isolated in
-        its own ``<bdi>``, so it cannot reorder the words of the sentence around it."""
-        names = [n for n in self.data.claimants["name"] if n and needs_isolation(n) and n in sentence]
-        if not names:
-            return Html(escape(sentence)) if not needs_isolation(sentence) else join([sentence])
-        pattern = re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
-        parts, end = [], 0
-        for found in pattern.finditer(sentence):
-            parts += [escape(sentence[end:found.start()]), f"<bdi>{escape(found.group())}</bdi>"]
-            end = found.end()
-        parts.append(escape(sentence[end:]))
-        return Html("".join(parts))
 
     def headcounts(self) -> Html:
         """Headcounts by side × category × stage, the series behind them, the gap, flows and the
@@ -843,7 +818,7 @@ class Briefing:
                             "Multiple of army pay", f"At {self.params['excess_threshold']:g}× or more?"],
                      caption="Each offer against pay in force on its date, converted at that day's rate",
                      numeric=[1, 4],
-                     note=f"A wage counts as in force from its date for {self._comparison_options()['max_age_days']} days; "
+                     note=f"A wage counts as in force from its date for {COMPARATOR_MAX_AGE_DAYS} days; "
                           "a later figure is never used. Base pay is compared with base pay and total with total. "
                           f"{self.params['excess_threshold']:g}× is our convention for 'substantially in excess' "
                           "(a parameter), not a figure from the law.")

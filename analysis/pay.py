@@ -61,7 +61,7 @@ class Rate:
     kind: str
     rate_id: str
     date: pd.Timestamp
-    basis: str = "quoted"
+    basis: str
 
 
 def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
@@ -74,13 +74,13 @@ def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
         raise ValueError(f"unknown exchange-rate kind {kind!r}; allowed: {', '.join(FX_KINDS)}")
     day = pd.Timestamp(day)
     candidates = rates[rates["currency"] == currency]
-    if known_by is not None and "date_reported" in candidates:
+    if known_by is not None:
         candidates = candidates[candidates["date_reported"] <= pd.Timestamp(known_by)]
     for wanted in (kind, next(k for k in FX_KINDS if k != kind)):
         found = _lookup(candidates[candidates["kind"] == wanted], day, max_gap_days)
         if found is not None:
             return Rate(Interval(found["per_usd_low"], found["per_usd_high"]), wanted, found["rate_id"],
-                        found["date"], found.get("basis", "quoted"))
+                        found["date"], found["basis"])
     return None
 
 
@@ -91,10 +91,9 @@ def _lookup(rates: pd.DataFrame, day: pd.Timestamp, max_gap_days: int):
         return pegged.sort_values(["date", "rate_id"]).iloc[-1]
     before = rates[(rates["date"] <= day) & (rates["date"] >= day - gap)
                    & ~(rates["in_force_until"].notna() & (rates["in_force_until"] < day))]
-    if "basis" in before:
-        quoted = before[(before["basis"] == "quoted") & (before["date"] >= day - pd.Timedelta(days=QUOTED_RATE_DAYS))]
-        if len(quoted):
-            return quoted.sort_values(["date", "rate_id"]).iloc[-1]
+    quoted = before[(before["basis"] == "quoted") & (before["date"] >= day - pd.Timedelta(days=QUOTED_RATE_DAYS))]
+    if len(quoted):
+        return quoted.sort_values(["date", "rate_id"]).iloc[-1]
     if len(before):
         return before.sort_values(["date", "rate_id"]).iloc[-1]
     after = rates[(rates["date"] > day) & (rates["date"] <= day + gap)]
@@ -251,8 +250,9 @@ def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
 
     Returns one row per (offer, measure in force for its origin): ``offer_id``, ``origin``,
     ``measure``, ``wage_id``, ``wage_date`` (in force from), ``wage_usd`` (Interval, USD a month at
-    the offer day's rate), ``monthly_usd``, ``multiple`` (Interval, a pure ratio) and
-    ``disagreeing`` (other sources' figures in force that disagree, as (wage_id, Interval)).
+    the offer day's rate), ``monthly_usd``, ``multiple`` (Interval, a pure ratio),
+    ``disagreeing`` (other sources' figures in force that disagree, as (wage_id, Interval)) and
+    ``wage_fx_rate_id`` (the rate the wage was converted at; None for USD).
     """
     rows = []
     for _, offer in offers.iterrows():
@@ -264,9 +264,9 @@ def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
                          "wage_id": wage.wage_id, "wage_date": wage.in_force_from, "wage_usd": wage.monthly_usd,
                          "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.monthly_usd,
-                         "disagreeing": list(wage.disagreeing)})
+                         "disagreeing": list(wage.disagreeing), "wage_fx_rate_id": wage.fx_rate_id})
     return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_date", "wage_usd",
-                                       "monthly_usd", "multiple", "disagreeing"])
+                                       "monthly_usd", "multiple", "disagreeing", "wage_fx_rate_id"])
 
 
 def article47_reading(ratio: Interval | None, threshold: float = SUBSTANTIAL_EXCESS) -> str:
@@ -293,7 +293,7 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
     Returns one row per offer: ``offer_id``, ``side``, ``origin``, ``category``, ``monthly_usd``,
     ``army_measure``, ``army_pay_usd`` (Interval, USD a month, or None), ``army_wage_id``,
     ``army_pay_date`` (in force from), ``ratio`` (Interval or None), ``reading`` (see
-    :func:`article47_reading`) and ``disagreeing``.
+    :func:`article47_reading`), ``disagreeing`` and ``army_fx_rate_id``.
     """
     rows = []
     for _, offer in offers.iterrows():
@@ -307,10 +307,11 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
                      "army_wage_id": None if army is None else army.wage_id,
                      "army_pay_date": None if army is None else army.in_force_from,
                      "ratio": ratio, "reading": article47_reading(ratio, threshold),
-                     "disagreeing": [] if army is None else list(army.disagreeing)})
+                     "disagreeing": [] if army is None else list(army.disagreeing),
+                     "army_fx_rate_id": None if army is None else army.fx_rate_id})
     return pd.DataFrame(rows, columns=["offer_id", "side", "origin", "category", "monthly_usd", "army_measure",
                                        "army_pay_usd", "army_wage_id", "army_pay_date", "ratio", "reading",
-                                       "disagreeing"])
+                                       "disagreeing", "army_fx_rate_id"])
 
 
 def recruitment_cost(headcount: Interval, monthly_pay_usd: Interval, months: Interval | float,

@@ -61,9 +61,20 @@ def text(value) -> str:
     return _isolated(value, escape(value))
 
 
-def needs_isolation(value: str) -> bool:
-    """Whether text holds right-to-left letters or bidi control characters."""
-    return bool(_BIDI.search(str(value)))
+def isolated_within(sentence: str, values: Iterable[str]) -> Html:
+    """Our own ``sentence`` as HTML, with each of ``values`` (text from the data quoted in it) that
+    holds right-to-left or bidi control characters isolated in its own ``<bdi>``, so it cannot
+    reorder the words of the sentence around it."""
+    found = [v for v in values if v and _BIDI.search(v) and v in sentence]
+    if not found:
+        return Html(text(sentence))
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(found, key=len, reverse=True)))
+    parts, end = [], 0
+    for match in pattern.finditer(sentence):
+        parts += [escape(sentence[end:match.start()]), f"<bdi>{escape(match.group())}</bdi>"]
+        end = match.end()
+    parts.append(escape(sentence[end:]))
+    return Html("".join(parts))
 
 
 def _isolated(value, markup: str) -> str:
