@@ -21,7 +21,8 @@ from .article47 import CONDITIONS, assess_groups
 from .headcounts import (CONTRADICTION_WINDOW_DAYS, GAP_WINDOW_DAYS, PRESENCE_STAGES, STAGES, claim_status,
                          claims_as_of, contradictions, flows, headcount_table, latest_claims, signup_arrival_gap,
                          trends)
-from .intervals import DEFAULT_RULE, Interval, format_claim, format_people, format_ratio
+from .intervals import (CURRENCY_SYMBOLS, DEFAULT_RULE, Interval, date_text, format_claim, format_people,
+                        format_ratio)
 from .judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence, Judgement, join_words, likelihood_word, make, money,
                          pct, plural)
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
@@ -33,7 +34,6 @@ from .speakers import SPEAKER_LABELS
 from .tables import Html, bullet_list, cite, flag, isolated_within, join, paragraph, section, table, tag
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
-CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
 _BREAK = Html("<br>")
 SIDE_NAMES = {"russia": "Russia's", "ukraine": "Ukraine's"}
 CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract soldiers", "volunteer": "volunteers",
@@ -71,12 +71,6 @@ GLOSSARY = [
     ("Adversary claim", "a party to the war speaking about the other side's fighters."),
     ("Confidence", "how good the evidence is (low, moderate, high), by the rule in Method; not a probability."),
 ]
-
-
-def date_text(day, precision: str = "day") -> str:
-    """'15 Mar 2022', 'Mar 2022' or '2022' according to how precisely the date is known."""
-    day = pd.Timestamp(day)
-    return {"day": f"{day.day} {day:%b %Y}", "month": f"{day:%b %Y}", "year": f"{day:%Y}"}[precision]
 
 
 def money_stated(qualifier: str, low: float, high: float, currency: str) -> str:

@@ -26,15 +26,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .intervals import Interval, format_interval
+from . import intervals
+from .intervals import CURRENCY_SYMBOLS, Interval, format_interval
 
-CURRENCY_PREFIXES = {"USD": "$", "GBP": "£", "EUR": "€"}
 MISSING = "—"
 
 
 def money_text(interval: Interval, currency: str = "USD") -> str:
     """An interval of money: '$200–300' for a currency with a symbol, else '160,000 RUB'."""
-    prefix = CURRENCY_PREFIXES.get(str(currency).upper())
+    prefix = CURRENCY_SYMBOLS.get(str(currency).upper())
     if prefix:
         return format_interval(interval, prefix)
     return f"{format_interval(interval)} {currency}"
@@ -43,12 +43,8 @@ def money_text(interval: Interval, currency: str = "USD") -> str:
 def date_text(value, precision: str = "day") -> str:
     """'15 Mar 2022' (or 'Mar 2022', '2022' by precision); a time of day only when there is one."""
     stamp = pd.Timestamp(value)
-    if precision == "year":
-        return f"{stamp:%Y}"
-    if precision == "month":
-        return f"{stamp:%b %Y}"
-    text = f"{stamp.day} {stamp:%b %Y}"
-    if (stamp.hour, stamp.minute, stamp.second) != (0, 0, 0):
+    text = intervals.date_text(stamp, precision)
+    if precision == "day" and (stamp.hour, stamp.minute, stamp.second) != (0, 0, 0):
         text += f" {stamp:%H:%M}"
     return text
 

@@ -31,6 +31,8 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
+import pandas as pd
+
 QUALIFIERS = ("exactly", "about", "nearly", "more_than", "at_least", "up_to", "range")
 
 # qualifier -> (factor for low, factor for high, open above?)
@@ -146,6 +148,16 @@ def from_claim(qualifier: str, low: float, high: float | None = None,
 
 
 # ---------------------------------------------------------------- formatting for readers
+
+#: Currencies printed with a symbol before the amount; the others follow it with their code.
+CURRENCY_SYMBOLS = {"USD": "$", "GBP": "£", "EUR": "€"}
+
+
+def date_text(day, precision: str = "day") -> str:
+    """'15 Mar 2022', 'Mar 2022' or '2022' according to how precisely the date is known."""
+    day = pd.Timestamp(day)
+    return {"day": f"{day.day} {day:%b %Y}", "month": f"{day:%b %Y}", "year": f"{day:%Y}"}[precision]
+
 
 _QUALIFIER_WORDS = {"about": "about ", "nearly": "nearly ", "up_to": "up to "}
 
