@@ -94,3 +94,21 @@ def test_briefing_cells_are_thin():
     for cell in notebook.cells:
         code = [line for line in cell.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
         assert len(code) <= 10, "move logic into analysis/ and call it"
+
+
+@pytest.mark.parametrize("as_of, syrians", [("2022-03-31", "40,000+"),  # SOHR, 15 Mar 2022 (H001)
+                                             (None, "about 50,000")])     # SOHR via NHK, Nov 2022 (H037)
+def test_explore_notebook_runs_top_to_bottom(tmp_path, as_of, syrians):
+    # Analysts open this notebook first: every cell must run on the library as it is, with its default
+    # parameters and with everything (as_of None). Run in notebooks/, as JupyterLab runs it.
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / "explore-claims.ipynb"), str(out),
+                               parameters={"as_of": as_of}, cwd=str(REPO / "notebooks"), kernel_name="python3",
+                               progress_bar=False)
+    executed = nbformat.read(out, as_version=4)
+    errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert errors == []
+    shown = "".join(str(o.get("data", {}).get("text/html", "")) for c in executed.cells if c.cell_type == "code"
+                    for o in c.get("outputs", []))
+    assert syrians in shown  # the latest Syrian sign-up figure, shown as its source stated it
