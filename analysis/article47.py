@@ -103,8 +103,9 @@ def _pay_condition(readings: list[str], threshold: float) -> tuple[str, str]:
         return MET, (f"{n} of {len(readings)} offers at least {threshold:g}× the army's own pay in force, on our "
                      "convention for 'substantially in excess'; motivation not assessed")
     if counted and all(r == "not in excess" for r in counted):
-        return NOT_MET, (f"every offer is below {threshold:g}× the army's own pay in force, our convention for "
-                         "'substantially in excess'; motivation not assessed")
+        # Below our own convention is not a failure in law: the Protocol sets no number.
+        return UNKNOWN, (f"every offer is below {threshold:g}× the army's own pay in force, our convention for "
+                         "'substantially in excess', so excess is not shown; motivation not assessed")
     if counted:
         return UNKNOWN, f"offers straddle {threshold:g}× the army's own pay in force"
     if readings:

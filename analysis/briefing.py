@@ -415,8 +415,9 @@ class Briefing:
             figures += [row["present_stated"], format_people(row["gap"])]
             stage = STAGE_WORDS[row["present_stage"]][present["count_type"] == "current"]
             if row["present_share"] is not None and row["present_share"].high == 0:
-                text = (f"{lead}; at the same time the same kind of report confirmed none as having {stage} "
-                        f"({present['claimant_name']}, {date_text(present['date_reported'], present['date_precision'])}).")
+                text = (f"{lead}; at the same time {present['claimant_name']} reported 0 "
+                        f"({present['stage_detail']}; "
+                        f"{date_text(present['date_reported'], present['date_precision'])}).")
             else:
                 text = (f"{lead}, against {row['present_stated']} reported {stage} "
                         f"({present['claimant_name']}, {date_text(present['date_reported'], present['date_precision'])}): "
@@ -436,7 +437,7 @@ class Briefing:
                     "the two figures count different groups, so no gap is computed.")
         elif row["status"] == "presence reported at another time":
             other = self.latest[self.latest["claim_id"] == row["other_presence_claim"]].iloc[0]
-            text = (f"{lead}; the only figure for those present dates from another time "
+            text = (f"{lead}; the latest figure for those of this group present dates from another time "
                     f"({other['stated']}, {date_text(other['date_reported'], other['date_precision'])}), "
                     "so how many have not arrived is not known.")
         else:
@@ -446,17 +447,18 @@ class Briefing:
     def _law_judgement(self):
         if not self.assessments:
             return None
-        cannot, may = {}, {}
+        cannot, may, why = {}, {}, {}
         for a in self.assessments:
             if a.failed:
                 letter = next(k for k in DECISIVE_ORDER if k in a.failed)
                 cannot.setdefault((letter, a.side, a.category), []).append(a.origin)
+                why[(letter, a.side, a.category)] = a.conditions[letter][1]
             else:
                 may.setdefault((a.side, a.category), []).append(a.origin)
         parts = []
         for (letter, side, category), origins in sorted(cannot.items()):
             parts.append(f"{SIDE_NAMES[side]} {CATEGORY_NOUNS[category]} {origins_words(origins)} cannot be "
-                         f"mercenaries in law, because condition ({letter}) is not met: {CONDITIONS[letter]}")
+                         f"mercenaries in law: condition ({letter}) fails, as {why[(letter, side, category)]}")
         for (side, category), origins in sorted(may.items()):
             parts.append(f"{SIDE_NAMES[side]} {CATEGORY_NOUNS[category]} {origins_words(origins)} may meet the "
                          "definition, but only if the conditions still unknown hold")
@@ -724,9 +726,9 @@ class Briefing:
         """The latest claim of every series as a range, or nothing when there is none."""
         if not self._shows("headcounts") or self.latest.empty:
             return Html("")
-        return charts.headcount_chart(self.latest[self.latest["count_type"] != "flow"], f"Source: {len(self.source_numbers)} sources listed in the "
-                                      f"appendix; data version {self.data.version}; as of {date_text(self.as_of)}. "
-                                      "Adversary claims are not drawn.")
+        return charts.headcount_chart(self.latest[self.latest["count_type"] != "flow"],
+                                      f"Source: the sources in the appendix; as of {date_text(self.as_of)}. "
+                                      "Claims by a party about its adversary are not drawn.")
 
     def pay(self) -> Html:
         """Offers in USD by basis, home wages and army pay in force, and the Art. 47 assessment."""

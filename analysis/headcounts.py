@@ -42,7 +42,7 @@ SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
 GAP_WINDOW_DAYS = 92
 #: Another claimant's figure corroborates only when known within this many days of it.
-CORROBORATION_WINDOW_DAYS = 92
+CORROBORATION_WINDOW_DAYS = 31
 _SCOPE_RANK = {"all": 0, "region": 1, "country": 2}
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 

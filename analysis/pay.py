@@ -132,7 +132,7 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
     (Interval, USD a month; None unless period is month), ``one_off_usd`` (Interval, USD once;
     None unless one-off), ``contract_usd`` (Interval, USD for the whole contract: a stated
     contract total, or monthly pay × stated months; else None), ``fx_rate_id``, ``fx_kind_used``
-    and ``fx_basis``. Sorted by date reported.
+    and ``fx_basis``. Sorted by the date each became known.
     """
     offers = _filter(_as_of(data.pay_offers, as_of), sides, origins)
     offers = with_speakers(offers, getattr(data, "claimants", None))
@@ -160,7 +160,9 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
                      "fx_basis": rate.basis if rate else None})
     extra = ["amount", "amount_usd", "monthly_usd", "one_off_usd", "contract_usd", "fx_rate_id", "fx_kind_used",
              "fx_basis"]
-    return pd.DataFrame(rows, columns=list(offers.columns) + extra).sort_values(["date_reported", "offer_id"])
+    frame = pd.DataFrame(rows, columns=list(offers.columns) + extra)
+    # In the order they became known, as the timeline and the as-of rule place them.
+    return frame.assign(_known=known_from(frame)).sort_values(["_known", "offer_id"]).drop(columns="_known")
 
 
 def comparable_offers(offers_usd: pd.DataFrame) -> pd.DataFrame:

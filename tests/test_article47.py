@@ -90,11 +90,12 @@ def test_c_met_when_any_offer_is_in_excess():
     assert "our convention" in evidence
 
 
-def test_c_not_met_when_every_offer_has_a_comparator_and_all_are_below():
+def test_c_stays_unknown_when_every_offer_is_below_our_convention():
+    # 1.5× is our convention, not the Protocol's: falling below it shows no excess, it does not fail (c)
     status, evidence = of(readings=["not in excess", "not in excess"]).conditions["c"]
-    assert status == NOT_MET
+    assert status == UNKNOWN
     assert evidence == ("every offer is below 1.5× the army's own pay in force, our convention for "
-                        "'substantially in excess'; motivation not assessed")
+                        "'substantially in excess', so excess is not shown; motivation not assessed")
 
 
 def test_c_unknown_when_an_offer_had_no_comparator():
@@ -195,7 +196,7 @@ def test_assess_groups_one_per_group_that_reached_the_war():
     assert [(g.side, g.origin, g.category) for g in groups] == [("russia", "Nepal", "contract"),
                                                                 ("russia", "Syria", "paid")]
     nepal, syria = groups
-    assert (statuses(nepal)["b"], statuses(nepal)["c"]) == (UNKNOWN, NOT_MET)  # deployed only; 1 of 1 below 1.5×
+    assert (statuses(nepal)["b"], statuses(nepal)["c"]) == (UNKNOWN, UNKNOWN)  # deployed only; 1 of 1 below 1.5×
     assert (statuses(syria)["b"], statuses(syria)["c"]) == (MET, MET)  # killed; in excess
 
 

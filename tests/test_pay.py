@@ -331,12 +331,15 @@ def test_offers_as_of_exclude_what_was_reported_later():
                           {"date_reported": "2022-03-01", "date_precision": "month"}))
     # P003 ("March 2022") is known from 31 March, so it is out on the 30th and in on the 31st
     assert list(offers_in_usd(data, as_of="2022-03-30")["offer_id"]) == ["P001"]
-    assert list(offers_in_usd(data, as_of="2022-03-31")["offer_id"]) == ["P003", "P001"]
+    # sorted by when each became known: P001 on 15 March, P003 on 31 March
+    assert list(offers_in_usd(data, as_of="2022-03-31")["offer_id"]) == ["P001", "P003"]
 
 
-def test_offers_sorted_by_date_reported():
-    data = package(offers({"date_reported": "2022-05-01"}, {"date_reported": "2022-03-01"}))
-    assert list(offers_in_usd(data)["offer_id"]) == ["P002", "P001"]
+def test_offers_sorted_by_the_date_they_became_known():
+    data = package(offers({"date_reported": "2022-05-01"}, {"date_reported": "2022-03-01"},
+                          {"date_reported": "2022-03-01", "date_precision": "month"}, {"date_reported": "2022-03-02"}))
+    # P002 known 1 Mar, P004 2 Mar, P003 ("March 2022") 31 Mar, P001 1 May
+    assert list(offers_in_usd(data)["offer_id"]) == ["P002", "P004", "P003", "P001"]
 
 
 def test_offers_side_and_origin_filters():
