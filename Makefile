@@ -77,5 +77,5 @@ bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by 
 .PHONY: clean
 clean: ## Delete what the build made in OUT (only what its record lists; never your files, data or notebooks)
 	@test -n "$(strip $(OUT))" || { echo "make clean: OUT is empty; name the output folder, e.g. OUT=reports" >&2; exit 2; }
-	PYTHONPATH='$(abspath $(dir $(lastword $(MAKEFILE_LIST))))' $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m analysis.ownership clean --root '$(CURDIR)' -- '$(OUT)'
+	PYTHONPATH='$(abspath $(dir $(lastword $(MAKEFILE_LIST))))' $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m briefings.ownership clean --root '$(CURDIR)' -- '$(OUT)'
 	rm -rf .pytest_cache

@@ -250,7 +250,7 @@ def inputs_stamp() -> list[tuple[str, int]]:
     Compared before and after the run: an edit in between means (a), (b) and (c) timed
     different code, and (c) rebuilds what changed instead of skipping it.
     """
-    paths = [CONFIG, *sorted(p for folder in ("analysis", "notebooks", "data")
+    paths = [CONFIG, *sorted(p for folder in ("analysis", "briefings", "notebooks", "data")
                              for p in (REPO / folder).rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
     return [(str(p.relative_to(REPO)), p.stat().st_mtime_ns) for p in paths]
 

@@ -38,7 +38,7 @@ def main(rows: int) -> None:
         load_data(data, trusted_version=package.version)
         domain = time.perf_counter() - started
         started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--data", str(data)],
+        result = subprocess.run([sys.executable, "-m", "briefings.cli", "validate", "--data", str(data)],
                                 cwd=REPO, capture_output=True, text=True)
         command = time.perf_counter() - started
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
-BRIEFINGS = [sys.executable, "-m", "analysis.cli"]
+BRIEFINGS = [sys.executable, "-m", "briefings.cli"]
 
 
 def copy_inputs(root: Path) -> Path:

@@ -39,8 +39,8 @@ from helpers import (
 )
 from pypdf import PdfReader
 
-from analysis.build import LOCK, MANIFEST, OutputLock
-from analysis.ownership import RECORD, STAGING
+from briefings.build import LOCK, MANIFEST, OutputLock
+from briefings.ownership import RECORD, STAGING
 
 REFERENCE = [{"name": "ref", "parameters": {"title": "Reference briefing"}}]
 LOG = "build.log"
@@ -107,7 +107,7 @@ def cli_in_process(*args, **patches):
 
     from click.testing import CliRunner
 
-    from analysis import cli
+    from briefings import cli
 
     handler = signal.getsignal(signal.SIGTERM)
     try:
@@ -576,9 +576,9 @@ def test_env_output_folder_not_writable(site):
 def test_env_disk_full_part_way_through_a_write(site, monkeypatch):
     # The build runs in this process (threads, not worker processes) so the patched renderer is the one used:
     # it writes half the HTML, then fails as a full disk does.
-    from analysis import build as build_module
-    from analysis import rendering
-    from analysis.config import load_config
+    from briefings import build as build_module
+    from briefings import rendering
+    from briefings.config import load_config
 
     real = rendering.render_briefing
 
@@ -658,9 +658,9 @@ def test_env_another_build_holds_the_lock(site):
 def stub_build(site, monkeypatch, status: str = "built"):
     """The real build (ownership, lock, manifest, index) in this process, every briefing "executed" by a stub:
     for the cases about what the build does in --out, not about running notebooks."""
-    from analysis import build as build_module
-    from analysis.config import load_config
-    from analysis.execution import Result
+    from briefings import build as build_module
+    from briefings.config import load_config
+    from briefings.execution import Result
 
     def run_briefing(job):
         now = time.time()
@@ -903,7 +903,7 @@ def test_yaml_keys_that_are_not_text(site, key):
 
 
 def test_yaml_unquoted_date_means_the_date(site):
-    from analysis.config import load_config
+    from briefings.config import load_config
 
     config = site.write_config("briefings:\n  - name: march\n    parameters:\n      as_of: 2022-03-31\n"
                                "  - name: quoted\n    parameters:\n      as_of: '2022-03-31'\n")
@@ -975,8 +975,9 @@ def test_data_source_url_without_scheme(site, url):
 def test_clock_today_is_the_utc_date_everywhere(site, monkeypatch):
     import datetime as dt
 
-    from analysis import clock, parameters
-    from analysis.parameters import ParameterError, check_parameters
+    from analysis import clock
+    from briefings import parameters
+    from briefings.parameters import ParameterError, check_parameters
 
     # A zone whose date differs from UTC's right now (UTC+14 from 10:00 UTC, UTC-12 before 12:00 UTC).
     now = dt.datetime.now(dt.timezone.utc)
@@ -1105,7 +1106,7 @@ def test_dask_scheduler_that_does_not_answer(site):
 def test_exporter_strips_script_event_attributes_and_javascript_links():
     import nbformat
 
-    from analysis.rendering import BriefingHTMLExporter
+    from briefings.rendering import BriefingHTMLExporter
 
     html = ('<p onclick="alert(1)">paid <b onmouseover=alert(2)>recruits</b></p><script>alert(3)</script>'
             '<a href="javascript:alert(4)">a</a><a href=" JaVa&#09;Script:alert(5)">b</a><iframe src="x"></iframe>'

@@ -15,8 +15,8 @@ import nbformat
 import pytest
 from helpers import copy_inputs, run_briefings, tree_bytes, write_config
 
-from analysis.build import LOCK, MANIFEST, OutputLock
-from analysis.ownership import RECORD, STAGING
+from briefings.build import LOCK, MANIFEST, OutputLock
+from briefings.ownership import RECORD, STAGING
 
 THREE = [
     {"name": "everything", "parameters": {"title": "All sections"}},

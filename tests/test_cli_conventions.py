@@ -11,7 +11,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from analysis import cli
+from briefings import cli
 
 
 def test_version():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import REPO
 
-from analysis.config import ConfigError, load_config, parse_formats
+from briefings.config import ConfigError, load_config, parse_formats
 
 
 def write(tmp_path, text: str):

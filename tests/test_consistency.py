@@ -15,7 +15,7 @@ import pytest
 import yaml
 from helpers import REPO
 
-from analysis.briefing import Briefing
+from briefings.briefing import Briefing
 from analysis.headcounts import PRESENCE_STAGES
 from analysis.loading import known_from
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.display import cell_text, enable_reader_display, money, readable
+from briefings.display import cell_text, enable_reader_display, money, readable
 from analysis.intervals import Interval, from_claim
 
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import REPO
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis.rendering import BriefingHTMLExporter, BriefingPDFExporter, NotABriefing
+from briefings.rendering import BriefingHTMLExporter, BriefingPDFExporter, NotABriefing
 
 
 def foreign_notebook():

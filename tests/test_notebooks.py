@@ -13,7 +13,7 @@ import papermill
 import pytest
 from helpers import REPO
 
-from analysis.parameters import PARAMETERS, defaults, parameters_cell
+from briefings.parameters import PARAMETERS, defaults, parameters_cell
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 

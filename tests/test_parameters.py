@@ -1,4 +1,4 @@
-"""Tests for analysis.parameters: defaults, one refusal per bad value, unknown names, namespace capture."""
+"""Tests for briefings.parameters: defaults, one refusal per bad value, unknown names, namespace capture."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis.parameters import (
+from briefings.parameters import (
     PARAMETERS,
     ParameterError,
     check_parameters,

@@ -63,7 +63,7 @@ def test_preview_reloads_the_page_after_a_data_edit(tmp_path, chromium_path):
     root = copy_inputs(tmp_path / "project")
     write_config(root, [{"name": "live", "parameters": {"title": "Live preview check", "focus": "headcounts"}}])
     log = open(tmp_path / "preview.log", "w", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-m", "analysis.cli", "preview", "live"], cwd=root,
+    process = subprocess.Popen([sys.executable, "-m", "briefings.cli", "preview", "live"], cwd=root,
                                stdout=subprocess.PIPE, stderr=log, text=True)
     try:
         url = _Lines(process.stdout).wait_for("serving ").split()[1]

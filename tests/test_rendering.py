@@ -1,4 +1,4 @@
-"""Tests for analysis.rendering: what a reader of the HTML/PDF briefing gets."""
+"""Tests for briefings.rendering: what a reader of the HTML/PDF briefing gets."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analysis import rendering
-from analysis.rendering import META_MIMETYPE, BriefingHTMLExporter, render_briefing
+from briefings import rendering
+from briefings.rendering import META_MIMETYPE, BriefingHTMLExporter, render_briefing
 
 pypdf = pytest.importorskip("pypdf")
 

@@ -1,10 +1,10 @@
-"""Tests for analysis.tables: every piece of text escaped, trusted Html passed through, safe ids."""
+"""Tests for briefings.tables: every piece of text escaped, trusted Html passed through, safe ids."""
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from analysis.tables import (
+from briefings.tables import (
     Html,
     bullet_list,
     cite,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import click
 
-from .errors import BriefingsError, SchedulerUnreachable
-from .paths import ProjectNotFound, find_project
+from analysis.errors import BriefingsError, SchedulerUnreachable
+from analysis.paths import ProjectNotFound, find_project
 
 log = logging.getLogger("briefings")
 
@@ -171,7 +171,7 @@ def validate(data_dir: Path | None):
       briefings validate                  # the data/ of the project you are in
       briefings validate --data ../copy/data
     """
-    from .loading import DataError, load_data
+    from analysis.loading import DataError, load_data
 
     data_dir = data_dir if data_dir is not None else _project_root() / "data"
 
@@ -219,7 +219,7 @@ def _local_executor(n_jobs: int, pending: int):
     # with the validation here, and every worker forked from it shares them (1.5 s less on a
     # cold build of the default set than spawn); each worker then warms its own kernel.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["analysis.execution", "analysis.rendering", "papermill", "weasyprint"])
+    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "weasyprint"])
     # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
     executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
                                    initializer=warm_up, initargs=(os.getpid(),))
@@ -309,7 +309,7 @@ def custom_specs(specs, overrides: dict):
     """Each spec with ``overrides`` applied, renamed ``<name>--custom-<hash>`` so a one-off build
     goes to its own folder and never replaces the configured briefing's output.
 
-    Raises :class:`analysis.parameters.ParameterError` for an unknown name or a bad value.
+    Raises :class:`briefings.parameters.ParameterError` for an unknown name or a bad value.
     """
     import dataclasses
     import hashlib
@@ -396,7 +396,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
              f", dask scheduler {dask_scheduler}" if dask_scheduler else "")
 
     def validate_data(path: Path) -> None:
-        from .loading import DataError, load_data
+        from analysis.loading import DataError, load_data
         try:
             load_data(path)
         except DataError as error:
@@ -482,7 +482,7 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
     def ready(url: str) -> None:
         page = f"{url}{shown.name}/{shown.name}.html"
         click.echo(f"serving {page}", err=False)
-        click.echo(f"watching {data_dir}, {spec.notebook}, {config_path} and the analysis package; Ctrl-C to stop",
+        click.echo(f"watching {data_dir}, {spec.notebook}, {config_path} and the two packages; Ctrl-C to stop",
                    err=True)
         sys.stdout.flush()
         if open_browser:

@@ -56,7 +56,7 @@ def _as_of(name: str, value: Any) -> str:
             day = dt.date.fromisoformat(str(value))
         except ValueError:
             raise ParameterError(f"parameter {name!r} must be 'latest' or a date YYYY-MM-DD; got {value!r}") from None
-    from .clock import today  # the one clock (UTC), as validation and 'latest' use
+    from analysis.clock import today  # the one clock (UTC), as validation and 'latest' use
 
     if day > today():
         raise ParameterError(f"parameter {name!r} is {day}, after today ({today()}); "

@@ -7,9 +7,9 @@ failed briefing leaves the last good output byte-identical and keeps its execute
 (papermill's error notebook) under ``<out>/<name>/failed/``.
 
 Staging folders live in ``<out>/.briefings-staging`` (recorded as the build's own, see
-:mod:`analysis.ownership`); a worker swaps a briefing into place only while the build that
+:mod:`briefings.ownership`); a worker swaps a briefing into place only while the build that
 started it still holds the lock on ``--out``, and a worker or kernel dies with the process it
-serves (:mod:`analysis.lifeline`).
+serves (:mod:`briefings.lifeline`).
 
 Kernels are kept warm per worker process: starting a kernel and importing pandas, matplotlib
 and the analysis package costs more than executing a briefing, so each worker pays it once and
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 VALIDATED_ENV = "BRIEFINGS_VALIDATED_DATA"
-_WARM_UP = "import analysis.briefing, analysis.charts, analysis.loading\n"
+_WARM_UP = "import briefings.briefing, briefings.charts, analysis.loading\n"
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def _warm_kernel():
     manager.sockets_dir = sockets
     run_sync(manager.start_kernel)()
     # The kernel ends itself when this process dies, however it dies (kill -9 included).
-    _run_in_kernel(manager, _WARM_UP + f"import analysis.lifeline\nanalysis.lifeline.watch({os.getpid()})\n",
+    _run_in_kernel(manager, _WARM_UP + f"import briefings.lifeline\nbriefings.lifeline.watch({os.getpid()})\n",
                    timeout=120)
     _local.manager = manager
     # Worker processes end with os._exit, which skips atexit; multiprocessing's finalizers still run.
@@ -186,7 +186,7 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
 def _project_relative(job: Job, data_dir: str) -> tuple[Path, str]:
     """(the project's folder, data_dir relative to it when inside it); the project is the nearest
     folder above the notebook holding reports.yml (else the notebook's own folder)."""
-    from .paths import ProjectNotFound, find_project
+    from analysis.paths import ProjectNotFound, find_project
 
     try:
         project = find_project(job.notebook.parent)

@@ -9,10 +9,10 @@
   process pool locally (``-j N``), or a Dask cluster's executor (``--dask-scheduler``).
 * **Safe unattended.** A lock on the output folder stops two builds at once (a lock left by a
   killed build is taken over); each briefing is swapped into place only when it fully
-  succeeded (see :mod:`analysis.execution`); the manifest and index are replaced atomically.
+  succeeded (see :mod:`briefings.execution`); the manifest and index are replaced atomically.
 * **Owns only what it made.** ``--out`` may hold the user's own files: the build touches only
   the names recorded in ``.briefings-owned.json`` and refuses to replace anything else, or to
-  write through a symbolic link (see :mod:`analysis.ownership`).
+  write through a symbolic link (see :mod:`briefings.ownership`).
 """
 
 from __future__ import annotations
@@ -36,13 +36,14 @@ from pathlib import Path
 
 from . import ownership
 from .config import BriefingSpec, Config
-from .errors import BriefingsError
+from analysis.errors import BriefingsError
 from .execution import Job, Result, run_briefing
 from .ownership import LOCK, MANIFEST, write_atomically  # noqa: F401 - write_atomically: used by index
-from .paths import DESCRIPTOR_NAME
+from analysis.paths import DESCRIPTOR_NAME
 
 log = logging.getLogger("briefings")
-PACKAGE_ROOT = Path(__file__).resolve().parent
+# Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
+CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent)
 VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "weasyprint", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
@@ -94,12 +95,13 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
 
 
 def code_hash() -> str:
-    """Hash of every file of the analysis package that shapes a briefing (code, templates, CSS)."""
+    """Hash of every file of both packages that shape a briefing (code, templates, CSS)."""
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE_ROOT.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(PACKAGE_ROOT)).encode())
-            digest.update(path.read_bytes())
+    for root in CODE_ROOTS:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"{root.name}/{path.relative_to(root)}".encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -295,7 +297,7 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         entries = manifest.setdefault("briefings", {})
         hashes = resource_hashes(data_dir)
         data_version = _sha(json.dumps(hashes, sort_keys=True).encode())[:12]
-        from .clock import today as clock_today
+        from analysis.clock import today as clock_today
         code, versions, today = code_hash(), package_versions(), clock_today()
         inputs = {s.name: briefing_inputs(s, hashes, code, versions, formats, today) for s in specs}
         todo = [s for s in specs if force or not is_up_to_date(entries.get(s.name), inputs[s.name], out_dir, s.name, formats)]
@@ -340,13 +342,13 @@ def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manife
         started = time.monotonic()
         validate(data_dir)  # raises DataError: nothing has been touched yet
         log.info("data validated in %.1f s", time.monotonic() - started)
-    from .loading import data_version as full_version
+    from analysis.loading import data_version as full_version
     trusted = full_version(data_dir)
     if any(s.parameters.get("origins", "all") not in ("all", "", None, []) for s in todo):
         # Origins are allowed by the data, not by the config alone: refuse an unknown one now
         # (ConfigError, with its line) rather than let its notebook fail.
         from .config import check_against_data
-        from .loading import load_data
+        from analysis.loading import load_data
         check_against_data(config, todo, load_data(data_dir, trusted_version=trusted).origins)
     manifest["validated_data"] = hashes
     return trusted

@@ -3,7 +3,7 @@
 A notebook cell is one call: ``briefing.headcounts()``. Every number printed comes from the
 functions in :mod:`analysis.headcounts` and :mod:`analysis.pay`, formatted by
 :mod:`analysis.intervals`, and every piece of text from the data is escaped by
-:mod:`analysis.tables`.
+:mod:`briefings.tables`.
 """
 
 from __future__ import annotations
@@ -17,20 +17,20 @@ from pathlib import Path
 import pandas as pd
 
 from . import charts
-from .article47 import CONDITIONS, assess_groups
-from .headcounts import (CONTRADICTION_WINDOW_DAYS, GAP_WINDOW_DAYS, PRESENCE_STAGES, STAGES, claim_status,
+from analysis.article47 import CONDITIONS, assess_groups
+from analysis.headcounts import (CONTRADICTION_WINDOW_DAYS, GAP_WINDOW_DAYS, PRESENCE_STAGES, STAGES, claim_status,
                          claims_as_of, contradictions, flows, headcount_table, latest_claims, signup_arrival_gap,
                          trends)
-from .intervals import (CURRENCY_SYMBOLS, DEFAULT_RULE, Interval, date_text, format_claim, format_people,
+from analysis.intervals import (CURRENCY_SYMBOLS, DEFAULT_RULE, Interval, date_text, format_claim, format_people,
                         format_ratio)
-from .judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence, Judgement, join_words, likelihood_word, make, money,
+from analysis.judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence, Judgement, join_words, likelihood_word, make, money,
                          pct, plural)
-from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
+from analysis.loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .parameters import check_origins, check_parameters
-from .pay import (COMPARATOR_MAX_AGE_DAYS, HOME_MEASURES, army_pay_comparison, comparable_offers,
+from analysis.pay import (COMPARATOR_MAX_AGE_DAYS, HOME_MEASURES, army_pay_comparison, comparable_offers,
                   drive_costs, home_wage_multiples, offers_in_usd, wages_in_usd)
-from .paths import DATA_DIR
-from .speakers import SPEAKER_LABELS
+from analysis.paths import DATA_DIR
+from analysis.speakers import SPEAKER_LABELS
 from .tables import Html, bullet_list, cite, flag, isolated_within, join, paragraph, section, table, tag
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
@@ -1005,7 +1005,7 @@ class Briefing:
         items, ids = [], []
         for source_id, number in self.source_numbers.items():
             s = sources.loc[source_id]
-            # Each value from the data is its own part, so join() isolates it (see analysis.tables):
+            # Each value from the data is its own part, so join() isolates it (see briefings.tables):
             # a right-to-left override in a title cannot reverse the words that follow it.
             outlet = join([s["outlet"]] + ([", via ", s["via"]] if s["via"] else []))
             published = date_text(s["date_published"]) if pd.notna(s["date_published"]) else "date unknown"

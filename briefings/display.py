@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import intervals
-from .intervals import CURRENCY_SYMBOLS, Interval, format_interval
+from analysis import intervals
+from analysis.intervals import CURRENCY_SYMBOLS, Interval, format_interval
 
 MISSING = "—"
 

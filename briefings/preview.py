@@ -28,7 +28,7 @@ from pathlib import Path
 log = logging.getLogger("briefings")
 
 EVENTS_PATH = "/_preview/events"
-PACKAGE_ROOT = Path(__file__).resolve().parent
+from .build import CODE_ROOTS
 PACKAGE_SUFFIXES = {".py", ".j2", ".css", ".json"}
 
 _SCRIPT = """<script>/* briefings preview: reload when a rebuild changes this page */
@@ -108,7 +108,7 @@ class Preview:
         started = time.monotonic()
         log.info("preview: building %s (%s)", self.name, reason)
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "analysis.cli", "build", *self.build_args,
+            sys.executable, "-m", "briefings.cli", "build", *self.build_args,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         lines = []
         try:
@@ -142,12 +142,12 @@ class Preview:
             return False
         data, notebook, config = (self.watched[k].resolve() for k in ("data", "notebook", "config"))
         return (path == notebook or path == config or path.is_relative_to(data)
-                or (path.is_relative_to(PACKAGE_ROOT) and path.suffix in PACKAGE_SUFFIXES))
+                or (any(path.is_relative_to(root) for root in CODE_ROOTS) and path.suffix in PACKAGE_SUFFIXES))
 
     async def _watch(self, changes: asyncio.Queue, stop: asyncio.Event) -> None:
         from watchfiles import awatch
 
-        recursive = {self.watched["data"].resolve(), PACKAGE_ROOT}
+        recursive = {self.watched["data"].resolve(), *CODE_ROOTS}
         flat = {self.watched["notebook"].resolve().parent, self.watched["config"].resolve().parent} - recursive
 
         async def follow(paths, is_recursive):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import BriefingsError
+from analysis.errors import BriefingsError
 from .parameters import PARAMETERS, ParameterError, check_origins, check_parameters
 
 FORMATS = ("html", "pdf")
@@ -226,7 +226,7 @@ def load_config(path: Path | str) -> Config:
                               f"(looked for {notebook})")
         try:
             # The config's own folder, or the project's notebooks (a config kept elsewhere may use them).
-            from . import paths as project
+            from analysis import paths as project
             regular_file(notebook, "notebook", inside=[path.parent, getattr(project, "NOTEBOOKS_DIR", path.parent)])
         except ConfigError as error:
             raise ConfigError(f"{where}: {error}") from None

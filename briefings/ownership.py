@@ -20,7 +20,7 @@ lock and the briefing folders the manifest lists are recorded as the build's. Le
 ``.tmp-*``/``.old-*`` folders of that older build are not adopted: they are left for the user.
 
 This module uses the standard library only, so ``make clean`` runs it without the environment:
-``python -m analysis.ownership clean [--root PROJECT] OUT``.
+``python -m briefings.ownership clean [--root PROJECT] OUT``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import UnsafeOutput
+from analysis.errors import UnsafeOutput
 
 RECORD = ".briefings-owned.json"
 LOCK = ".briefings.lock"
@@ -47,7 +47,7 @@ STAGING = ".briefings-staging"
 #: The names every build uses, whatever its briefings.
 FIXED = (RECORD, LOCK, LOG, MANIFEST, INDEX, STAGING)
 #: Top-level folders of a project checkout that an output folder may never contain.
-PROJECT_FOLDERS = ("analysis", "data", "notebooks", "tests", "docs", "benchmarks", ".git", ".ci", ".venv")
+PROJECT_FOLDERS = ("analysis", "briefings", "data", "notebooks", "tests", "docs", "benchmarks", ".git", ".ci", ".venv")
 
 
 # ------------------------------------------------------------------------------ files, never through links
@@ -160,13 +160,14 @@ def owned_names(out_dir: Path) -> set[str]:
 def _project_paths(protected) -> list[Path]:
     paths = [Path(p) for p in protected if p]
     try:
-        from . import paths as project
+        from analysis import paths as project
         root = getattr(project, "REPO_ROOT", None)
     except Exception:  # noqa: BLE001 - the project's own folders are an extra guard only
         root = None
     if root is not None:
         paths += [Path(root) / name for name in PROJECT_FOLDERS if (Path(root) / name).exists()]
-    paths.append(Path(__file__).resolve().parent)  # the analysis package itself
+    paths.append(Path(__file__).resolve().parent)  # this package itself
+    paths.append(Path(__file__).resolve().parent.parent / "analysis")
     return paths
 
 
@@ -245,7 +246,7 @@ def clean(out_dir: str | Path, root: Path | None = None) -> list[str]:
                                "e.g. OUT=reports")
         if not resolved.is_relative_to(root):
             raise UnsafeOutput(f"OUT {out_dir} is outside the project {root}; `make clean` cleans the project's "
-                               "own output folders (for another, run `python -m analysis.ownership clean DIR`)")
+                               "own output folders (for another, run `python -m briefings.ownership clean DIR`)")
     check_out_location(out, [Path(root) / name for name in PROJECT_FOLDERS] if root else [])
     if not out.is_dir():
         return []
@@ -280,7 +281,7 @@ def clean(out_dir: str | Path, root: Path | None = None) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.ownership",
+    parser = argparse.ArgumentParser(prog="python -m briefings.ownership",
                                      description="Remove only what the briefings build recorded as its own.")
     parser.add_argument("command", choices=["clean"])
     parser.add_argument("--root", type=Path, default=None, help="the project folder OUT must be inside")
