@@ -64,6 +64,20 @@ def _as_of(name: str, value: Any) -> str:
     return day.isoformat()
 
 
+def _since(name: str, value: Any) -> str:
+    """'auto' or an ISO date (checked against as_of in :func:`check_parameters`)."""
+    if value == "auto":
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ParameterError(f"parameter {name!r} must be 'auto' or a date YYYY-MM-DD; got {value!r}") from None
+
+
 def _origins(name: str, value: Any) -> list[str]:
     """'all', a comma-separated string, or a list of origin names (checked against the data later)."""
     if value in ("all", "", None, []):
@@ -100,6 +114,8 @@ PARAMETERS: dict[str, Parameter] = {
     "side": Parameter("both", "Which side's recruits: " + ", ".join(SIDES), _choice(SIDES)),
     "origins": Parameter("all", "'all' or a list of origin countries, e.g. ['Syria']", _origins, "str or list[str]"),
     "as_of": Parameter("latest", "'latest' or YYYY-MM-DD: show only what had been reported by then", _as_of),
+    "changes_since": Parameter("auto", "'auto' (365 days before as_of) or YYYY-MM-DD: the 'what changed' box lists "
+                               "figures that became known after this date", _since),
     "fx_kind": Parameter("market", "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
     "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
     "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
@@ -138,6 +154,14 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
             checked[name] = spec.check(name, values.get(name, spec.default))
         except ParameterError as error:
             problems.append(str(error))
+    since, as_of = checked.get("changes_since"), checked.get("as_of")
+    if since not in (None, "auto") and as_of is not None:
+        from analysis.clock import today
+
+        end = today().isoformat() if as_of == "latest" else as_of
+        if since >= end:
+            problems.append(f"parameter 'changes_since' is {since}, not before as_of ({end}); "
+                            "the 'what changed' window must open before the briefing's date")
     if problems:
         raise ParameterError("; ".join(problems))
     return checked

@@ -46,6 +46,9 @@ class Html:
     def __add__(self, other: "Html") -> "Html":
         return Html(self.markup + other.markup)
 
+    def __html__(self) -> str:  # Jinja2 (markupsafe) inserts it unescaped
+        return self.markup
+
 
 def escape(value) -> str:
     """Escaped text for any value; Html passes through; None becomes an empty string."""

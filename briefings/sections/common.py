@@ -1,0 +1,59 @@
+"""Words and small pieces the sections share: how a group, a date, a grade or a figure reads."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.assessment import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, GLOSSARY, MEASURE_WORDS, PERIOD_WORDS,  # noqa: F401
+                                 SIDE_NAMES, STAGE_TITLES, STAGE_WORDS, STATUS_WORDS, TREND_WORDS, money_stated)
+from analysis.intervals import date_text  # noqa: F401
+from analysis.judgements import UNCONFIRMED_CREDIBILITY
+
+from ..tables import Html
+from ..templating import render
+
+#: CSS classes that keep JupyterLab's MathJax off our text ("$200 … $300" is not maths).
+NO_MATHS = "tex2jax_ignore mathjax_ignore"
+
+
+def side_word(side: str) -> str:
+    """'Russia', 'Ukraine'."""
+    return SIDE_NAMES[side].replace("'s", "")
+
+
+def origin_word(origin: str) -> str:
+    return "All origins" if origin == "all" else origin
+
+
+def when(record) -> str:
+    """The date a record was reported, as precise as its source: '12 Mar 2022', 'Nov 2022'."""
+    return date_text(record["date_reported"], record["date_precision"])
+
+
+def grade(briefing, record) -> str:
+    """Source reliability and claim credibility, e.g. 'C3'."""
+    return f"{briefing.assessment._reliability[record['source_id']]}{record['credibility']}"
+
+
+def unconfirmed(record) -> bool:
+    return int(record["credibility"]) >= UNCONFIRMED_CREDIBILITY
+
+
+def shows(briefing, part: str) -> bool:
+    return briefing.params["focus"] in ("all", part)
+
+
+def claim_ref(briefing, claim, section: str, what: str = "") -> Html:
+    """``[n]`` for one headcount claim (and any claims agreeing with it), recorded for the CSV."""
+    ids = [claim["claim_id"]] + list(claim.get("corroborated_by") or [])
+    people = claim["people"]
+    return briefing.refs.cite(ids, section=section, figure=claim["stated"], what=what or claim["stage_detail"],
+                              low=people.low, high=None if people.open_above else people.high, unit="people",
+                              date=pd.Timestamp(claim["known_from"]).date().isoformat())
+
+
+def show_section(name: str, view: dict | None) -> Html:
+    """The section's template rendered, or nothing when the section does not apply."""
+    if view is None:
+        return Html("")
+    return render(f"sections/{name}.html.j2", no_maths=NO_MATHS, **view)
