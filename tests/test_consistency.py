@@ -29,7 +29,7 @@ def _plain(html: str) -> str:
     text = re.sub(r"<wbr>", "", html)
     text = re.sub(r"<br>", " ", text)
     text = re.sub(r"<[^>]+>", " ", text)
-    return re.sub(r"\s+", " ", text.replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", '"'))
+    return re.sub(r"\s+", " ", text.replace("&#x27;", "'").replace("&#39;", "'").replace("&amp;", "&").replace("&quot;", '"'))
 
 
 @pytest.fixture(scope="module", params=ENTRIES, ids=[name for name, _ in ENTRIES])
@@ -47,8 +47,8 @@ def test_three_to_six_key_judgements_each_with_a_confidence(briefing):
 
 
 def test_every_figure_a_judgement_cites_is_in_a_table_of_the_briefing(briefing):
-    body = _plain("".join(str(part) for part in (briefing.headcounts(), briefing.pay(), briefing.recruitment_costs(),
-                                                 briefing.caveats())))
+    body = _plain("".join(str(part) for part in (briefing.summary(), briefing.headcounts(), briefing.pay(),
+                                                 briefing.law(), briefing.recruitment_costs(), briefing.appendix())))
     for judgement in briefing.key_judgements():
         for figure in judgement.figures:
             assert figure in body, f"{figure!r} of {judgement.text!r} is in no table"
@@ -115,8 +115,37 @@ def test_only_monthly_offered_pay_is_compared(briefing):
 
 
 def test_rendered_text_has_no_scientific_notation_or_plural_hedges(briefing):
-    text = _plain("".join(str(part) for part in (briefing.bottom_line(), briefing.headcounts(), briefing.pay(),
-                                                 briefing.recruitment_costs())))
+    text = _plain("".join(str(part) for part in (briefing.summary(), briefing.headcounts(), briefing.pay(),
+                                                 briefing.law(), briefing.recruitment_costs())))
     assert "(s)" not in text
     assert not re.search(r"\d[eE][+-]\d", text)
     assert "cannot both be true" not in text or len(briefing.contradictions)
+
+
+#: Row ids as the data package writes them: claims H001, offers P001, wages W001, rates X001, sources S001, claimants C001.
+ROW_ID = re.compile(r"\b[CHPWXS]\d{3}\b")
+
+
+def _body(briefing) -> str:
+    return "".join(str(part) for part in (briefing.summary(), briefing.headcounts(), briefing.claims_over_time(),
+                                         briefing.origins(), briefing.pay(), briefing.law(),
+                                         briefing.recruitment_costs()))
+
+
+def test_the_body_names_no_row_id(briefing):
+    # Readers follow a numbered reference to the appendix; codes like H031 belong there only.
+    found = ROW_ID.findall(_plain(_body(briefing)))
+    assert not found, f"row ids in the body: {sorted(set(found))}"
+
+
+def test_every_reference_in_the_body_leads_to_its_rows_in_the_appendix(briefing):
+    body, appendix = _body(briefing), str(briefing.appendix())
+    cited = set(re.findall(r'href="#ref-(\d+)"', body))
+    assert cited, "the body cites no figure"
+    for number in cited:
+        entry = re.search(rf'<li id="ref-{number}"[^>]*>(.*?)</li>', appendix, re.S)
+        assert entry, f"reference [{number}] has no entry in the appendix"
+        rows = re.findall(r'href="#row-(\w+)"', entry.group(1))
+        assert rows, f"reference [{number}] lists no row"
+        for row in rows:
+            assert f'id="row-{row}"' in appendix, f"reference [{number}] links row {row}, which the appendix lacks"

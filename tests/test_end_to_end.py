@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -18,11 +19,18 @@ def march_briefing(tmp_path_factory):
     config = root / "reports.yml"
     config.write_text(
         "defaults:\n  notebook: " + str(REPO / "notebooks" / "briefing.ipynb") + "\n  formats: [html, pdf]\n"
-        "briefings:\n  - name: march\n    parameters:\n      title: End of March 2022\n      as_of: '2022-03-31'\n",
+        "briefings:\n  - name: march\n    parameters:\n      title: End of March 2022\n      as_of: '2022-03-31'\n"
+        "  - name: syria\n    parameters:\n      title: Syrian recruits\n      origins: [Syria]\n",
         "utf-8")
     result = run_briefings("build", "--config", config, "--out", root / "out")
     assert result.returncode == 0, result.stderr
     return root / "out" / "march"
+
+
+@pytest.fixture(scope="module")
+def syria_briefing(march_briefing):
+    """A focused briefing (one origin), built in the same run as the March one."""
+    return march_briefing.parent / "syria"
 
 
 def pdf_text(path) -> str:
@@ -107,3 +115,49 @@ def test_unknown_parameter_is_refused_not_silently_added(tmp_path):
     result = papermill(tmp_path, "-p", "sidee", "russia")
     assert result.returncode != 0
     assert "unknown parameter(s) 'sidee'" in result.stderr and "allowed: title, side" in result.stderr
+
+
+#: Row ids as the data package writes them (claims H001, offers P001, wages W001, rates X001, ...).
+ROW_ID = re.compile(r"\b[CHPWXS]\d{3}\b")
+
+
+def _pages(path) -> list[str]:
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def _appendix_page(pages) -> int:
+    """Index (from 0) of the page where the appendix starts."""
+    return next(i for i, text in enumerate(pages) if "Appendix: evidence and method" in text)
+
+
+@pytest.mark.parametrize("name, limit", [("march", 6), ("syria", 4)])
+def test_page_one_then_a_short_body_then_the_appendix(march_briefing, name, limit):
+    # The March briefing has every side, origin and topic: the overview's 6 body pages; Syria is focused: 4.
+    pages = _pages(march_briefing.parent / name / f"{name}.pdf")
+    assert "Key judgements" in pages[0] and "What changed" in pages[0]
+    body = _appendix_page(pages) - 1  # pages after page 1, before the appendix
+    assert 1 <= body <= limit, f"{name}: {body} body pages"
+
+
+@pytest.mark.parametrize("name", ["march", "syria"])
+def test_no_row_id_in_the_body(march_briefing, name):
+    pages = _pages(march_briefing.parent / name / f"{name}.pdf")
+    body = "\n".join(pages[:_appendix_page(pages)])
+    assert not ROW_ID.findall(body)
+    # ... while the appendix lists them, so the reference leads somewhere.
+    assert ROW_ID.findall("\n".join(pages[_appendix_page(pages):]))
+
+
+def test_a_figure_on_page_one_links_to_its_rows_and_their_source(syria_briefing):
+    reader = PdfReader(syria_briefing / "syria.pdf")
+    pages = [page.extract_text() for page in reader.pages]
+    links = [a.get_object() for a in reader.pages[0].get("/Annots", [])]
+    refs = [str(a["/Dest"]) for a in links if a.get("/Subtype") == "/Link" and str(a.get("/Dest", "")).startswith("ref-")]
+    assert "ref-1" in refs, refs
+    destinations = reader.named_destinations
+    target = reader.get_destination_page_number(destinations["ref-1"])
+    assert target >= _appendix_page(pages)
+    # The reference's page names its row (H0xx and the like) and links onward to that row and to a source.
+    assert ROW_ID.search(pages[target])
+    onward = {str(a.get_object().get("/Dest", "")).split("-")[0] for a in reader.pages[target].get("/Annots", [])}
+    assert {"row", "source"} <= onward

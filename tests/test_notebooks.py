@@ -92,8 +92,10 @@ def test_committed_as_nbstripout_writes_them(path):
 def test_briefing_cells_are_thin():
     notebook = nbformat.read(REPO / "notebooks" / "briefing.ipynb", as_version=4)
     for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            continue  # declarations, one per parameter (checked against PARAMETERS above)
         code = [line for line in cell.source.splitlines() if line.strip() and not line.lstrip().startswith("#")]
-        assert len(code) <= 10, "move logic into analysis/ and call it"
+        assert len(code) <= 10, "move logic into analysis/ and briefings/ and call it"
 
 
 @pytest.mark.parametrize("as_of, syrians", [("2022-03-31", "40,000+"),  # SOHR, 15 Mar 2022 (H001)
