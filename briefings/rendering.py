@@ -17,7 +17,6 @@ Public API
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import threading
@@ -49,7 +48,7 @@ __all__ = [
 ]
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
-META_KEYS = ("title", "subject", "as_of", "marking", "generated", "data_version")
+from .sections.header import META_KEYS, render_header, view as header_view  # noqa: E402 - the one header
 
 #: Output mimetypes readers may see, in order of preference (vector first).
 #: No JavaScript, widgets or text/plain reprs.
@@ -61,18 +60,9 @@ HIDDEN_TAGS = frozenset({"parameters", "injected-parameters"})
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = Path(__file__).parent / "styles" / "briefing.css"
 
-# Longest meta value put into the PDF page margins: each margin box is a
-# third of the page wide, so a 10,000-character marking would otherwise fill
-# the margin and run into the text. Two short lines at most.
-_RUN_MAX = 60
-
 # C0/C1 control characters other than tab/newline never belong in a title and
 # some (NUL) break HTML/XML tooling downstream.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# Bidi embedding/override/isolate controls: kept in the body (wrapped in
-# <bdi>), stripped from the one-line page margins where they could reorder
-# "Page x of y" and the marking.
-_BIDI_RE = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _SVG_PROLOG_RE = re.compile(r"^.*?(?=<svg[\s>])", re.DOTALL)
 
 
@@ -133,12 +123,6 @@ def _clean(value: Any) -> str:
     if value is None:
         return ""
     return _CONTROL_RE.sub("", str(value)).strip()
-
-
-def _short(value: str) -> str:
-    """Return a one-line, bidi-neutral, length-capped copy for page margins."""
-    value = _BIDI_RE.sub("", " ".join(value.split()))
-    return value if len(value) <= _RUN_MAX else value[: _RUN_MAX - 1].rstrip() + "…"
 
 
 def _meta_from_output(output: NotebookNode) -> dict[str, Any] | None:
@@ -218,33 +202,6 @@ def _h2s(html: str) -> list[dict[str, str]]:
     return parser.headings
 
 
-def _as_of_display(as_of: str) -> tuple[str, str]:
-    """Return (ISO date or '', reader-facing date) for an as-of string."""
-    try:
-        day = dt.date.fromisoformat(as_of)
-    except ValueError:
-        return "", as_of
-    return day.isoformat(), f"{day.day} {day:%B %Y}"
-
-
-def _generated(value: str) -> tuple[str, str]:
-    """Return (W3C date for PDF metadata or '', reader-facing text).
-
-    WeasyPrint accepts a time only with a zone; a naive datetime keeps its
-    date only rather than claiming a zone it does not have.
-    """
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return "", value
-    if when.tzinfo is None:
-        return when.date().isoformat(), f"{when:%Y-%m-%d %H:%M}"
-    offset = when.utcoffset()
-    zone = "UTC" if offset == dt.timedelta(0) else when.strftime("UTC%z")
-    created = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return created, f"{when:%Y-%m-%d %H:%M} {zone}"
-
-
 _CSS_CACHE: str | None = None
 
 
@@ -301,9 +258,8 @@ class BriefingPreprocessor(Preprocessor):
             cells.append(cell)
         nb.cells = cells
 
-        as_of_iso, as_of_display = _as_of_display(meta["as_of"])
-        created, generated_display = _generated(meta["generated"])
-        keywords = [k for k in (meta["marking"], as_of_iso or meta["as_of"],
+        header = header_view(meta)
+        keywords = [k for k in (meta["marking"], header["as_of_iso"] or meta["as_of"],
                                 f"data {meta['data_version']}" if meta["data_version"] else "")
                     if k]
         resources["briefing"] = {
@@ -311,19 +267,12 @@ class BriefingPreprocessor(Preprocessor):
             "toc": toc,
             "css": _css(),
             "keywords": keywords,
-            "created": created,
-            "as_of_iso": as_of_iso,
-            "as_of_display": as_of_display,
-            "generated_display": generated_display,
-            # Page-margin texts, labels included so an absent value leaves
-            # the margin empty rather than a dangling "As of".
-            "run": {
-                "title": _short(meta["title"]),
-                "marking": _short(meta["marking"]),
-                "as_of": _short(f"As of {as_of_display}") if as_of_display else "",
-                "data_version": (_short(f"Data version {meta['data_version']}")
-                                 if meta["data_version"] else ""),
-            },
+            "created": header["created"],
+            "as_of_iso": header["as_of_iso"],
+            "as_of_display": header["as_of_display"],
+            "generated_display": header["generated_display"],
+            "run": header["run"],
+            "header_html": render_header(meta),
         }
         return nb, resources
 
