@@ -31,20 +31,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import schema
 from .intervals import Interval, format_claim, from_claim, interval_sum
 from .loading import known_from
 from .speakers import with_speakers
 
-STAGES = ["applied", "signed_up", "arrived", "deployed", "killed", "left"]
-PRESENCE_STAGES = ("arrived", "deployed", "killed", "left")
-COUNT_TYPES = ["cumulative", "current", "flow"]
+#: The stages, in the order a recruit passes through them (applied → signed up → ... → left): the
+#: descriptor's enum order for headcount_claims.stage IS this order, and tables follow it.
+STAGES = list(schema.values("headcount_claims", "stage"))
+#: Stages that show someone reached the war (our choice of stages, checked against the schema).
+PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "left"))
+COUNT_TYPES = list(schema.values("headcount_claims", "count_type"))
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
 GAP_WINDOW_DAYS = 92
 #: Another claimant's figure corroborates only when known within this many days of it.
 CORROBORATION_WINDOW_DAYS = 31
-_SCOPE_RANK = {"all": 0, "region": 1, "country": 2}
-_PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
+# Ranks, higher = more specific. The descriptor lists origin_scope and date_precision from the most
+# specific value to the least (country, region, all; day, month, year), so the rank is the reverse
+# of the enum order; tests/test_schema.py pins both orders.
+_SCOPE_RANK = {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))}
+_PRECISION_RANK = {precision: rank for rank, precision in
+                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))}
 
 
 def count_key(count_type: str, start=None, end=None) -> str:

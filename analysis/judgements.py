@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import inflect
 
+from . import schema
 from .intervals import Interval, format_interval
 
 _inflect = inflect.engine()
@@ -34,7 +35,8 @@ LIKELIHOOD_SCALE = [
     ("almost certain", 0.95, 0.99),
 ]
 CONFIDENCE_LEVELS = ("low", "moderate", "high")
-STRONG_RELIABILITY = ("A", "B")
+#: Source grades that count as strong (our choice), checked against the schema's grades.
+STRONG_RELIABILITY = schema.subset("sources", "reliability", ("A", "B"))
 STRONG_CREDIBILITY = 2
 UNCONFIRMED_CREDIBILITY = 4
 

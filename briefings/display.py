@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import intervals
-from analysis.intervals import CURRENCY_SYMBOLS, Interval, format_interval
+from analysis.intervals import CURRENCY_SYMBOLS, DATE_PRECISIONS, Interval, format_interval
 
 MISSING = "—"
 
@@ -75,7 +75,7 @@ def cell_text(value, column: str = "", row: dict | None = None) -> str:
         return format_interval(value)
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         precision = row.get("date_precision") if str(column).startswith("date") else None
-        return date_text(value, precision if precision in ("day", "month", "year") else "day")
+        return date_text(value, precision if precision in DATE_PRECISIONS else "day")
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
     return str(value)

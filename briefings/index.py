@@ -50,6 +50,7 @@ def write_index(out_dir: Path, config: Config, manifest: dict) -> Path:
         table(rows, ["Briefing", "As of", "Parameters", "Status", "Last built", "Files"]),
     ])
     page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>Briefings</title><style>{_STYLE}</style></head><body>{escape(body)}</body></html>\n")
     path = out_dir / "index.html"
     write_atomically(path, page)

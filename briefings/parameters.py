@@ -8,9 +8,15 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
-SIDES = ("both", "russia", "ukraine")
+from analysis import schema
+
+#: 'both', then each side the data package declares.
+SIDES = ("both",) + schema.values("headcount_claims", "side")
 FOCUSES = ("all", "headcounts", "pay")
-FX_KIND_CHOICES = ("market", "official")
+_FX_KIND_DEFAULT = "market"
+#: The exchange-rate kinds the data package declares, the default first.
+FX_KIND_CHOICES = (_FX_KIND_DEFAULT,) + tuple(kind for kind in schema.values("exchange_rates", "kind")
+                                              if kind != _FX_KIND_DEFAULT)
 
 
 class ParameterError(ValueError):
@@ -116,7 +122,7 @@ PARAMETERS: dict[str, Parameter] = {
     "as_of": Parameter("latest", "'latest' or YYYY-MM-DD: show only what had been reported by then", _as_of),
     "changes_since": Parameter("auto", "'auto' (365 days before as_of) or YYYY-MM-DD: the 'what changed' box lists "
                                "figures that became known after this date", _since),
-    "fx_kind": Parameter("market", "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
+    "fx_kind": Parameter(_FX_KIND_DEFAULT, "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
     "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
     "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
     "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0), "float"),

@@ -55,7 +55,8 @@ _SCRIPT = """<script>/* briefings preview: reload when a rebuild changes this pa
 })();
 </script>"""
 
-_WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Preview: %(name)s</title></head>
+_WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>Preview: %(name)s</title></head>
 <body style="font-family:sans-serif;margin:2rem"><h1>%(name)s</h1><p>%(message)s</p></body></html>"""
 
 
