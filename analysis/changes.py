@@ -61,7 +61,7 @@ def headcount_changes(all_claims: pd.DataFrame, since, as_of) -> pd.DataFrame:
         rows.append({"kind": kind, "direction": direction, "claim_id": claim["claim_id"],
                      "before_claim_id": None if earlier is None else earlier["claim_id"],
                      "known_from": claim["known_from"], "adversary": bool(claim["adversary"])})
-    frame = pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)  # object: a new series's before_claim_id stays None
     return frame.sort_values(["known_from", "claim_id"], ascending=[False, True]).reset_index(drop=True)
 
 

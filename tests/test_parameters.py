@@ -138,3 +138,13 @@ def test_namespace_picks_only_new_plain_names():
 
 def test_namespace_with_nothing_new_is_empty():
     assert parameters_from_namespace({"a": 1}, {"a"}) == {}
+
+
+def test_changes_since_is_auto_or_a_date_before_as_of():
+    assert check_parameters({})["changes_since"] == "auto"
+    assert check_parameters({"as_of": "2022-03-31", "changes_since": "2021-12-31"})["changes_since"] == "2021-12-31"
+    with pytest.raises(ParameterError, match="'changes_since' must be 'auto' or a date"):
+        check_parameters({"changes_since": "last week"})
+    # The window must open before the briefing's date: 31 Mar 2022 is not before 31 Mar 2022.
+    with pytest.raises(ParameterError, match="not before as_of \\(2022-03-31\\)"):
+        check_parameters({"as_of": "2022-03-31", "changes_since": "2022-03-31"})
