@@ -332,7 +332,8 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     For each side × origin (one country) the headcount is its signed-up stock, else arrived,
     else deployed, counted to date (from :func:`analysis.headcounts.latest_claims`; a count of
     those present on one day is no recruitment drive). Each monthly offer to that
-    side and origin known within ``window_days`` of the headcount gives one drive: monthly part
+    side and origin known on the day of the headcount or up to ``window_days`` before it gives one
+    drive (an offer known only later cannot have recruited people already counted): monthly part
     = people × USD a month × months (the stated contract length, else ``default_months``);
     one-off part = people × the one-off sums offered *by the same source* for that origin
     (separate reports may describe one payment twice, so they are not added). Returns one row
@@ -353,7 +354,10 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     window = pd.Timedelta(days=window_days)
     for _, head in heads.iterrows():
         offers = monthly[(monthly["side"] == head["side"]) & (monthly["origin"] == head["origin"])]
-        offers = offers[(known_from(offers) - pd.Timestamp(head["known_from"])).abs() <= window]
+        # People counted to date were recruited under offers made by then: an offer that became known
+        # after the count cannot have drawn them, so it pairs only with a later count.
+        lag = pd.Timestamp(head["known_from"]) - known_from(offers)
+        offers = offers[(lag >= pd.Timedelta(0)) & (lag <= window)]
         for _, offer in offers.iterrows():
             stated = pd.notna(offer["contract_months"])
             months = int(offer["contract_months"]) if stated else default_months

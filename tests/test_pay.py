@@ -681,11 +681,14 @@ def test_drive_headcount_prefers_signed_up_to_arrived():
     assert bounds(row["cost_usd"]) == (6e5, 6e5, False)
 
 
-def test_drive_offers_must_be_known_within_the_window():
-    # head known 2022-03-15; +183 days = 2022-09-14 (in), 2022-09-15 is 184 days (out)
+def test_drive_offers_must_be_known_within_the_window_before_the_count():
+    # head known 2022-03-15; -183 days = 2021-09-13 (in), 2021-09-12 is 184 days before (out);
+    # an offer known after the count (2022-03-16) cannot have recruited those already counted (out);
+    # one known the same day (2022-03-15) is in.
     assert DRIVE_WINDOW_DAYS == 183
-    found = drives([{}], [{**NEPAL, "date_reported": "2022-09-14"}, {**NEPAL, "date_reported": "2022-09-15"}])
-    assert list(found["offer_id"]) == ["P001"]
+    found = drives([{}], [{**NEPAL, "date_reported": "2021-09-13"}, {**NEPAL, "date_reported": "2021-09-12"},
+                          {**NEPAL, "date_reported": "2022-03-16"}, {**NEPAL, "date_reported": "2022-03-15"}])
+    assert list(found["offer_id"]) == ["P001", "P004"]
 
 
 def test_no_drive_for_volunteers_flows_or_adversary_heads():
