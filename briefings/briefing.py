@@ -726,9 +726,8 @@ class Briefing:
         """The latest claim of every series as a range, or nothing when there is none."""
         if not self._shows("headcounts") or self.latest.empty:
             return Html("")
-        return charts.headcount_chart(self.latest[self.latest["count_type"] != "flow"],
-                                      f"Source: the sources in the appendix; as of {date_text(self.as_of)}. "
-                                      "Claims by a party about its adversary are not drawn.")
+        return charts.headcount_ranges(self.latest, ("signed_up", "arrived", "deployed"),
+                                       source=f"Source: the sources in the appendix; as of {date_text(self.as_of)}.")
 
     def pay(self) -> Html:
         """Offers in USD by basis, home wages and army pay in force, and the Art. 47 assessment."""
@@ -847,15 +846,9 @@ class Briefing:
         """Monthly offers as USD ranges, each against the pay in force for it, or nothing."""
         if not self._shows("pay") or self.monthly_offers.empty:
             return Html("")
-        offers = self.monthly_offers.assign(label=[
-            f"{o.origin} · {date_text(o.date_reported, o.date_precision)}" for o in self.monthly_offers.itertuples()])
-        soldier = self.multiples[self.multiples["measure"] == "soldier_pay"].set_index("offer_id")
-        army = self.army.set_index("offer_id")
-        marks = [{"home": soldier.loc[o, "wage_usd"] if o in soldier.index else None,
-                  "army": army.loc[o, "army_pay_usd"] if o in army.index else None} for o in offers["offer_id"]]
-        return charts.pay_chart(offers, marks, f"Source: offers and wages in the Pay tables, at "
-                                f"{self.params['fx_kind']} rates; as of {date_text(self.as_of)}.",
-                                self.params["excess_threshold"])
+        return charts.pay_against_wages(self.army, self.multiples, self.monthly_offers, self.params["excess_threshold"],
+                                        source=f"Source: offers and wages in the Pay tables, at "
+                                               f"{self.params['fx_kind']} rates; as of {date_text(self.as_of)}.")
 
     def recruitment_costs(self) -> Html:
         """Cost of recruitment drives as ranges: headcount × monthly pay × months, plus one-off sums."""
