@@ -373,7 +373,8 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
         if left_out:
             notes.append(f"{_count(left_out, 'further series').capitalize()} with fewer claims not drawn.")
         if parts:
-            notes.append(f"{_count(parts, 'claim').capitalize()} that are part of a reported total not drawn.")
+            notes.append(f"{_count(parts, 'claim').capitalize()} that {'is' if parts == 1 else 'are'} part of a "
+                         "reported total not drawn.")
         return _finish(fig, title, description, " ".join(notes))
 
 
