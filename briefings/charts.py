@@ -241,13 +241,15 @@ def _series_label(key) -> str:
 
 def _change(claims: pd.DataFrame):
     """(score, first, last) for a series's own (non-adversary) claims, or None with fewer than two
-    dates. The score is the size of the change on a log scale; 0 when the two ranges overlap."""
+    dates. The score is the size of the change on a log scale; 0 when two bounded ranges overlap
+    (about 1,500 after 1,000-3,000 is no clear change; 20,000+ after 1,000+ is a reported rise)."""
     own = claims[~claims["adversary"].astype(bool)].sort_values(["known_from", "claim_id"])
     if own["known_from"].nunique() < 2:
         return None
     first, last = own.iloc[0], own.iloc[-1]
     a, b = first["people"], last["people"]
-    score = 0.0 if a.overlaps(b) else abs(math.log((_mid(b) + 1) / (_mid(a) + 1)))
+    bounded = not (a.open_above or b.open_above)
+    score = 0.0 if bounded and a.overlaps(b) else abs(math.log((_mid(b) + 1) / (_mid(a) + 1)))
     return score, first, last
 
 
@@ -305,8 +307,9 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     span = max((dates.max() - dates.min()).days, 30)
     highs = [p.high for p in frame["people"]] + [p.low for p in frame["people"]]
     bottom, top = _x_limits(highs)
+    bottom /= 2  # room below the smallest figure, so a zero drawn on the axis is not read as a tick's value
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 3.6), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, MAX_HEIGHT), layout="constrained")
         ax.set_yscale("log")
         series_handles = []
         for i, k in enumerate(drawn):
@@ -353,14 +356,15 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
             plt.Line2D([], [], color=MUTED, marker="o", markerfacecolor="white", linestyle="none", markersize=5,
                        label="claim by the other side"),
         ]
-        legend = ax.legend(handles=series_handles + key_handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                           frameon=False, handlelength=1.6, borderaxespad=0)
+        # Below the plot, so the time axis keeps the full width: series first, then the marker key.
+        legend = fig.legend(handles=series_handles + key_handles, loc="outside lower center", ncol=3,
+                            frameon=False, handlelength=1.6, columnspacing=1.2)
         legend.set_gid("legend")
         ax.set_ylim(bottom, top)
         _log_axis(ax.yaxis, "people (log scale)")
         locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y" if span < 120 else "%b %Y"))
         ax.set_xlim(dates.min() - pd.Timedelta(days=span * 0.04), dates.max() + pd.Timedelta(days=span * 0.04))
         ax.set_xlabel("date the claim became known")
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)
@@ -428,10 +432,13 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
         later = [(st, c) for g, st, c in rows if g == (side, origin) and st in PRESENCE and c is not None]
         if later:
             st, c = max(later, key=lambda x: _mid(x[1]["people"]))
+            verb = "arrived" if st == "arrived" else "deployed"
             fewer = "far fewer" if c["people"].upper < claim["people"].low / 2 else "fewer" if (
                 c["people"].upper < claim["people"].low) else "as many or more"
-            verb = "arrived" if st == "arrived" else "deployed"
-            title += f"; {fewer} ({_stated(c)}) are reported to have {verb}"
+            if c["people"].high == 0:
+                title += f"; none are reported to have {verb}"
+            else:
+                title += f"; {fewer} ({_stated(c)}) are reported to have {verb}"
         elif any(st in PRESENCE for st in stages):
             title += "; how many arrived is not reported"
 

@@ -39,9 +39,11 @@ def over_time():
         # The other side's claims change more (100 -> 10,000) but never make a headline.
         claim("C1", "2022-04-17", "ukraine", "all", "unknown", "arrived", "exactly", 100, adversary=True),
         claim("C2", "2023-07-31", "ukraine", "all", "unknown", "arrived", "exactly", 10000, adversary=True),
-        # 1,000+ then 20,000+: consistent with each other (open above), so not a clear change.
-        claim("B1", "2022-03-01", "ukraine", "all", "volunteer", "applied", "more_than", 1000, stated="1,000+"),
-        claim("B2", "2022-03-07", "ukraine", "all", "volunteer", "applied", "more_than", 20000, stated="20,000+"),
+        # 1,000-3,000 then about 1,500 = [1,350, 1,650]: the ranges overlap, so no clear change.
+        claim("B1", "2023-01-19", "ukraine", "all", "volunteer", "deployed", "range", 1000, 3000,
+              stated="1,000–3,000", count_type="current"),
+        claim("B2", "2023-03-25", "ukraine", "all", "volunteer", "deployed", "about", 1500, stated="about 1,500",
+              count_type="current"),
         claim("D1", "2022-03-15", "ukraine", "Canada", "volunteer", "arrived", "up_to", 550, stated="up to 550"),
         # A part of a reported total is not a series point.
         claim("P1", "2022-03-15", "russia", "Syria", "paid", "arrived", "exactly", 200, part_of="A1"),
@@ -51,12 +53,22 @@ def over_time():
 def test_claims_over_time_title_is_the_largest_own_change(over_time):
     chart = charts.claims_over_time(over_time, pd.Timestamp("2023-12-31"))
     # Own claims only: Syria arrived, mid 300 -> mid (1,800 + 2,200) / 2 = 2,000, ranges disjoint: rose.
-    # The adversary series (100 -> 10,000) changes more but is excluded; 1,000+ -> 20,000+ overlap.
+    # The adversary series (100 -> 10,000) changes more but is excluded; 1,000-3,000 -> about 1,500 overlap.
     assert chart.title == ("The reported number of paid recruits from Syria who had arrived to fight for Russia "
                            "rose from 300 to about 2,000 between March and April 2022")
     assert chart.alt.startswith(chart.title + ". ")
     assert "claim by the other side" in chart.svg  # the legend names the hollow marker
     assert "One claim that is part of a reported total not drawn." in chart.note
+
+
+def test_claims_over_time_a_rising_lower_bound_is_a_reported_rise(over_time):
+    rows = pd.DataFrame([
+        claim("E1", "2022-03-01", "ukraine", "all", "volunteer", "applied", "more_than", 1000, stated="1,000+"),
+        claim("E2", "2022-03-07", "ukraine", "all", "volunteer", "applied", "more_than", 20000, stated="20,000+")])
+    chart = charts.claims_over_time(pd.concat([over_time, rows], ignore_index=True), pd.Timestamp("2023-12-31"))
+    # log(20,001 / 1,001) = 3.0 beats Syria's log(2,001 / 301) = 1.9; open-ended claims are not "overlapping".
+    assert chart.title == ("The reported number of foreign volunteers who had applied to fight for Ukraine rose "
+                           "from 1,000+ to 20,000+ in March 2022")
 
 
 def test_claims_over_time_draws_at_most_eight_series_and_says_how_many_not(over_time):
@@ -116,6 +128,12 @@ def test_headcount_ranges_not_reported_up_to_and_zero(latest):
     assert "0 (reported zero)" in svg
     assert "United States $x^2$" in svg  # a dollar sign stays a dollar sign, no maths
     assert "90,000" not in svg and "Middle East" not in svg  # the other side's claim and the region are left out
+
+
+def test_headcount_ranges_a_reported_zero_arrival_is_none_not_fewer(latest):
+    zero = pd.DataFrame([claim("H0", "2022-11-30", "russia", "Syria", "paid", "arrived", "exactly", 0, stated="0")])
+    chart = charts.headcount_ranges(pd.concat([latest[latest["claim_id"] != "H2"], zero], ignore_index=True))
+    assert chart.title.endswith("who had signed up for Russia; none are reported to have arrived")
 
 
 def test_headcount_ranges_none_without_figures(latest):
