@@ -1,36 +1,108 @@
-"""Charts for briefings: ranges drawn as ranges, in vector SVG so they stay sharp in print."""
+"""Charts for briefings whose titles state the finding, computed from the data they draw.
+
+Four charts, each returning a :class:`Chart` (or None when there is nothing to draw):
+
+* :func:`claims_over_time` -- each series's claims by the date they became known;
+* :func:`headcount_ranges` -- the latest figure for side x origin x stage, "not reported" shown as such;
+* :func:`pay_against_wages` -- monthly offers against the soldier's pay at home and the recruiting
+  army's own pay in force on the offer's date, with the Art. 47 threshold we use;
+* :func:`origins_ranked` -- origins ranked by the largest figure reported for them.
+
+A chart's title is the finding, written from the numbers (never a fixed caption), and is shown
+above the chart as HTML text, with the source and notes beneath: neither is drawn inside the SVG,
+so both are searchable, selectable, translatable and escaped like every other text. The SVG is
+embedded as an ``<img>`` whose ``alt`` text states the finding and what is drawn, so a screen
+reader (and the tagged PDF) gets the finding too.
+
+Ranges are drawn as ranges, on log axes: every figure in this field is a claim, often a range or a
+bound. An open-above figure ("20,000+") ends in an arrow; an "up to N" figure is a dashed bar
+ending at N labelled "up to N", never a bar from the axis edge (which a reader would take for a
+lower bound); a reported zero is a marked zero; a figure nobody reported is "not reported" text.
+"""
 
 from __future__ import annotations
 
+import base64
 import io
+import math
 from dataclasses import dataclass
 
 import matplotlib
 
-matplotlib.use("Agg")  # no screen on the build machines; notebooks get SVG through Chart
+matplotlib.use("Agg")  # no screen on the build machines; notebooks get HTML through Chart
+import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analysis.assessment import CATEGORY_NOUNS, place  # noqa: E402
+
+from analysis.intervals import Interval, date_text, format_claim, format_ratio  # noqa: E402
+from .tables import Html, escape, join, tag  # noqa: E402
 
 CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#2166ac",
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
+#: One colour per series in the claims-over-time chart (Okabe-Ito: distinguishable with colour-blindness).
+SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933")
 STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "svg.fonttype": "none",
          "svg.hashsalt": "briefings",  # stable element ids, so unchanged inputs give identical SVG
          "text.parse_math": False,  # a '$' in data must stay a dollar sign, not start maths
-         "axes.spines.top": False, "axes.spines.right": False}
+         "axes.spines.top": False, "axes.spines.right": False,
+         "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7}
 LABEL_LIMIT = 48
+WIDTH = 7.0  # inches: the text width of A4 with 2 cm margins is 6.7 in; the page scales it to fit
+MAX_HEIGHT = 4.0
+MAX_SERIES = 8
+HOME = "#35978f"
+ARMY = "#222222"
+THRESHOLD = "#b2182b"
+MUTED = "#666666"
+
+SIDE_NAMES = {"russia": "Russia", "ukraine": "Ukraine"}
+# Nouns and "the" before some names come from the judgements' own words, declared once there;
+# in a legend, a group of unstated status is simply "foreign fighters".
+NOUNS = {**CATEGORY_NOUNS, "unknown": "foreign fighters"}
+STAGE_LABELS = {"applied": "applied", "signed_up": "signed up", "arrived": "arrived", "deployed": "deployed",
+                "killed": "killed", "left": "left"}
+#: stage -> words after a group of people: "40,000+ paid recruits from Syria <who had signed up for Russia>"
+STAGE_PHRASES = {"applied": "who had applied to fight for {side}", "signed_up": "who had signed up for {side}",
+                 "arrived": "who had arrived to fight for {side}", "deployed": "deployed with {side}'s forces",
+                 "killed": "killed fighting for {side}", "left": "who had left {side}'s forces"}
+PRESENCE = ("arrived", "deployed")
+
+
+# ------------------------------------------------------------------------------------------ Chart
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A finished chart as SVG text; notebooks display it as a vector image."""
+    """A finished chart: its finding (``title``), the drawing (``svg``), ``alt`` text (the finding
+    and what is drawn) and ``note`` (source and notes, shown under the chart).
+
+    In a notebook and in the briefing it shows as HTML: a ``<figure class="chart">`` with the title
+    as its caption, the SVG as an ``<img>`` (a data URL, so the page stays self-contained and
+    nothing inside the drawing can run) and the note beneath. Every piece of text is escaped.
+    """
 
     title: str
     svg: str
+    alt: str
+    note: str
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+        image = Html(f'<img class="chart-image" src="data:image/svg+xml;base64,{data}" alt="{escape(self.alt)}">')
+        return tag("figure", join([tag("figcaption", self.title, class_="chart-title"), image,
+                                   tag("p", self.note, class_="chart-note")]), class_="chart").markup
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"image/svg+xml": self.svg, "text/plain": f"<chart: {self.title}>"}
+        return {"text/html": self._repr_html_(), "text/plain": f"Chart: {self.title}"}
+
+    def __html__(self) -> str:  # a section template inserts the figure as it is
+        return self._repr_html_()
+
+
+# ------------------------------------------------------------------------------------------ words
 
 
 def _label(text: str) -> str:
@@ -38,135 +110,583 @@ def _label(text: str) -> str:
     return text if len(text) <= LABEL_LIMIT else text[: LABEL_LIMIT - 1] + "…"
 
 
-def _finish(fig, title: str) -> Chart:
+def _side(side) -> str:
+    return SIDE_NAMES.get(side, str(side).title())
+
+
+def _place(name: str) -> str:
+    return place(str(name))
+
+
+def _group(category, origin) -> str:
+    """'paid recruits from Syria', 'foreign volunteers' (all origins)."""
+    noun = NOUNS.get(category, "foreign fighters")
+    if origin == "all":
+        return noun if noun.startswith("foreign") else f"foreign {noun}"
+    return f"{noun} from {_place(origin)}"
+
+
+def _stage(stage, side, count_type="cumulative") -> str:
+    """'signed up for Russia'; a count of those present on one day adds 'at the time'."""
+    phrase = STAGE_PHRASES.get(str(stage), str(stage).replace("_", " ")).format(side=_side(side))
+    return phrase + (" at the time" if count_type == "current" else "")
+
+
+def _months(first: pd.Timestamp, last: pd.Timestamp) -> str:
+    """'in March 2022', 'between March and April 2022', 'between March 2022 and April 2024'."""
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"in {first:%B %Y}"
+    if first.year == last.year:
+        return f"between {first:%B} and {last:%B %Y}"
+    return f"between {first:%B %Y} and {last:%B %Y}"
+
+
+def _stated(row) -> str:
+    """The figure as its source put it ('about 50,000'), from ``stated`` when the frame has it."""
+    stated = row.get("stated") if hasattr(row, "get") else None
+    if isinstance(stated, str) and stated:
+        return stated
+    people = row["people"]
+    return format_claim("range" if people.low != people.high else "exactly", people.low, people.high) + (
+        "+" if people.open_above else "")
+
+
+def _count(n: int, noun: str) -> str:
+    words = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
+    plural = noun if n == 1 or noun.endswith("series") else noun + "s"
+    return f"{words.get(n, str(n))} {plural}"
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+# ------------------------------------------------------------------------------------------ drawing
+
+
+def _mid(interval: Interval) -> float:
+    return (interval.low + interval.high) / 2
+
+
+def _up_to(row, interval: Interval) -> bool:
+    """An 'up to N' claim: a ceiling only (low end zero by rule, high end above zero)."""
+    return (row.get("qualifier") == "up_to" if hasattr(row, "get") else False) or (
+        interval.low == 0 and interval.high > 0 and not interval.open_above)
+
+
+def _finish(fig, title: str, description: str, note: str) -> Chart:
     buffer = io.StringIO()
     # One draw: "constrained" layout fits labels without bbox_inches="tight", which draws twice.
     fig.savefig(buffer, format="svg", metadata={"Date": None})  # no date: reproducible output
     plt.close(fig)
-    return Chart(title, buffer.getvalue())
+    return Chart(title, buffer.getvalue(), f"{_sentence(title)} {_sentence(description)}", note)
 
 
-def _source_note(ax, text: str) -> None:
-    """The source line under the chart, below the axis label (offset in points, so it never overlaps)."""
-    text = text if len(text) <= 160 else text[:159] + "…"
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -34), textcoords="offset points",
-                va="top", ha="left", fontsize=6.5, color="#555555", annotation_clip=False)
+def _log_axis(axis, label: str) -> None:
+    """Plain numbers on a log axis: the default labels are maths text, which parse_math=False prints raw."""
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
+    axis.set_label_text(label)
 
 
-def _range_rows(ax, labels, intervals, colours, unit_label: str, stated=None, also_show=()):
-    """Draw one horizontal range per row: a bar from low to high, an arrow when open above.
-
-    ``also_show`` holds further values (e.g. reference wages) the x-axis must include.
-    """
-    positions = range(len(labels))[::-1]
-    finite = [v for iv in intervals for v in (iv.low, iv.high) if v > 0] + [v for v in also_show if v > 0]
-    right = max(finite) * 4 if finite else 10
-    left = min(finite) / 2 if finite else 1
-    for y, interval, colour in zip(positions, intervals, colours):
-        if interval.high == 0:  # a reported zero has no place on a log axis: mark it at the left edge
-            ax.plot([left], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False)
-            continue
-        low = max(interval.low, left)
-        if interval.high > low:
-            ax.plot([low, interval.high], [y, y], color=colour, linewidth=6, solid_capstyle="butt")
-        ax.plot([interval.high], [y], marker="|", color=colour, markersize=10)
-        ax.plot([low], [y], marker="|", color=colour, markersize=10)
-        if interval.open_above:
-            ax.annotate("", xy=(interval.high * 2.2, y), xytext=(interval.high, y),
-                        arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2})
-    if stated is not None:
-        for y, interval, text in zip(positions, intervals, stated):
-            at = left * 1.4 if interval.high == 0 else min(interval.high * (2.6 if interval.open_above else 1.25), right)
-            ax.text(at, y, _label(text) + (" (reported zero)" if interval.high == 0 else ""), va="center", fontsize=7)
-    ax.set_yticks(list(positions), [_label(t) for t in labels])
-    ax.set_xscale("log")
-    ax.set_xlim(left, right * 3)
-    # Plain numbers: the default log labels are maths text, which parse_math=False would print raw.
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
-    ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.set_xlabel(unit_label)
-    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-    ax.set_axisbelow(True)
+def _height(rows: int, per_row: float = 0.19, extra: float = 1.1) -> float:
+    return min(MAX_HEIGHT, max(1.8, per_row * rows + extra))
 
 
-def headcount_chart(latest: pd.DataFrame, source_note: str) -> Chart | None:
-    """Latest figure of every headcount series as a range (people, log scale); None when empty.
+def _draw_range(ax, y: float, interval: Interval, colour: str, *, left: float, up_to: bool, gid: str | None = None,
+                width: float = 6) -> float:
+    """One horizontal range at height ``y``; returns the x where a label may start."""
+    if interval.high == 0:  # a reported zero: a marked zero at the axis's left edge, never a bar
+        ax.plot([left], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False, gid=gid)
+        return left * 1.5
+    if up_to:  # a ceiling: dashed bar ending at N with a cap, so the axis edge is not read as a bound
+        ax.plot([interval.high / 4, interval.high], [y, y], color=colour, linewidth=2, linestyle=(0, (2, 1.5)),
+                solid_capstyle="butt", gid=gid)
+        ax.plot([interval.high], [y], marker="|", color=colour, markersize=10, markeredgewidth=2)
+        return interval.high * 1.3
+    low = max(interval.low, left)
+    if interval.high > low:
+        ax.plot([low, interval.high], [y, y], color=colour, linewidth=width, solid_capstyle="butt", gid=gid)
+        ax.plot([low, interval.high], [y, y], linestyle="none", marker="|", color=colour, markersize=10)
+    else:
+        ax.plot([low], [y], marker="o", color=colour, markersize=5, gid=gid)
+    if interval.open_above:
+        ax.annotate("", xy=(interval.high * 2.2, y), xytext=(interval.high, y),
+                    arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2})
+        return interval.high * 2.6
+    return interval.high * 1.3
 
-    ``latest`` comes from :func:`analysis.headcounts.latest_claims`.
-    """
-    if latest.empty:
+
+def _x_limits(values) -> tuple[float, float]:
+    finite = [v for v in values if v and v > 0 and math.isfinite(v)]
+    if not finite:
+        return 1.0, 10.0
+    return min(finite) / 3, max(finite) * 6
+
+
+# ------------------------------------------------------------------------------------------ 1. claims over time
+
+
+def _series_key(frame: pd.DataFrame) -> list[str]:
+    count = "count_key" if "count_key" in frame.columns else "count_type"
+    return ["side", "origin", "category", "stage", count]
+
+
+def _series_label(key) -> str:
+    side, origin, category, stage, count = key
+    where = "all origins" if origin == "all" else origin
+    extra = " (at the time)" if count == "current" else (" (over a period)" if str(count).startswith("flow") else "")
+    return _label(f"{_side(side)} · {where} · {str(category).replace('_', ' ')} · "
+                  f"{STAGE_LABELS.get(str(stage), stage)}{extra}")
+
+
+def _change(claims: pd.DataFrame):
+    """(score, first, last) for a series's own (non-adversary) claims, or None with fewer than two
+    dates. The score is the size of the change on a log scale; 0 when two bounded ranges overlap
+    (about 1,500 after 1,000-3,000 is no clear change; 20,000+ after 1,000+ is a reported rise)."""
+    own = claims[~claims["adversary"].astype(bool)].sort_values(["known_from", "claim_id"])
+    if own["known_from"].nunique() < 2:
         return None
-    rows = latest.sort_values(["side", "origin", "stage"])
-    labels = [f"{r.side.title()} · {'all origins' if r.origin == 'all' else r.origin} · "
-              f"{str(r.stage).replace('_', ' ')}{' (at the time)' if r.count_type == 'current' else ''}"
-              f"{' (' + r.count_key[5:] + ')' if r.count_type == 'flow' else ''}" for r in rows.itertuples()]
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.22 * len(rows) + 1.5), layout="constrained")
-        _range_rows(ax, labels, list(rows["people"]), [CATEGORY_COLOURS[c] for c in rows["category"]],
-                    "people (log scale); bar = range a claim allows, arrow = open above",
-                    stated=list(rows["stated"]))
-        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=c.replace("_", " "))
-                   for c in CATEGORY_COLOURS if c in set(rows["category"])]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), fontsize=7, frameon=False)
-        ax.set_title("Foreign fighters: latest claim in each series", loc="left", fontsize=9, pad=16)
-        _source_note(ax, source_note)
-        return _finish(fig, "headcounts")
+    first, last = own.iloc[0], own.iloc[-1]
+    a, b = first["people"], last["people"]
+    bounded = not (a.open_above or b.open_above)
+    score = 0.0 if bounded and a.overlaps(b) else abs(math.log((_mid(b) + 1) / (_mid(a) + 1)))
+    return score, first, last
 
 
-def pay_chart(offers: pd.DataFrame, marks: list[dict], source_note: str, threshold: float) -> Chart | None:
-    """Monthly offers as USD ranges (log scale), each with the pay in force for it; None when empty.
+def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: the claims listed in the "
+                     "appendix.") -> Chart | None:
+    """Each series's claims by the date it became known (people, log scale); None when there are none.
 
-    ``offers`` needs ``label``, ``monthly_usd`` (Interval) and ``category`` columns. ``marks`` holds,
-    per offer, the comparators in force on its date: ``home`` (a soldier's pay in the origin country)
-    and ``army`` (the recruiting army's own pay), each an Interval or None. A comparator is drawn only
-    on the rows where it was in force, with ``threshold`` × the army's pay beside it.
+    ``all_claims`` comes from :func:`analysis.headcounts.claims_as_of` (columns ``known_from``,
+    ``people``, ``stated``, ``adversary``, ``side``, ``origin``, ``category``, ``stage``,
+    ``count_type`` or ``count_key``, ``claim_id``; ``part_of`` and ``qualifier`` when present). A
+    series is side x origin x category x stage x count (flows of different periods are different
+    series). At most :data:`MAX_SERIES` series are drawn, those with most claims, then the largest;
+    the note says how many are left out. Parts of a reported total are not drawn (the total is).
+
+    The title is the largest change between the first and latest claim of one series, counting
+    only claims that are not a party's about its adversary, and only changes whose ranges do not
+    overlap; adversary claims are drawn with hollow markers ("claim by the other side").
     """
-    if offers.empty:
+    if all_claims is None or all_claims.empty:
         return None
-    extra = [v for m in marks for key in ("home", "army") if m.get(key) is not None
-             for v in (m[key].low, m[key].high * threshold)]
+    claims = all_claims
+    parts = 0
+    if "part_of" in claims.columns:
+        is_part = claims["part_of"].notna() & claims["part_of"].isin(claims["claim_id"])
+        parts, claims = int(is_part.sum()), claims[~is_part]
+    key = _series_key(claims)
+    groups = {k: g for k, g in claims.groupby(key, observed=True, sort=True)}
+    ranked = sorted(groups, key=lambda k: (-len(groups[k]), -max(p.high for p in groups[k]["people"]),
+                                           [str(v) for v in k]))
+    changes = {k: c for k in groups if (c := _change(groups[k])) is not None}
+    moved = sorted((k for k in changes if changes[k][0] > 0), key=lambda k: (-changes[k][0], [str(v) for v in k]))
+    drawn = ranked[:MAX_SERIES]
+    if moved and moved[0] not in drawn:
+        drawn[-1] = moved[0]
+    left_out = len(groups) - len(drawn)
+
+    if moved:
+        score, first, last = changes[moved[0]]
+        direction = "rose" if _mid(last["people"]) > _mid(first["people"]) else "fell"
+        title = (f"The reported number of {_group(first['category'], first['origin'])} "
+                 f"{_stage(first['stage'], first['side'], first['count_type'])} {direction} from {_stated(first)} "
+                 f"to {_stated(last)} {_months(first['known_from'], last['known_from'])}")
+    elif changes:
+        k = sorted(changes, key=lambda k: [str(v) for v in k])[0]
+        _, first, last = changes[k]
+        title = (f"Reported numbers of {_group(first['category'], first['origin'])} "
+                 f"{_stage(first['stage'], first['side'], first['count_type'])} did not clearly change "
+                 f"{_months(first['known_from'], last['known_from'])}: {_stated(first)}, then {_stated(last)}")
+    else:
+        title = (f"No figure had been reported twice by {date_text(as_of)}: each series has one claim, "
+                 f"or claims only by the other side")
+
+    frame = claims[claims.set_index(key).index.isin(drawn)]
+    dates = pd.to_datetime(frame["known_from"])
+    span = max((dates.max() - dates.min()).days, 30)
+    highs = [p.high for p in frame["people"]] + [p.low for p in frame["people"]]
+    bottom, top = _x_limits(highs)
+    bottom /= 2  # room below the smallest figure, so a zero drawn on the axis is not read as a tick's value
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(7.0, 0.3 * len(offers) + 1.9), layout="constrained")
-        _range_rows(ax, list(offers["label"]), list(offers["monthly_usd"]),
-                    [CATEGORY_COLOURS.get(c, "#444444") for c in offers["category"]],
-                    "US dollars per month (log scale)", also_show=extra)
-        positions = list(range(len(offers)))[::-1]
-        for y, mark in zip(positions, marks):
-            home, army = mark.get("home"), mark.get("army")
-            if home is not None:
-                ax.plot([home.low, max(home.high, home.low * 1.05)], [y, y], color="#35978f", linewidth=9,
-                        alpha=0.35, solid_capstyle="butt")
-            if army is not None:
-                ax.plot([army.low, army.low], [y - 0.38, y + 0.38], color="#222222", linewidth=1.6)
-                ax.plot([army.high * threshold] * 2, [y - 0.38, y + 0.38], color="#b2182b", linewidth=1.2,
-                        linestyle=(0, (2, 1.5)))
-        handles = [plt.Line2D([], [], color="#35978f", linewidth=8, alpha=0.35, label="soldier's pay at home"),
-                   plt.Line2D([], [], color="#222222", linewidth=1.6, label="recruiting army's own pay"),
-                   plt.Line2D([], [], color="#b2182b", linewidth=1.2, linestyle=(0, (2, 1.5)),
-                              label=f"{threshold:g}× army pay (our convention)")]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, fontsize=6.5, frameon=False,
-                  handlelength=1.5, columnspacing=1.0)
-        ax.set_title("Monthly pay offered, against the pay in force at the time (a mark only where one was)",
-                     loc="left", fontsize=9, pad=18)
-        _source_note(ax, source_note)
-        return _finish(fig, "pay")
+        fig, ax = plt.subplots(figsize=(WIDTH, MAX_HEIGHT), layout="constrained")
+        ax.set_yscale("log")
+        series_handles = []
+        for i, k in enumerate(drawn):
+            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+            group = groups[k].sort_values(["known_from", "claim_id"])
+            shift = pd.Timedelta(days=(i - (len(drawn) - 1) / 2) * span * 0.005)
+            xs, ys = [], []
+            for _, row in group.iterrows():
+                x, people, other = pd.Timestamp(row["known_from"]) + shift, row["people"], bool(row["adversary"])
+                face = "white" if other else colour
+                up_to = _up_to(row, people)
+                if people.high == 0:
+                    y = bottom
+                    ax.plot([x], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False)
+                    ax.annotate("0", (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7, color=colour)
+                elif up_to:
+                    y = people.high
+                    ax.plot([x, x], [people.high / 4, people.high], color=colour, linewidth=1.6,
+                            linestyle=(0, (2, 1.5)))
+                    ax.plot([x], [y], marker="_", color=colour, markersize=8, markeredgewidth=2)
+                elif people.is_point or people.low == people.high:
+                    y = people.low
+                    ax.plot([x], [y], marker="o", markerfacecolor=face, color=colour, markersize=5)
+                else:
+                    y = math.sqrt(max(people.low, bottom) * people.high)
+                    ax.plot([x, x], [max(people.low, bottom), people.high], color=colour, linewidth=3,
+                            solid_capstyle="butt")
+                    if other:
+                        ax.plot([x], [y], marker="o", markerfacecolor="white", color=colour, markersize=5)
+                if people.open_above:
+                    ax.annotate("", xy=(x, people.high * 2.2), xytext=(x, people.high),
+                                arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2})
+                xs.append(x)
+                ys.append(y)
+            ax.plot(xs, ys, color=colour, linewidth=0.7, alpha=0.6)
+            series_handles.append(plt.Line2D([], [], color=colour, marker="o", linewidth=0.7, markersize=4,
+                                             label=_series_label(k)))
+        key_handles = [
+            plt.Line2D([], [], color=MUTED, linewidth=3, label="range a claim allows"),
+            plt.Line2D([], [], color=MUTED, marker="o", linestyle="none", markersize=4, label="exact figure"),
+            plt.Line2D([], [], color=MUTED, marker="^", linestyle="none", markersize=4,
+                       label="open above (e.g. 20,000+)"),
+            plt.Line2D([], [], color=MUTED, linewidth=1.6, linestyle=(0, (2, 1.5)), label="up to N (a ceiling)"),
+            plt.Line2D([], [], color=MUTED, marker="o", markerfacecolor="white", linestyle="none", markersize=5,
+                       label="claim by the other side"),
+        ]
+        # Below the plot, so the time axis keeps the full width: series first, then the marker key.
+        legend = fig.legend(handles=series_handles + key_handles, loc="outside lower center", ncol=3,
+                            frameon=False, handlelength=1.6, columnspacing=1.2)
+        legend.set_gid("legend")
+        ax.set_ylim(bottom, top)
+        _log_axis(ax.yaxis, "people (log scale)")
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y" if span < 120 else "%b %Y"))
+        ax.set_xlim(dates.min() - pd.Timedelta(days=span * 0.04), dates.max() + pd.Timedelta(days=span * 0.04))
+        ax.set_xlabel("date the claim became known")
+        ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        description = (f"Each claim in {_count(len(drawn), 'series')} of headcounts is drawn at the date it "
+                       "became known, on a logarithmic scale of people: ranges as vertical bars, exact figures "
+                       "as points, open-ended figures with an arrow, claims by the other side as hollow points")
+        notes = [source, f"As known by {date_text(as_of)}; a claim dated to a month is placed at the month's end; "
+                 "points of one date are set slightly apart."]
+        if left_out:
+            notes.append(f"{_count(left_out, 'further series').capitalize()} with fewer claims not drawn.")
+        if parts:
+            notes.append(f"{_count(parts, 'claim').capitalize()} that {'is' if parts == 1 else 'are'} part of a "
+                         "reported total not drawn.")
+        return _finish(fig, title, description, " ".join(notes))
 
 
-# TEMPORARY until the charts rework lands.
-Chart.__html__ = lambda self: f'<figure class="chart">{self.svg[self.svg.find("<svg"):]}</figure>'
+# ------------------------------------------------------------------------------------------ 2. headcount ranges
 
 
-def headcount_ranges(latest, stages):
-    return headcount_chart(latest, "")
+def _own_stocks(latest: pd.DataFrame) -> pd.DataFrame:
+    """Claims that may carry a headline figure: not a party's about its adversary, not a flow."""
+    keep = ~latest["adversary"].astype(bool) if "adversary" in latest.columns else pd.Series(True, latest.index)
+    if "count_type" in latest.columns:
+        keep &= latest["count_type"] != "flow"
+    return latest[keep]
 
 
-def claims_over_time(all_claims, as_of):
-    return None
+def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *,
+                     source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
+    """The latest figure for each side x origin x stage in ``stages``, as horizontal ranges (log scale).
+
+    ``latest`` comes from :func:`analysis.headcounts.latest_claims`; claims by a party about its
+    adversary and counts over a period are left out here. Where a series has both a count to date and
+    a count of those present at one time, the count to date is drawn. Every side x origin with a
+    figure for at least one of ``stages`` gets one row per stage; a stage with no figure is shown
+    as "not reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a
+    dashed bar ending at N. None when no figure is left.
+
+    The title names the largest figure drawn and, when it is a count of people applying or signed
+    up, how many of the same group are reported to have arrived or deployed.
+    """
+    if latest is None or latest.empty:
+        return None
+    stages = [str(s) for s in stages]
+    frame = _own_stocks(latest)
+    frame = frame[frame["stage"].astype(str).isin(stages)]
+    if frame.empty:
+        return None
+    ordered = frame.assign(_current=(frame["count_type"] == "current") if "count_type" in frame.columns else False,
+                           _stage=frame["stage"].astype(str))
+    ordered = ordered.sort_values(["_current", "known_from", "claim_id"], ascending=[True, False, True])
+    best = ordered.drop_duplicates(["side", "origin", "_stage"], keep="first").set_index(["side", "origin", "_stage"])
+    groups = sorted({(s, o) for s, o, _ in best.index},
+                    key=lambda g: (-max(_mid(best.loc[g + (st,), "people"]) for st in stages if g + (st,) in best.index),
+                                   str(g[0]), str(g[1])))
+    rows = [(g, st, best.loc[g + (st,)] if g + (st,) in best.index else None) for g in groups for st in stages]
+
+    # The finding: the largest figure, and what became of that group.
+    top = max((r for r in rows if r[2] is not None), key=lambda r: (_mid(r[2]["people"]), str(r[0])))
+    (side, origin), stage, claim = top
+    title = (f"The largest reported group is {_stated(claim)} {_group(claim['category'], origin)} "
+             f"{_stage(stage, side, claim.get('count_type', 'cumulative'))}")
+    if stage in ("applied", "signed_up"):
+        later = [(st, c) for g, st, c in rows if g == (side, origin) and st in PRESENCE and c is not None]
+        if later:
+            st, c = max(later, key=lambda x: _mid(x[1]["people"]))
+            verb = "arrived" if st == "arrived" else "deployed"
+            fewer = "far fewer" if c["people"].upper < claim["people"].low / 2 else "fewer" if (
+                c["people"].upper < claim["people"].low) else "as many or more"
+            if c["people"].high == 0:
+                title += f"; none are reported to have {verb}"
+            else:
+                title += f"; {fewer} ({_stated(c)}) are reported to have {verb}"
+        elif any(st in PRESENCE for st in stages):
+            title += "; how many arrived is not reported"
+
+    lefts, rights = _x_limits([v for _, _, c in rows if c is not None for v in (c["people"].low, c["people"].high)])
+    positions = list(range(len(rows)))[::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(rows), 0.17, 1.0)), layout="constrained")
+        ax.set_xscale("log")
+        labels = []
+        for y, ((side, origin), stage, claim) in zip(positions, rows):
+            first = stage == stages[0]
+            where = "all origins" if origin == "all" else origin
+            labels.append(_label(f"{_side(side)} · {where} · {STAGE_LABELS.get(stage, stage)}") if first
+                          else STAGE_LABELS.get(stage, stage))
+            if first and y != positions[0]:
+                ax.axhline(y + 0.5, color="#cccccc", linewidth=0.6)
+            if claim is None:
+                ax.text(lefts * 1.15, y, "not reported", va="center", fontsize=7, color=MUTED, style="italic",
+                        gid=f"not-reported-{y}")
+                continue
+            people = claim["people"]
+            colour = CATEGORY_COLOURS.get(claim["category"], "#444444")
+            up_to = _up_to(claim, people)
+            at = _draw_range(ax, y, people, colour, left=lefts, up_to=up_to,
+                             gid=f"up-to-{y}" if up_to else f"figure-{y}")
+            text = _stated(claim)
+            if people.high == 0:
+                text = "0 (reported zero)"
+            elif up_to and not text.startswith("up to"):
+                text = f"up to {text}"
+            if claim.get("count_type") == "current":
+                text += " (present at the time)"
+            ax.text(min(at, rights), y, _label(text), va="center", fontsize=7)
+        ax.set_yticks(positions, labels)
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_xlim(lefts, rights * 2)
+        _log_axis(ax.xaxis, "people (log scale); arrow = open above; dashed = up to N (a ceiling only)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        shown = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
+        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), frameon=False,
+                  borderaxespad=0.2)
+        description = (f"Horizontal ranges on a logarithmic scale give the latest figure for each of "
+                       f"{_count(len(groups), 'group')} (side and origin) at each stage, with 'not reported' "
+                       f"where no figure exists")
+        note = (f"{source} Claims by a party about its adversary and counts over a period are not drawn; where a "
+                "series has a count to date and a count of those present at one time, the count to date is drawn. "
+                "'Not reported' means no figure, not zero.")
+        return _finish(fig, title, description, note)
 
 
-def origins_ranked(latest):
-    return None
+# ------------------------------------------------------------------------------------------ 3. pay against wages
 
 
-def pay_against_wages(army, multiples, monthly_offers, threshold):
-    return None
+def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offers: pd.DataFrame, threshold: float,
+                      *, source: str = "Source: offers and wages in the Pay tables.") -> Chart | None:
+    """Each monthly offer (USD range, log scale) against the pay in force on its date; None when none.
+
+    ``monthly_offers`` comes from :func:`analysis.pay.comparable_offers` (``offer_id``, ``origin``,
+    ``category``, ``monthly_usd``, ``date_reported``, ``date_precision``); ``multiples`` from
+    :func:`analysis.pay.home_wage_multiples` (rows with measure ``soldier_pay`` give the soldier's
+    pay at home, ``wage_usd``, and ``multiple``); ``army`` from
+    :func:`analysis.pay.army_pay_comparison` (``army_pay_usd`` and ``ratio``, None where no army pay
+    was in force). A comparator is drawn only on the rows where it was in force (SVG ids
+    ``home-pay-N``, ``army-pay-N`` and ``threshold-N`` for row N), and ``threshold`` x the army's
+    pay beside the army's pay.
+
+    The title gives how many times a soldier's pay at home the offers to the origin with most
+    offers (that has a soldier's pay in force) were, and, where any offer can be set against the
+    recruiting army's pay, whether any reached the threshold.
+    """
+    if monthly_offers is None or monthly_offers.empty:
+        return None
+    offers = monthly_offers.sort_values(["origin", "date_reported", "offer_id"])
+    soldier = multiples[multiples["measure"] == "soldier_pay"].drop_duplicates("offer_id").set_index("offer_id")
+    army_rows = army.drop_duplicates("offer_id").set_index("offer_id")
+
+    # The finding: multiples of home soldier pay for the origin with most offers that have one.
+    counts = offers["origin"].value_counts()
+    compared = offers[offers["offer_id"].isin(soldier.index)]
+    if len(compared):
+        by_origin = compared["origin"].value_counts()
+        origin = sorted(by_origin.index, key=lambda o: (-counts[o], -by_origin[o], str(o)))[0]
+        ratios = [soldier.loc[o, "multiple"] for o in compared[compared["origin"] == origin]["offer_id"]]
+        span = Interval(min(r.low for r in ratios), max(r.high for r in ratios), any(r.open_above for r in ratios))
+        n = int(counts[origin])
+        title = (f"Monthly offers to recruits from {_place(origin)} were {format_ratio(span)} a soldier's pay in "
+                 f"{_place(origin)}")
+        if len(ratios) < n:
+            title += f" ({len(ratios)} of {n} offers had a soldier's pay in force to compare)"
+    else:
+        values = list(offers["monthly_usd"])
+        span = Interval(min(v.low for v in values), max(v.high for v in values), any(v.open_above for v in values))
+        title = (f"Monthly offers ranged from {format_claim('range', span.low, span.high, '$')}"
+                 f"{'+' if span.open_above else ''}; no soldier's pay at home was in force to compare")
+    in_force = army_rows[army_rows["ratio"].notna()] if len(army_rows) else army_rows
+    in_force = in_force[in_force.index.isin(offers["offer_id"])]
+    if len(in_force):
+        sides = sorted(set(in_force["side"])) if "side" in in_force.columns else []
+        whose = f"{_side(sides[0])}'s own army pay" if len(sides) == 1 else "the recruiting army's own pay"
+        reached = sum(r.low >= threshold for r in in_force["ratio"])
+        maybe = sum(r.low < threshold <= r.upper for r in in_force["ratio"])
+        k, times = len(in_force), f"{threshold:g}×"
+        if k == 1:
+            verb = "reached" if reached else "may reach" if maybe else "did not reach"
+            verdict = f"the one offer set against {whose} {verb} {times} it"
+        elif reached:
+            verdict = f"{reached} of the {_count(k, 'offer')} set against {whose} reached {times} it"
+        elif maybe:
+            verdict = (f"none of the {_count(k, 'offer')} set against {whose} surely reached {times} it; "
+                       f"{maybe} may have")
+        else:
+            verdict = f"none of the {_count(k, 'offer')} set against {whose} reached {times} it"
+        title += f"; {verdict}"
+
+    labels = [f"{o.origin} · {date_text(o.date_reported, getattr(o, 'date_precision', 'day') or 'day')}"
+              for o in offers.itertuples()]
+    extra = []
+    for offer_id in offers["offer_id"]:
+        if offer_id in soldier.index:
+            extra += [soldier.loc[offer_id, "wage_usd"].low, soldier.loc[offer_id, "wage_usd"].high]
+        if offer_id in army_rows.index and army_rows.loc[offer_id, "army_pay_usd"] is not None:
+            pay = army_rows.loc[offer_id, "army_pay_usd"]
+            extra += [pay.low, pay.high * threshold]
+    values = [v for m in offers["monthly_usd"] for v in (m.low, m.high)] + extra
+    left, right = _x_limits(values)
+    positions = list(range(len(offers)))[::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(offers), 0.24, 1.1)), layout="constrained")
+        ax.set_xscale("log")
+        for y, (_, offer) in zip(positions, offers.iterrows()):
+            offer_id = offer["offer_id"]
+            if offer_id in soldier.index:
+                home = soldier.loc[offer_id, "wage_usd"]
+                ax.plot([home.low, max(home.high, home.low * 1.08)], [y, y], color=HOME, linewidth=10, alpha=0.35,
+                        solid_capstyle="butt", gid=f"home-pay-{y}")
+            pay = army_rows.loc[offer_id, "army_pay_usd"] if offer_id in army_rows.index else None
+            if pay is not None and not (isinstance(pay, float) and math.isnan(pay)):
+                ax.plot([pay.low, pay.low], [y - 0.38, y + 0.38], color=ARMY, linewidth=1.6, gid=f"army-pay-{y}")
+                ax.plot([pay.high * threshold] * 2, [y - 0.38, y + 0.38], color=THRESHOLD, linewidth=1.2,
+                        linestyle=(0, (2, 1.5)), gid=f"threshold-{y}")
+            interval = offer["monthly_usd"]
+            at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
+                             up_to=False, width=5)
+            text = format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else "")
+            ax.text(min(at, right), y, text, va="center", fontsize=7)
+        ax.set_yticks(positions, [_label(t) for t in labels])
+        ax.set_ylim(-0.7, len(offers) - 0.3)
+        ax.set_xlim(left, right * 2)
+        _log_axis(ax.xaxis, "US dollars a month (log scale)")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        shown = [c for c in CATEGORY_COLOURS if c in set(offers["category"])]
+        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=5, label=f"offer: {NOUNS[c]}")
+                   for c in shown]
+        handles += [plt.Line2D([], [], color=HOME, linewidth=8, alpha=0.35, label="soldier's pay at home"),
+                    plt.Line2D([], [], color=ARMY, linewidth=1.6, label="recruiting army's own pay"),
+                    plt.Line2D([], [], color=THRESHOLD, linewidth=1.2, linestyle=(0, (2, 1.5)),
+                               label=f"{threshold:g}× army pay (our convention, not law)")]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False,
+                  handlelength=1.5, columnspacing=1.0, borderaxespad=0.2)
+        description = (f"Each of {_count(len(offers), 'monthly offer')} is drawn as a range of US dollars on a "
+                       "logarithmic scale, with the soldier's pay at home and the recruiting army's own pay marked "
+                       "on the rows where one was in force on the offer's date")
+        note = (f"{source} Comparators are those in force on each offer's date; a row without one had none. "
+                f"The {threshold:g}× line is our reading of 'substantially in excess' in Art. 47(2)(c), an "
+                "analytic convention, not a legal rule.")
+        return _finish(fig, title, description, note)
+
+
+# ------------------------------------------------------------------------------------------ 4. origins ranked
+
+
+def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest claim in each series, listed in "
+                   "the appendix.") -> Chart | None:
+    """Origins ranked by the largest figure reported for them (mid of its range), one range each.
+
+    ``latest`` comes from :func:`analysis.headcounts.latest_claims`. Counts over all origins, claims
+    by a party about its adversary, counts over a period and regions (``origin_scope`` 'region',
+    which may contain the countries ranked) are left out. Each bar is labelled with the figure as
+    stated, its stage and the side. None when no origin is left.
+
+    The title names the largest origin and the next two; when the first two ranges overlap it says
+    so instead of ranking them.
+    """
+    if latest is None or latest.empty:
+        return None
+    frame = _own_stocks(latest)
+    frame = frame[frame["origin"] != "all"]
+    regions = 0
+    if "origin_scope" in frame.columns:
+        is_region = frame["origin_scope"] == "region"
+        regions, frame = int(frame.loc[is_region, "origin"].nunique()), frame[~is_region]
+    if frame.empty:
+        return None
+    frame = frame.assign(_mid=[_mid(p) for p in frame["people"]], _high=[p.high for p in frame["people"]])
+    best = frame.sort_values(["_mid", "_high", "known_from", "claim_id"], ascending=[False, False, False, True])
+    best = best.drop_duplicates("origin", keep="first").reset_index(drop=True)
+
+    names = [_place(o) for o in best["origin"]]
+    first = best.iloc[0]
+    if len(best) == 1:
+        title = f"{names[0][0].upper()}{names[0][1:]} is the only origin with a reported figure"
+    elif first["people"].overlaps(best.iloc[1]["people"]):
+        title = (f"{names[0][0].upper()}{names[0][1:]} and {names[1]} are the largest reported sources of foreign "
+                 "fighters; their ranges overlap")
+        if len(best) > 2:
+            title += f", ahead of {names[2]}"
+    else:
+        title = f"{names[0][0].upper()}{names[0][1:]} is the largest reported source of foreign fighters"
+        ahead = names[1:3]
+        title += ", ahead of " + " and ".join(ahead)
+
+    left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
+    positions = list(range(len(best)))[::-1]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(best), 0.22, 1.0)), layout="constrained")
+        ax.set_xscale("log")
+        for y, (_, row) in zip(positions, best.iterrows()):
+            people = row["people"]
+            up_to = _up_to(row, people)
+            at = _draw_range(ax, y, people, CATEGORY_COLOURS.get(row["category"], "#444444"), left=left, up_to=up_to,
+                             gid=f"origin-{y}")
+            text = _stated(row)
+            if people.high == 0:
+                text = "0 (reported zero)"
+            elif up_to and not text.startswith("up to"):
+                text = f"up to {text}"
+            stage = STAGE_LABELS.get(str(row["stage"]), str(row["stage"]))
+            ax.text(min(at, right), y, _label(f"{text} {stage} ({_side(row['side'])})"), va="center", fontsize=7)
+        ax.set_yticks(positions, [_label(o) for o in best["origin"]])
+        ax.set_ylim(-0.6, len(best) - 0.4)
+        ax.set_xlim(left, right * 4)
+        _log_axis(ax.xaxis, "people (log scale): the largest figure reported for each origin, at any stage")
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        shown = [c for c in CATEGORY_COLOURS if c in set(best["category"])]
+        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
+        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), frameon=False,
+                  borderaxespad=0.2)
+        description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
+                       "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
+                       "side")
+        note = (f"{source} Ranked by the middle of each range. The figures are of different stages (applied, "
+                "signed up, arrived, deployed): the label says which. Counts over all origins, claims by a party "
+                "about its adversary and counts over a period are not drawn")
+        note += (f"; nor {_count(regions, 'region')}, which may contain the countries ranked." if regions else ".")
+        return _finish(fig, title, description, note)

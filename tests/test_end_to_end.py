@@ -81,7 +81,9 @@ def test_html_holds_no_code_and_is_self_contained(march_briefing):
     # Self-contained: no external stylesheet, image or frame.
     assert not any(tag in ("link", "iframe") or (tag == "img" and not attrs.get("src", "").startswith("data:"))
                    for tag, attrs in parser.tags)
-    assert any(tag == "svg" for tag, _ in parser.tags)  # charts inline, as vectors
+    # Charts as vectors: SVG in an <img> data URL, with alt text stating the finding.
+    assert any(tag == "img" and attrs.get("src", "").startswith("data:image/svg+xml;base64,") and attrs.get("alt")
+               for tag, attrs in parser.tags)
     assert any(tag == "nav" for tag, _ in parser.tags)  # table of contents
 
 

@@ -73,7 +73,8 @@ def view(briefing) -> dict | None:
         return {"empty": f"No headcount had been reported for this selection by {date_text(briefing.as_of)}."}
     stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
     return {"empty": "",
-            "chart": charts.headcount_ranges(stocks, STAGES),
+            "chart": charts.headcount_ranges(stocks, source=f"Source: the latest claim in each series, as of "
+                                                            f"{date_text(briefing.as_of)}; each is in the appendix."),
             "gaps": [_gap_sentence(briefing, g) for _, g in briefing.gap.iterrows()],
             "gap_window": GAP_WINDOW_DAYS,
             "flows": [claim_line(briefing, c, lambda c: claim_ref(briefing, c, SECTION))

@@ -58,7 +58,9 @@ def view(briefing) -> dict | None:
     threshold = briefing.params["excess_threshold"]
     others = len(briefing.offers) - len(briefing.monthly_offers)
     return {"empty": "", "threshold": f"{threshold:g}",
-            "chart": charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold),
+            "chart": charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
+                                              source=f"Source: the offers and wages in the appendix, converted at "
+                                                     f"{briefing.params['fx_kind']} rates of the offer's day."),
             "rows": _rows(briefing), "others": others, "fx_kind": briefing.params["fx_kind"],
             "max_age": COMPARATOR_MAX_AGE_DAYS}
 

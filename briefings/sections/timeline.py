@@ -10,7 +10,8 @@ from .common import show_section, shows
 def view(briefing) -> dict | None:
     if not shows(briefing, "headcounts") or briefing.all_claims.empty:
         return None
-    chart = charts.claims_over_time(briefing.all_claims, briefing.as_of)
+    chart = charts.claims_over_time(briefing.all_claims, briefing.as_of,
+                                    source="Source: every claim in view, listed in the appendix with its date.")
     return None if chart is None else {"chart": chart}
 
 

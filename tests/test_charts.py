@@ -1,0 +1,275 @@
+"""Charts whose titles state the finding (issue 9): small frames built here, titles worked out by hand."""
+
+from __future__ import annotations
+
+import base64
+import re
+
+import pandas as pd
+import pytest
+
+from analysis.intervals import Interval, from_claim
+from briefings import charts
+from briefings.charts import Chart
+from briefings.rendering import html_to_pdf, sanitize_html
+
+
+def claim(claim_id, known_from, side, origin, category, stage, qualifier, low, high=None, stated=None, *,
+          adversary=False, count_type="cumulative", part_of=None, origin_scope="country"):
+    people = from_claim(qualifier, low, high)
+    return {"claim_id": claim_id, "known_from": pd.Timestamp(known_from), "side": side, "origin": origin,
+            "category": category, "stage": stage, "count_type": count_type, "count_key": count_type,
+            "qualifier": qualifier, "people": people, "stated": stated or f"{low:,.0f}", "adversary": adversary,
+            "claimant_name": "someone", "part_of": part_of, "origin_scope": origin_scope}
+
+
+def ids(svg: str, prefix: str) -> list[str]:
+    return re.findall(r'id="(%s-[^"]+)"' % re.escape(prefix), svg)
+
+
+# ------------------------------------------------------------------------------------------ claims over time
+
+
+@pytest.fixture
+def over_time():
+    return pd.DataFrame([
+        # Syrians arrived: 300 (Mar 2022), then about 2,000 = [1,800, 2,200] (Apr 2022).
+        claim("A1", "2022-03-15", "russia", "Syria", "paid", "arrived", "exactly", 300),
+        claim("A2", "2022-04-30", "russia", "Syria", "paid", "arrived", "about", 2000, stated="about 2,000"),
+        # The other side's claims change more (100 -> 10,000) but never make a headline.
+        claim("C1", "2022-04-17", "ukraine", "all", "unknown", "arrived", "exactly", 100, adversary=True),
+        claim("C2", "2023-07-31", "ukraine", "all", "unknown", "arrived", "exactly", 10000, adversary=True),
+        # 1,000-3,000 then about 1,500 = [1,350, 1,650]: the ranges overlap, so no clear change.
+        claim("B1", "2023-01-19", "ukraine", "all", "volunteer", "deployed", "range", 1000, 3000,
+              stated="1,000–3,000", count_type="current"),
+        claim("B2", "2023-03-25", "ukraine", "all", "volunteer", "deployed", "about", 1500, stated="about 1,500",
+              count_type="current"),
+        claim("D1", "2022-03-15", "ukraine", "Canada", "volunteer", "arrived", "up_to", 550, stated="up to 550"),
+        # A part of a reported total is not a series point.
+        claim("P1", "2022-03-15", "russia", "Syria", "paid", "arrived", "exactly", 200, part_of="A1"),
+    ])
+
+
+def test_claims_over_time_title_is_the_largest_own_change(over_time):
+    chart = charts.claims_over_time(over_time, pd.Timestamp("2023-12-31"))
+    # Own claims only: Syria arrived, mid 300 -> mid (1,800 + 2,200) / 2 = 2,000, ranges disjoint: rose.
+    # The adversary series (100 -> 10,000) changes more but is excluded; 1,000-3,000 -> about 1,500 overlap.
+    assert chart.title == ("The reported number of paid recruits from Syria who had arrived to fight for Russia "
+                           "rose from 300 to about 2,000 between March and April 2022")
+    assert chart.alt.startswith(chart.title + ". ")
+    assert "claim by the other side" in chart.svg  # the legend names the hollow marker
+    assert "One claim that is part of a reported total not drawn." in chart.note
+
+
+def test_claims_over_time_a_rising_lower_bound_is_a_reported_rise(over_time):
+    rows = pd.DataFrame([
+        claim("E1", "2022-03-01", "ukraine", "all", "volunteer", "applied", "more_than", 1000, stated="1,000+"),
+        claim("E2", "2022-03-07", "ukraine", "all", "volunteer", "applied", "more_than", 20000, stated="20,000+")])
+    chart = charts.claims_over_time(pd.concat([over_time, rows], ignore_index=True), pd.Timestamp("2023-12-31"))
+    # log(20,001 / 1,001) = 3.0 beats Syria's log(2,001 / 301) = 1.9; open-ended claims are not "overlapping".
+    assert chart.title == ("The reported number of foreign volunteers who had applied to fight for Ukraine rose "
+                           "from 1,000+ to 20,000+ in March 2022")
+
+
+def test_claims_over_time_draws_at_most_eight_series_and_says_how_many_not(over_time):
+    rows = [claim(f"S{i}", "2022-05-01", "russia", f"Country {i}", "paid", "signed_up", "exactly", 100 + i)
+            for i in range(10)]
+    chart = charts.claims_over_time(pd.concat([over_time, pd.DataFrame(rows)], ignore_index=True),
+                                    pd.Timestamp("2023-12-31"))
+    # 4 series above + 10 single-claim series = 14; 8 drawn, 6 not.
+    assert "Six further series with fewer claims not drawn." in chart.note
+
+
+def test_claims_over_time_empty():
+    assert charts.claims_over_time(pd.DataFrame(), pd.Timestamp("2022-03-31")) is None
+
+
+# ------------------------------------------------------------------------------------------ headcount ranges
+
+
+@pytest.fixture
+def latest():
+    return pd.DataFrame([
+        claim("H1", "2022-11-30", "russia", "Syria", "paid", "signed_up", "about", 50000, stated="about 50,000"),
+        claim("H2", "2022-04-30", "russia", "Syria", "paid", "arrived", "about", 2000, stated="about 2,000"),
+        claim("H3", "2022-03-15", "ukraine", "Canada", "volunteer", "arrived", "up_to", 550, stated="up to 550"),
+        claim("H4", "2022-03-15", "ukraine", "United States $x^2$", "volunteer", "signed_up", "nearly", 3000,
+              stated="nearly 3,000"),
+        claim("H5", "2022-03-15", "russia", "Cuba", "contract", "arrived", "exactly", 0, stated="0"),
+        claim("H6", "2022-03-15", "ukraine", "all", "volunteer", "signed_up", "more_than", 20000, stated="20,000+"),
+        # Left out: the other side's claim, a flow, and a region.
+        claim("X1", "2025-09-22", "russia", "Cuba", "contract", "signed_up", "more_than", 90000, adversary=True),
+        claim("X2", "2023-01-31", "russia", "Syria", "paid", "deployed", "nearly", 300, count_type="flow"),
+        claim("X3", "2022-03-11", "russia", "Middle East", "volunteer", "applied", "more_than", 16000,
+              origin_scope="region"),
+    ])
+
+
+def test_headcount_ranges_title_states_largest_group_and_the_gap(latest):
+    chart = charts.headcount_ranges(latest, ("signed_up", "arrived", "deployed"))
+    # Largest mid: Syria signed up (45,000 + 55,000) / 2 = 50,000 (the other side's 90,000+ is left out).
+    # Its arrival figure, about 2,000 = [1,800, 2,200], is below half of 45,000 = 22,500: "far fewer".
+    assert chart.title == ("The largest reported group is about 50,000 paid recruits from Syria who had signed up "
+                           "for Russia; far fewer (about 2,000) are reported to have arrived")
+    assert chart.alt.startswith(chart.title + ". ")
+
+
+def test_headcount_ranges_not_reported_up_to_and_zero(latest):
+    svg = charts.headcount_ranges(latest, ("signed_up", "arrived", "deployed")).svg
+    # Groups: Syria (deployed missing), all origins (arrived, deployed missing), US (arrived, deployed
+    # missing), Canada (signed up, deployed missing), Cuba (signed up, deployed missing): 1 + 2 + 2 + 2 + 2 = 9.
+    assert len(ids(svg, "not-reported")) == 9
+    assert svg.count(">not reported<") == 9
+    # "up to 550" is one dashed bar with its own label; not a solid bar from the axis edge.
+    up_to = ids(svg, "up-to")
+    assert len(up_to) == 1 and "up to 550" in svg
+    group = svg[svg.index(f'id="{up_to[0]}"'):]
+    assert "stroke-dasharray" in group[:group.index("</g>")]
+    assert "0 (reported zero)" in svg
+    assert "United States $x^2$" in svg  # a dollar sign stays a dollar sign, no maths
+    assert "90,000" not in svg and "Middle East" not in svg  # the other side's claim and the region are left out
+
+
+def test_headcount_ranges_a_reported_zero_arrival_is_none_not_fewer(latest):
+    zero = pd.DataFrame([claim("H0", "2022-11-30", "russia", "Syria", "paid", "arrived", "exactly", 0, stated="0")])
+    chart = charts.headcount_ranges(pd.concat([latest[latest["claim_id"] != "H2"], zero], ignore_index=True))
+    assert chart.title.endswith("who had signed up for Russia; none are reported to have arrived")
+
+
+def test_headcount_ranges_none_without_figures(latest):
+    assert charts.headcount_ranges(latest, ("killed",)) is None
+
+
+# ------------------------------------------------------------------------------------------ pay against wages
+
+
+@pytest.fixture
+def pay():
+    def offer(offer_id, origin, category, day, low, high=None):
+        return {"offer_id": offer_id, "side": "russia", "origin": origin, "category": category,
+                "date_reported": pd.Timestamp(day), "date_precision": "day",
+                "monthly_usd": Interval(low, low if high is None else high)}
+    offers = pd.DataFrame([offer("P1", "Syria", "paid", "2022-03-15", 200, 300),
+                           offer("P2", "Syria", "paid", "2022-03-30", 1000),
+                           offer("P3", "Syria", "paid", "2022-11-01", 3000),
+                           offer("P4", "Cuba", "contract", "2023-09-30", 2100)])
+    home = Interval(15, 35)
+    multiples = pd.DataFrame([
+        {"offer_id": o, "origin": "Syria", "measure": "soldier_pay", "wage_usd": home, "multiple": pay / home}
+        for o, pay in (("P1", Interval(200, 300)), ("P2", Interval(1000, 1000)))
+    ] + [{"offer_id": "P1", "origin": "Syria", "measure": "minimum_wage", "wage_usd": Interval(25, 25),
+          "multiple": Interval(8, 12)}])
+    army = pd.DataFrame([
+        {"offer_id": "P1", "side": "russia", "army_pay_usd": None, "ratio": None},
+        {"offer_id": "P2", "side": "russia", "army_pay_usd": None, "ratio": None},
+        {"offer_id": "P3", "side": "russia", "army_pay_usd": Interval(2700, 2700), "ratio": Interval(3000 / 2700, 3000 / 2700)},
+        {"offer_id": "P4", "side": "russia", "army_pay_usd": Interval(1654, 1654), "ratio": Interval(2100 / 1654, 2100 / 1654)},
+    ])
+    return army, multiples, offers
+
+
+def test_pay_title_states_multiples_and_the_threshold(pay):
+    chart = charts.pay_against_wages(*pay, 1.5)
+    # Syria has most offers (3); soldier's pay at home $15-35 is in force for P1 and P2:
+    # P1 [200/35, 300/15] = [5.71, 20]; P2 [1000/35, 1000/15] = [28.6, 66.7] -> 5.7-67x.
+    # Army pay in force for P3 (3000/2700 = 1.11) and P4 (2100/1654 = 1.27): neither reaches 1.5.
+    assert chart.title == ("Monthly offers to recruits from Syria were 5.7–67× a soldier's pay in Syria "
+                           "(2 of 3 offers had a soldier's pay in force to compare); none of the two offers set "
+                           "against Russia's own army pay reached 1.5× it")
+    assert chart.alt.startswith(chart.title + ". ")
+    assert "1.5× army pay (our convention, not law)" in chart.svg
+
+
+def test_pay_comparators_only_where_in_force(pay):
+    svg = charts.pay_against_wages(*pay, 1.5).svg
+    # Rows from the top: Cuba P4 (y=3), Syria P1 (2), P2 (1), P3 (0).
+    assert sorted(ids(svg, "home-pay")) == ["home-pay-1", "home-pay-2"]
+    assert sorted(ids(svg, "army-pay")) == ["army-pay-0", "army-pay-3"]
+    assert sorted(ids(svg, "threshold")) == ["threshold-0", "threshold-3"]
+    assert "$200–300" in svg and "$3,000" in svg  # dollar signs drawn as typed
+
+
+def test_pay_title_when_an_offer_reaches_the_threshold(pay):
+    army, multiples, offers = pay
+    army = army.assign(ratio=[None, None, Interval(1.6, 1.6), Interval(1.2, 1.2)])
+    assert charts.pay_against_wages(army, multiples, offers, 1.5).title.endswith(
+        "; 1 of the two offers set against Russia's own army pay reached 1.5× it")
+
+
+# ------------------------------------------------------------------------------------------ origins ranked
+
+
+def test_origins_ranked_title(latest):
+    chart = charts.origins_ranked(latest)
+    # Mids: Syria 50,000; United States (2,700 + 3,000) / 2 = 2,850; Canada (0 + 550) / 2 = 275; Cuba 0.
+    # 'all', the other side's 90,000+ and the region Middle East are left out. (No 'the': the name is not
+    # exactly 'United States'.)
+    assert chart.title == ("Syria is the largest reported source of foreign fighters, ahead of United States "
+                           "$x^2$ and Canada")
+    assert chart.alt.startswith(chart.title + ". ")
+    assert "about 50,000 signed up (Russia)" in chart.svg
+    assert "One region" not in chart.note and "one region" in chart.note
+
+
+def test_origins_ranked_says_when_the_top_two_overlap(latest):
+    extra = pd.DataFrame([claim("H9", "2024-02-11", "russia", "Nepal", "contract", "arrived", "range", 40000, 60000,
+                                stated="40,000–60,000")])
+    chart = charts.origins_ranked(pd.concat([latest, extra], ignore_index=True))
+    # Nepal [40,000, 60,000] has mid 50,000 too and overlaps Syria [45,000, 55,000]: no ranking between them.
+    assert "are the largest reported sources of foreign fighters; their ranges overlap" in chart.title
+
+
+# ------------------------------------------------------------------------------------------ Chart as HTML and PDF
+
+
+def test_repr_html_escapes_hostile_text():
+    hostile = "<script>alert(1)</script>"
+    chart = Chart(hostile, "<svg xmlns='http://www.w3.org/2000/svg'/>", f'alt" onerror="x {hostile}', hostile)
+    page = chart._repr_html_()
+    assert "<script" not in page and "onerror=\"" not in page
+    assert page.startswith('<figure class="chart"><figcaption class="chart-title">&lt;script&gt;')
+    assert '<p class="chart-note">&lt;script&gt;' in page
+    bundle = chart._repr_mimebundle_()
+    assert bundle["text/html"] == page and set(bundle) == {"text/html", "text/plain"}
+
+
+def test_sanitiser_keeps_the_chart_image_and_alt(latest):
+    chart = charts.origins_ranked(latest)
+    page = sanitize_html(chart._repr_html_())
+    src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
+    assert src and base64.b64decode(src.group(1)).decode("utf-8") == chart.svg
+    assert 'alt="Syria is the largest reported source' in page
+    # Any other image, or a script in the alt text's place, is still removed.
+    assert sanitize_html('<img src="x" onerror="alert(1)"><img src="data:text/html;base64,PHA+">') == ""
+
+
+def test_same_inputs_give_identical_svg(over_time, latest, pay):
+    as_of = pd.Timestamp("2023-12-31")
+    assert charts.claims_over_time(over_time, as_of).svg == charts.claims_over_time(over_time, as_of).svg
+    assert charts.headcount_ranges(latest).svg == charts.headcount_ranges(latest).svg
+    assert charts.pay_against_wages(*pay, 1.5).svg == charts.pay_against_wages(*pay, 1.5).svg
+    assert charts.origins_ranked(latest).svg == charts.origins_ranked(latest).svg
+
+
+def test_chart_alt_text_reaches_the_tagged_pdf(latest):
+    from pypdf import PdfReader
+    import io
+
+    chart = charts.origins_ranked(latest)
+    pdf = PdfReader(io.BytesIO(html_to_pdf(f"<html><body><main>{chart._repr_html_()}</main></body></html>")))
+    figures = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure":
+                figures.append(str(node.get("/Alt")))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(pdf.trailer["/Root"]["/StructTreeRoot"])
+    assert figures == [chart.alt]
+    assert chart.title in pdf.pages[0].extract_text().replace("\n", " ")
