@@ -44,14 +44,18 @@ CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#216
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
 #: One colour per series in the claims-over-time chart (Okabe-Ito: distinguishable with colour-blindness).
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933")
-STYLE = {"font.family": "DejaVu Sans", "font.size": 8, "svg.fonttype": "none",
+# Text at 9.5 pt in a 7-inch drawing prints at 9.3 pt once scaled to the 6.85-inch A4 text width:
+# no text in print is under 9 pt (the stylesheet's rule), charts included.
+TEXT_PT = 9.5
+STYLE = {"font.family": "DejaVu Sans", "font.size": TEXT_PT, "svg.fonttype": "none",
          "svg.hashsalt": "briefings",  # stable element ids, so unchanged inputs give identical SVG
          "text.parse_math": False,  # a '$' in data must stay a dollar sign, not start maths
          "axes.spines.top": False, "axes.spines.right": False,
-         "xtick.labelsize": 7.5, "ytick.labelsize": 7.5, "legend.fontsize": 7}
+         "xtick.labelsize": TEXT_PT, "ytick.labelsize": TEXT_PT, "legend.fontsize": TEXT_PT,
+         "axes.titlesize": TEXT_PT, "axes.labelsize": TEXT_PT}
 LABEL_LIMIT = 48
 WIDTH = 7.0  # inches: the text width of A4 with 2 cm margins is 6.7 in; the page scales it to fit
-MAX_HEIGHT = 4.0
+MAX_HEIGHT = 5.5
 MAX_SERIES = 8
 HOME = "#35978f"
 ARMY = "#222222"
@@ -191,7 +195,9 @@ def _log_axis(axis, label: str) -> None:
 
 
 def _height(rows: int, per_row: float = 0.19, extra: float = 1.1) -> float:
-    return min(MAX_HEIGHT, max(1.8, per_row * rows + extra))
+    # Row heights were set for 7-pt text; at TEXT_PT a row needs proportionally more room.
+    scale = TEXT_PT / 7.5
+    return min(MAX_HEIGHT, max(1.8, per_row * scale * rows + extra * scale))
 
 
 def _draw_range(ax, y: float, interval: Interval, colour: str, *, left: float, up_to: bool, gid: str | None = None,
@@ -311,7 +317,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     bottom, top = _x_limits(highs)
     bottom /= 2  # room below the smallest figure, so a zero drawn on the axis is not read as a tick's value
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, MAX_HEIGHT), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, 4.2), layout="constrained")  # the legend below takes the rest
         ax.set_yscale("log")
         series_handles = []
         for i, k in enumerate(drawn):
@@ -326,7 +332,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
                 if people.high == 0:
                     y = bottom
                     ax.plot([x], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False)
-                    ax.annotate("0", (x, y), xytext=(4, 2), textcoords="offset points", fontsize=7, color=colour)
+                    ax.annotate("0", (x, y), xytext=(4, 2), textcoords="offset points", fontsize=TEXT_PT, color=colour)
                 elif up_to:
                     y = people.high
                     ax.plot([x, x], [people.high / 4, people.high], color=colour, linewidth=1.6,
@@ -359,7 +365,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
                        label="claim by the other side"),
         ]
         # Below the plot, so the time axis keeps the full width: series first, then the marker key.
-        legend = fig.legend(handles=series_handles + key_handles, loc="outside lower center", ncol=3,
+        legend = fig.legend(handles=series_handles + key_handles, loc="outside lower center", ncol=2,
                             frameon=False, handlelength=1.6, columnspacing=1.2)
         legend.set_gid("legend")
         ax.set_ylim(bottom, top)
@@ -458,7 +464,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
             if first and y != positions[0]:
                 ax.axhline(y + 0.5, color="#cccccc", linewidth=0.6)
             if claim is None:
-                ax.text(lefts * 1.15, y, "not reported", va="center", fontsize=7, color=MUTED, style="italic",
+                ax.text(lefts * 1.15, y, "not reported", va="center", fontsize=TEXT_PT, color=MUTED, style="italic",
                         gid=f"not-reported-{y}")
                 continue
             people = claim["people"]
@@ -472,8 +478,8 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
             elif up_to and not text.startswith("up to"):
                 text = f"up to {text}"
             if claim.get("count_type") == "current":
-                text += " (present at the time)"
-            ax.text(min(at, rights), y, _label(text), va="center", fontsize=7)
+                text += " (at the time)"
+            ax.text(min(at, rights), y, _label(text), va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(lefts, rights * 2)
@@ -482,8 +488,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
         ax.set_axisbelow(True)
         shown = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
         handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), frameon=False,
-                  borderaxespad=0.2)
+        fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
         description = (f"Horizontal ranges on a logarithmic scale give the latest figure for each of "
                        f"{_count(len(groups), 'group')} (side and origin) at each stage, with 'not reported' "
                        f"where no figure exists")
@@ -587,7 +592,7 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
             at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
                              up_to=False, width=5)
             text = format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else "")
-            ax.text(min(at, right), y, text, va="center", fontsize=7)
+            ax.text(min(at, right), y, text, va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, [_label(t) for t in labels])
         ax.set_ylim(-0.7, len(offers) - 0.3)
         ax.set_xlim(left, right * 2)
@@ -601,8 +606,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
                     plt.Line2D([], [], color=ARMY, linewidth=1.6, label="recruiting army's own pay"),
                     plt.Line2D([], [], color=THRESHOLD, linewidth=1.2, linestyle=(0, (2, 1.5)),
                                label=f"{threshold:g}× army pay (our convention, not law)")]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=3, frameon=False,
-                  handlelength=1.5, columnspacing=1.0, borderaxespad=0.2)
+        fig.legend(handles=handles, loc="outside upper center", ncol=2, frameon=False, handlelength=1.5,
+                   columnspacing=1.0)
         description = (f"Each of {_count(len(offers), 'monthly offer')} is drawn as a range of US dollars on a "
                        "logarithmic scale, with the soldier's pay at home and the recruiting army's own pay marked "
                        "on the rows where one was in force on the offer's date")
@@ -671,7 +676,7 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
             elif up_to and not text.startswith("up to"):
                 text = f"up to {text}"
             stage = STAGE_LABELS.get(str(row["stage"]), str(row["stage"]))
-            ax.text(min(at, right), y, _label(f"{text} {stage} ({_side(row['side'])})"), va="center", fontsize=7)
+            ax.text(min(at, right), y, _label(f"{text} {stage} ({_side(row['side'])})"), va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
@@ -680,8 +685,7 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         ax.set_axisbelow(True)
         shown = [c for c in CATEGORY_COLOURS if c in set(best["category"])]
         handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
-        ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), frameon=False,
-                  borderaxespad=0.2)
+        fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
         description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
                        "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
                        "side")
