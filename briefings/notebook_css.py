@@ -51,7 +51,7 @@ def _blocks(css: str) -> list[tuple[str, str | None]]:
     """Top-level ``(prelude, body)`` pairs of ``css`` (comments already removed); a statement
     without a block (``@import ...;``) has body None."""
     blocks, start, depth, i, quote = [], 0, 0, 0, None
-    body_start = 0
+    body_start = 0  # just after the block's opening brace
     while i < len(css):
         ch = css[i]
         if quote:
@@ -68,7 +68,7 @@ def _blocks(css: str) -> list[tuple[str, str | None]]:
         elif ch == "}":
             depth -= 1
             if depth == 0:
-                blocks.append((css[start:css.index("{", start)].strip(), css[body_start:i]))
+                blocks.append((css[start:body_start - 1].strip(), css[body_start:i]))
                 start = i + 1
         elif ch == ";" and depth == 0:
             blocks.append((css[start:i].strip(), None))
@@ -77,11 +77,20 @@ def _blocks(css: str) -> list[tuple[str, str | None]]:
     return [(prelude, body) for prelude, body in blocks if prelude]
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line; only whitespace around line breaks goes (a CSS string holds no raw newline)."""
+    return re.sub(r"\s*\n\s*", " ", text.strip())
+
+
 def _split_selectors(prelude: str) -> list[str]:
-    """``a, b:is(c, d)`` -> ``["a", "b:is(c, d)"]``: commas inside brackets do not split."""
-    parts, depth, start = [], 0, 0
+    """``a, b:is(c, d)`` -> ``["a", "b:is(c, d)"]``: commas inside brackets or strings do not split."""
+    parts, depth, start, quote = [], 0, 0, None
     for i, ch in enumerate(prelude):
-        if ch in "([":
+        if quote:
+            quote = None if ch == quote and prelude[i - 1] != "\\" else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "([":
             depth += 1
         elif ch in ")]":
             depth -= 1
@@ -89,7 +98,7 @@ def _split_selectors(prelude: str) -> list[str]:
             parts.append(prelude[start:i])
             start = i + 1
     parts.append(prelude[start:])
-    return [" ".join(p.split()) for p in parts if p.strip()]
+    return [_one_line(p) for p in parts if p.strip()]
 
 
 def _scope_selector(selector: str) -> str:
@@ -116,7 +125,7 @@ def _scope(css: str) -> str:
             # @page, @font-face, @keyframes...: page or global definitions, not for a notebook
             continue
         selectors = ",".join(_scope_selector(s) for s in _split_selectors(prelude))
-        declarations = " ".join(body.split())
+        declarations = _one_line(body)
         out.append(f"{selectors}{{{declarations}}}")
     return "\n".join(out)
 
