@@ -160,7 +160,11 @@ def run_notebook(page, port: int, timeout_ms: int = 120_000) -> None:
         " const w = window.jupyterapp.shell.currentWidget;"
         " return cells.length && cells.every(c => /\\[\\d+\\]/.test(c.querySelector('.jp-InputPrompt').textContent))"
         " && w.sessionContext.session.kernel.status === 'idle'; }", timeout=timeout_ms)
-    page.wait_for_timeout(2500)  # MathJax loads and typesets asynchronously after the outputs appear
+    # MathJax loads and typesets asynchronously after the outputs appear: the control output (the
+    # last cell, no ignore class) is typeset once it has run over everything before it.
+    page.wait_for_function("() => document.querySelector('.jp-OutputArea-output .lab-check-control mjx-container')",
+                           timeout=30_000)
+    page.wait_for_timeout(300)
 
 
 def shoot(page, out: Path, prefix: str) -> list[str]:
@@ -174,7 +178,7 @@ def shoot(page, out: Path, prefix: str) -> list[str]:
         target = page.locator(selector).first
         if target.count():
             page.evaluate("(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})", selector)
-            page.wait_for_timeout(400)
+            page.wait_for_timeout(200)
             path = out / f"{prefix}-{name}.png"
             page.screenshot(path=str(path))
             paths.append(path)
@@ -200,7 +204,9 @@ def check(out: Path, port: int | None = None, themes=("light",), chromium: str =
                     for theme in themes:
                         page.evaluate("(t) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})",
                                       THEMES[theme])
-                        page.wait_for_timeout(1500)
+                        page.wait_for_function("(light) => document.body.dataset.jpThemeLight === light",
+                                               arg="true" if theme == "light" else "false", timeout=30_000)
+                        page.wait_for_timeout(300)
                         found = page.evaluate(INSPECT)
                         found["screenshots"] = shoot(page, out, theme)
                         report[theme] = found
