@@ -35,7 +35,7 @@ class Meta:
     markup: str
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.markup, META_MIMETYPE: self.values, "text/plain": self.values["title"]}
+        return {"text/html": Html(self.markup)._repr_html_(), META_MIMETYPE: self.values, "text/plain": self.values["title"]}
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ import pandas as pd  # noqa: E402
 from analysis.assessment import CATEGORY_NOUNS, place  # noqa: E402
 
 from analysis.intervals import Interval, date_text, format_claim, format_ratio  # noqa: E402
-from .tables import Html, escape, join, tag  # noqa: E402
+from .tables import notebook_html, Html, escape, join, tag  # noqa: E402
 
 CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#2166ac",
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
@@ -100,7 +100,8 @@ class Chart:
                                    tag("p", self.note, class_="chart-note")]), class_="chart").markup
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self._repr_html_(), "text/plain": f"Chart: {self.title}"}
+        # Shown alone in a notebook: wrapped like every other output (MathJax off, the briefing's style).
+        return {"text/html": notebook_html(self._repr_html_()), "text/plain": f"Chart: {self.title}"}
 
     def __html__(self) -> str:  # a section template inserts the figure as it is
         return self._repr_html_()

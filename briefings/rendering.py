@@ -33,6 +33,8 @@ from nbformat import NotebookNode
 from traitlets import Bool, default, validate
 from traitlets.config import Config
 
+from briefings.tables import strip_notebook_wrapper
+
 __all__ = [
     "META_MIMETYPE",
     "META_KEYS",
@@ -255,6 +257,11 @@ class BriefingPreprocessor(Preprocessor):
                         continue  # rendered as the template's header block
                     if not any(mime in data for mime in READER_MIMETYPES):
                         continue  # e.g. a bare text/plain repr
+                    # Notebook-only: the wrapper and scoped <style> Html outputs carry in JupyterLab
+                    # (tables.notebook_html). The page inlines the full stylesheet once instead.
+                    if "text/html" in data:
+                        html = data["text/html"]
+                        data["text/html"] = strip_notebook_wrapper("".join(html) if isinstance(html, list) else html)
                     # Sanitised here, in the preprocessor no configuration can switch off.
                     for mime, svg in (("text/html", False), ("image/svg+xml", True)):
                         if mime in data:

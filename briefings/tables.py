@@ -31,14 +31,55 @@ _BIDI = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\U00010800-\U00010ff
 _UNBROKEN = re.compile(r"\S{%d,}" % (UNBROKEN_LIMIT + 1))
 
 
+#: Classes that keep notebook maths typesetters off our text, so "$200–300 … $48M" stays money:
+#: ``mathjax_ignore`` is MathJax 3's default ``ignoreHtmlClass`` (JupyterLab 4, Notebook 7);
+#: ``tex2jax_ignore`` is MathJax 2's (classic Notebook, older JupyterLab, nbconvert's lab template).
+MATH_IGNORE_CLASSES = "tex2jax_ignore mathjax_ignore"
+#: Class of the wrapper every notebook output gets; the notebook stylesheet is scoped to it.
+NOTEBOOK_WRAPPER_CLASS = "briefing-output"
+#: Class of the notebook-only ``<style>``; exporters drop it (they inline the full stylesheet once).
+NOTEBOOK_STYLE_CLASS = "briefing-notebook-style"
+_WRAPPER_OPEN = f'<div class="{NOTEBOOK_WRAPPER_CLASS} {MATH_IGNORE_CLASSES}">'
+_STYLE_OPEN = f'<style class="{NOTEBOOK_STYLE_CLASS}">'
+_WRAPPED = re.compile(re.escape(_WRAPPER_OPEN) + "(?:" + re.escape(_STYLE_OPEN) + ".*?</style>)?(.*)</div>\\s*",
+                      re.DOTALL)
+
+
+def notebook_html(markup: str) -> str:
+    """``markup`` as a notebook output shows it: in one ``<div class="briefing-output tex2jax_ignore
+    mathjax_ignore">`` that carries the briefing stylesheet scoped to that class.
+
+    The wrapper is what makes the notebook look like the briefing: JupyterLab's MathJax skips
+    everything inside an element with ``mathjax_ignore`` (checked in a real JupyterLab by
+    tools/check_jupyterlab.py), whatever the content is (key judgements, tables, header, a
+    chart's ``<figure>``), and the ``<style>`` inside applies to nothing outside it. Each output
+    carries its own copy (about 7 kB), so an output looks right however cells are run, cleared
+    or re-run. :func:`strip_notebook_wrapper` undoes this for the exporters.
+    """
+    from briefings.notebook_css import scoped_css  # cached: the stylesheet is read once per process
+
+    return f"{_WRAPPER_OPEN}{_STYLE_OPEN}{scoped_css()}</style>{markup}</div>"
+
+
+def strip_notebook_wrapper(markup: str) -> str:
+    """The markup :func:`notebook_html` wrapped, without its wrapper and notebook-only style;
+    any other markup unchanged."""
+    found = _WRAPPED.fullmatch(markup)
+    return found.group(1) if found else markup
+
+
 @dataclass(frozen=True)
 class Html:
-    """A fragment of trusted HTML; notebooks display it as rich output."""
+    """A fragment of trusted HTML; notebooks display it as rich output (see :func:`notebook_html`).
+
+    ``markup`` and ``str()`` are the bare fragment, for composing and for the exporters;
+    only the notebook display adds the wrapper and its stylesheet.
+    """
 
     markup: str
 
     def _repr_html_(self) -> str:
-        return self.markup
+        return notebook_html(self.markup)
 
     def __str__(self) -> str:
         return self.markup

@@ -12,6 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from briefings import rendering
+from briefings.notebook_css import scoped_css
+from briefings.tables import NOTEBOOK_STYLE_CLASS, Html
 from briefings.rendering import META_MIMETYPE, BriefingHTMLExporter, render_briefing
 
 pypdf = pytest.importorskip("pypdf")
@@ -193,6 +195,28 @@ def test_html_is_self_contained(html):
     srcs = [a.get("src", "") for a in doc.find("img")]
     assert srcs and all(s.startswith("data:image/png;base64,") for s in srcs)
     assert {"alt": "Tiny chart"}.items() <= doc.find("img")[0].items()
+
+
+def _as_notebook_shows_them(nb):
+    """``nb`` with every text/html output as JupyterLab received it from an Html: wrapped, with
+    the notebook-only stylesheet (tables.notebook_html), one output as a list of lines."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if "text/html" in output.get("data", {}):
+                output.data["text/html"] = Html(output.data["text/html"])._repr_html_()
+    shown = next(o for c in nb.cells for o in c.get("outputs", []) if "briefing-table" in o.get("data", {}).get("text/html", ""))
+    shown.data["text/html"] = shown.data["text/html"].splitlines(keepends=True)
+    return nb
+
+
+def test_exported_html_carries_the_stylesheet_once_and_no_notebook_style():
+    bare = html_of(make_nb(meta()))
+    wrapped = html_of(_as_notebook_shows_them(make_nb(meta())))
+    # The notebook wrapper and its scoped stylesheet are gone: the page is what it was without them.
+    assert wrapped == bare
+    assert wrapped.count("<style") == 1 and wrapped.count(rendering._css()) == 1
+    for notebook_only in ("briefing-output", NOTEBOOK_STYLE_CLASS, scoped_css()[:200]):
+        assert notebook_only not in wrapped
 
 
 def test_hostile_meta_renders_as_inert_text():

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+import pytest
+
+from briefings.notebook_css import scope_css, scoped_css
 from briefings.tables import (
+    NOTEBOOK_STYLE_CLASS,
     Html,
     bullet_list,
     cite,
@@ -14,6 +18,7 @@ from briefings.tables import (
     paragraph,
     section,
     slug,
+    strip_notebook_wrapper,
     table,
     tag,
 )
@@ -56,7 +61,52 @@ def test_join_escapes_text_but_not_html():
 
 def test_html_concatenation_and_notebook_display():
     joined = Html("<p>") + Html("</p>")
-    assert joined.markup == "<p></p>" and joined._repr_html_() == "<p></p>" and str(joined) == "<p></p>"
+    assert joined.markup == "<p></p>" and str(joined) == "<p></p>"
+    assert strip_notebook_wrapper(joined._repr_html_()) == "<p></p>"
+
+
+def test_notebook_display_is_kept_from_maths_and_carries_the_scoped_stylesheet():
+    shown = Html("<p>$200–300 a month … $48M</p>")._repr_html_()
+    wrapper = Tags(shown).tags[0]
+    assert wrapper[0] == "div"
+    assert set(wrapper[1]["class"].split()) == {"briefing-output", "tex2jax_ignore", "mathjax_ignore"}
+    assert shown.count("<style") == 1 and f'<style class="{NOTEBOOK_STYLE_CLASS}">{scoped_css()}</style>' in shown
+    assert shown.endswith("<p>$200–300 a month … $48M</p></div>")  # the text itself is untouched
+    assert strip_notebook_wrapper(shown) == "<p>$200–300 a month … $48M</p>"
+    assert strip_notebook_wrapper("<p>not ours</p>") == "<p>not ours</p>"
+
+
+def test_notebook_stylesheet_is_the_briefing_one_scoped_to_the_wrapper():
+    tinycss2 = pytest.importorskip("tinycss2")  # WeasyPrint's own CSS parser, read independently
+    css = scoped_css()
+
+    def selectors(rules):
+        for rule in rules:
+            if rule.type == "qualified-rule":
+                yield from (s.strip() for s in tinycss2.serialize(rule.prelude).split(","))
+            elif rule.type == "at-rule":
+                assert rule.lower_at_keyword == "media", f"@{rule.at_keyword} in the notebook stylesheet"
+                yield from selectors(tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True))
+
+    found = list(selectors(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)))
+    assert found and all(s == ".briefing-output" or s.startswith(".briefing-output ") for s in found), \
+        [s for s in found if not s.startswith(".briefing-output")]
+    # Reader rules arrive (flags, grades, tables), print-only ones do not.
+    for selector in (".briefing-output .flag", ".briefing-output .grade", ".briefing-output .confidence",
+                     ".briefing-output table.briefing-table", ".briefing-output .bluf"):
+        assert selector in found
+    assert "@page" not in css and "@media print" not in css and "string(" not in css
+    assert scoped_css() is css  # read and scoped once per process
+
+
+def test_scoping_keeps_strings_and_brackets_and_drops_comments():
+    css = scope_css('/* a, b { } */ html, body { color: #111 } a:is(.x, .y) > b[title="{,}"] { content: "}" }'
+                    ' @media print { p { color: red } } @media screen and (max-width: 700px) { td { x: y } }')
+    assert css.splitlines() == [
+        ".briefing-output,.briefing-output{color: #111}",
+        '.briefing-output a:is(.x, .y) > b[title="{,}"]{content: "}"}',
+        "@media screen and (max-width: 700px){.briefing-output td{x: y}}",
+    ]
 
 
 def test_tag_escapes_content_and_attributes():
