@@ -39,12 +39,13 @@ def _date_text(value: str) -> tuple[str, str]:
 
 
 def _time_text(value: str | None) -> tuple[str, str]:
-    """(machine-readable time or '', '31 Mar 2022 14:05' or '')."""
+    """(machine-readable UTC time or '', '31 Mar 2022 14:05 UTC' or ''); a time without a zone
+    (the manifest's) is this machine's local time, shown in UTC like the build time."""
     try:
-        when = dt.datetime.fromisoformat(value or "")
-    except ValueError:
+        when = dt.datetime.fromisoformat(value or "").astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
         return "", value or ""
-    return when.isoformat(), f"{when.day} {when:%b %Y %H:%M}" + (" UTC" if when.utcoffset() == dt.timedelta(0) else "")
+    return when.isoformat(timespec="seconds"), f"{when.day} {when:%b %Y %H:%M} UTC"
 
 
 def _words(items: list[str]) -> str:
@@ -117,7 +118,7 @@ def page(config: Config, manifest: dict, data_version: str | None = None, now: d
     now = now or dt.datetime.now(dt.timezone.utc)
     failed = sum(c["status"] == "failed" for c in cards)
     return render("index/index.html.j2", title=TITLE, cards=cards, data_version=data_version,
-                  built_iso=now.isoformat(timespec="seconds"), built=f"{now.day} {now:%b %Y %H:%M} UTC",
+                  built_iso=now.isoformat(timespec="seconds"), built=_time_text(now.isoformat())[1],
                   failed=failed, config_name=config.path.name, log_name=LOG, manifest_name=MANIFEST)
 
 

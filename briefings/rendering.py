@@ -317,9 +317,13 @@ def _csv_cell(value: Any) -> Any:
 
 def figures_csv(figures: dict) -> str:
     """The figures table as CSV text: a header row, then one row per figure (plain UTF-8 when
-    encoded, no BOM; formula-like text neutralised, see :func:`_csv_cell`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    encoded, no BOM; formula-like text neutralised, see :func:`_csv_cell`).
+
+    RFC 4180 line ends (CRLF, the csv module's default): with them the writer quotes any cell
+    holding a CR or LF, so a carriage return in a cell can never end a row early (with ``"\\n"``
+    as terminator, a cell's lone CR goes out unquoted)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
     writer.writerow([_csv_cell(c) for c in figures["columns"]])
     writer.writerows([_csv_cell(v) for v in row] for row in figures["rows"])
     return buffer.getvalue()
