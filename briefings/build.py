@@ -94,11 +94,17 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
     return hashes
 
 
+#: Files that shape only the index, which every build rewrites anyway: changing them rebuilds no briefing.
+INDEX_ONLY = ("briefings/index.py", "briefings/templates/index/")
+
+
 def code_hash() -> str:
     """Hash of every file of both packages that shape a briefing (code, templates, CSS)."""
     digest = hashlib.sha256()
     for root in CODE_ROOTS:
         for path in sorted(root.rglob("*")):
+            if f"{root.name}/{path.relative_to(root).as_posix()}".startswith(INDEX_ONLY):
+                continue
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{root.name}/{path.relative_to(root)}".encode())
                 digest.update(path.read_bytes())
