@@ -94,11 +94,17 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
     return hashes
 
 
+#: Files that shape only the index, which every build rewrites anyway: changing them rebuilds no briefing.
+INDEX_ONLY = ("briefings/index.py", "briefings/templates/index/")
+
+
 def code_hash() -> str:
     """Hash of every file of both packages that shape a briefing (code, templates, CSS)."""
     digest = hashlib.sha256()
     for root in CODE_ROOTS:
         for path in sorted(root.rglob("*")):
+            if f"{root.name}/{path.relative_to(root).as_posix()}".startswith(INDEX_ONLY):
+                continue
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{root.name}/{path.relative_to(root)}".encode())
                 digest.update(path.read_bytes())
@@ -141,7 +147,9 @@ def expected_outputs(name: str, formats: tuple[str, ...]) -> list[str]:
 
 _ENTRY_TYPES = {"status": (str,), "outputs": (list,), "error": (str, type(None)), "last_success": (str, type(None)),
                 "duration_seconds": (int, float, type(None)), "last_success_inputs": (dict, type(None)),
-                "inputs": (dict, type(None)), "started": (str, type(None)), "finished": (str, type(None))}
+                "inputs": (dict, type(None)), "started": (str, type(None)), "finished": (str, type(None)),
+                "pages": (int, type(None)), "thumbnail": (str, type(None)), "as_of": (str, type(None)),
+                "subject": (str, type(None)), "data_version": (str, type(None))}
 
 
 def manifest_shape_problem(manifest) -> str | None:
@@ -182,8 +190,10 @@ def read_manifest(out_dir: Path) -> dict:
 
 
 def is_up_to_date(entry: dict | None, inputs: dict, out_dir: Path, name: str, formats) -> bool:
+    """Built before from these inputs, and every file it wrote then (figures CSV and thumbnail
+    included) is still there."""
     return bool(entry and entry.get("last_success_inputs") == inputs
-                and all((out_dir / p).is_file() for p in expected_outputs(name, formats)))
+                and all((out_dir / p).is_file() for p in {*expected_outputs(name, formats), *entry.get("outputs", [])}))
 
 
 # ------------------------------------------------------------------------------ lock
@@ -329,7 +339,9 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                 clean_leftovers(out_dir)  # after an interruption, workers' staging folders are orphans
         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         from .index import write_index
-        write_index(out_dir, config, manifest)
+        from analysis.loading import data_version as full_version
+        # The version the briefings' own headers print (a hash of every data byte), not the build's key.
+        write_index(out_dir, config, manifest, data_version=full_version(data_dir))
     order = {s.name: i for i, s in enumerate(specs)}
     return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version)
 
@@ -376,6 +388,9 @@ def _record(entries: dict, result: Result, inputs: dict) -> None:
         entry["last_success_inputs"] = inputs
         entry["outputs"] = result.outputs
         entry["last_success"] = _iso(result.finished)
+        # What the index shows of the last good build (a failed run leaves them as they were).
+        entry.update({"pages": result.pages, "thumbnail": result.thumbnail, "as_of": result.as_of,
+                      "subject": result.subject, "data_version": result.data_version})
 
 
 def _iso(timestamp: float) -> str | None:

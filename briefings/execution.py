@@ -54,9 +54,17 @@ class Result:
     status: str  # built | failed | skipped
     started: float = 0.0
     finished: float = 0.0
-    outputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)  # every file written, "<name>/<file>"
     error: str | None = None
     detail: str | None = None  # traceback, for the log
+    #: For the index's card, recorded in the manifest so an up-to-date briefing costs nothing:
+    #: the PDF's page count and its first-page thumbnail ("<name>/<name>-page1.png"; None without
+    #: a PDF), and the as-of date, subject and data version the briefing's header shows.
+    pages: int | None = None
+    thumbnail: str | None = None
+    as_of: str | None = None
+    subject: str | None = None
+    data_version: str | None = None
 
     @property
     def duration(self) -> float:
@@ -214,12 +222,25 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
             result.detail = traceback.format_exc()
             _keep_failed(job, executed, result.error)
             return result
-        from .rendering import render_briefing
+        from .rendering import read_meta, render_briefing
 
         paths = render_briefing(notebook, staging, job.name, job.formats)
+        written = [executed, *paths.values()]
+        if "pdf" in paths:
+            # Here, in the worker and in staging: in parallel with the other briefings, swapped in
+            # with the PDF it shows, and inside the briefing's own (recorded) folder.
+            from .thumbnails import summarise_pdf, thumbnail_name
+
+            png = staging / thumbnail_name(job.name)
+            result.pages = summarise_pdf(paths["pdf"], png)
+            result.thumbnail = f"{job.name}/{png.name}"
+            written.append(png)
+        meta = read_meta(notebook)
+        result.as_of, result.subject, result.data_version = (meta["as_of"] or None, meta["subject"] or None,
+                                                             meta["data_version"] or None)
         _replace(staging, job.out_dir / job.name, job)
         result.status = "built"
-        result.outputs = [f"{job.name}/{executed.name}"] + [f"{job.name}/{Path(p).name}" for p in paths.values()]
+        result.outputs = [f"{job.name}/{Path(p).name}" for p in written]
     except Exception as error:  # noqa: BLE001 - rendering or writing failed: keep the old output
         result.error = _describe(error)
         result.detail = traceback.format_exc()

@@ -1,57 +1,131 @@
-"""``<out>/index.html``: every configured briefing with its as-of date, parameters, status and links."""
+"""``<out>/index.html``: a gallery of the configured briefings, one card each.
+
+Each card shows the briefing's title, its description from reports.yml, what it covers in words
+(side, origins, focus, exchange rates), its as-of date, the page count and a thumbnail of its
+PDF's first page, when it was last built, and links: PDF, HTML, the figures as CSV, the notebook
+last. A failed briefing says so, with the reason, and that the last good build is shown.
+
+Everything shown comes from ``reports.yml`` and the manifest: the page count, thumbnail name,
+as-of date and data version were recorded by the worker that built the briefing, so writing the
+index after a build with nothing to do reads no PDF. The page is rendered by
+``templates/index/index.html.j2`` in the shared autoescaping environment
+(:mod:`briefings.templating`): a description or error message is text, never markup.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from .config import Config
-from .tables import Html, escape, join, tag, table
+from .ownership import INDEX, LOG, MANIFEST
 
-_STYLE = """
-body { font-family: 'DejaVu Sans', sans-serif; margin: 2rem auto; max-width: 70rem; color: #222; padding: 0 1rem; }
-h1 { font-size: 1.5rem; } table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f3f3f3; overflow-wrap: normal; } .failed { color: #a00; font-weight: bold; } .built { color: #060; }
-code { font-size: 0.8rem; } .note { color: #555; font-size: 0.85rem; }
-"""
+TITLE = "Foreign-fighter recruitment briefings"
+_SIDES = {"both": "Both sides", "russia": "Russia's side", "ukraine": "Ukraine's side"}
+_FOCUS = {"all": "headcounts, pay and cost", "headcounts": "headcounts only", "pay": "pay only"}
+#: The links of a card, in the order shown: the PDF and HTML first, the notebook last.
+_LINKS = (("pdf", ".pdf", "PDF"), ("html", ".html", "HTML"), ("csv", "-figures.csv", "Data (CSV)"),
+          ("notebook", ".ipynb", "Notebook"))
 
 
-def write_index(out_dir: Path, config: Config, manifest: dict) -> Path:
-    """Write the index page atomically; returns its path."""
-    from .build import write_atomically
+def _date_text(value: str) -> tuple[str, str]:
+    """(ISO date or '', '31 Mar 2022' or the value as given)."""
+    try:
+        day = dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return "", value
+    return day.isoformat(), f"{day.day} {day:%b %Y}"
+
+
+def _time_text(value: str | None) -> tuple[str, str]:
+    """(machine-readable UTC time or '', '31 Mar 2022 14:05 UTC' or ''); a time without a zone
+    (the manifest's) is this machine's local time, shown in UTC like the build time."""
+    try:
+        when = dt.datetime.fromisoformat(value or "").astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        return "", value or ""
+    return when.isoformat(timespec="seconds"), f"{when.day} {when:%b %Y %H:%M} UTC"
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def scope_words(parameters: dict) -> list[str]:
+    """What a briefing covers, as a reader says it: side, origins, focus, exchange rates."""
+    origins = parameters.get("origins", "all")
+    if isinstance(origins, str):
+        origins = [] if origins in ("all", "") else [origins]
+    named = [str(o) for o in origins if o != "all"]
+    return [_SIDES.get(str(parameters.get("side", "both")), str(parameters.get("side"))),
+            f"recruits from {_words(named)}" if named else "all origins",
+            _FOCUS.get(str(parameters.get("focus", "all")), str(parameters.get("focus"))),
+            f"{parameters.get('fx_kind', 'market')} exchange rates"]
+
+
+def _links(name: str, entry: dict) -> list[dict]:
+    outputs = [o for o in entry.get("outputs", []) if isinstance(o, str)]
+    links = []
+    for kind, suffix, label in _LINKS:
+        path = next((o for o in outputs if o == f"{name}/{name}{suffix}"), None)
+        if path:
+            links.append({"kind": kind, "label": label, "href": quote(path)})
+    return links
+
+
+def card(spec, entry: dict, data_version: str | None) -> dict:
+    """What the template shows for one briefing (plain values: the template escapes them)."""
+    as_of = entry.get("as_of") if entry.get("last_success") else None
+    if as_of:
+        as_of_iso, as_of_text = _date_text(as_of)
+    elif spec.parameters.get("as_of", "latest") in ("latest", None, ""):
+        as_of_iso, as_of_text = "", "latest reported (resolved when built)"
+    else:
+        as_of_iso, as_of_text = _date_text(str(spec.parameters["as_of"]))
+    built_iso, built_text = _time_text(entry.get("last_success"))
+    status = entry.get("status", "not built")
+    links = _links(spec.name, entry) if entry.get("last_success") else []
+    thumbnail = entry.get("thumbnail") if entry.get("last_success") else None
+    return {
+        "name": spec.name,
+        "title": str(spec.parameters.get("title") or spec.name),
+        "description": spec.description,
+        "scope": scope_words(spec.parameters),
+        "as_of_iso": as_of_iso,
+        "as_of": as_of_text,
+        "pages": entry.get("pages") if entry.get("last_success") else None,
+        "thumbnail": quote(thumbnail) if isinstance(thumbnail, str) else None,
+        "built_iso": built_iso,
+        "built": built_text,
+        "status": status if status in ("built", "skipped", "failed") else "not built",
+        "error": entry.get("error") or "",
+        "has_last_good": bool(entry.get("last_success")),
+        # Shown on the card only when it differs from the data the index was written with
+        # (a failed briefing still showing an older build).
+        "data_version": entry.get("data_version") if entry.get("data_version") != data_version else None,
+        "links": links,
+        "pdf_href": next((link["href"] for link in links if link["kind"] == "pdf"), None),
+    }
+
+
+def page(config: Config, manifest: dict, data_version: str | None = None, now: dt.datetime | None = None) -> str:
+    """The index page's HTML."""
+    from .templating import render
 
     entries = manifest.get("briefings", {})
-    rows = []
-    for spec in config.briefings:
-        entry = entries.get(spec.name, {})
-        links = []
-        for output in entry.get("outputs", []):
-            label = output.rsplit(".", 1)[-1].upper()
-            links.append(tag("a", label, href=output))
-        status = entry.get("status", "not built")
-        status_cell = tag("span", status, class_=status)
-        if status == "failed":
-            status_cell = status_cell + Html("<br>") + tag("span", entry.get("error") or "", class_="note")
-            if entry.get("last_success"):
-                status_cell = status_cell + Html("<br>") + tag("span", "showing the last good build", class_="note")
-        parameters = join(tag("code", f"{k} = {v!r}") + Html("<br>") for k, v in spec.parameters.items())
-        title = tag("strong", spec.parameters.get("title", spec.name)) + Html("<br>") + tag("code", spec.name)
-        if spec.description:
-            title = title + Html("<br>") + tag("span", spec.description, class_="note")
-        rows.append([title,
-                     spec.parameters.get("as_of", "latest"), parameters, status_cell,
-                     entry.get("last_success") or "—", join(Html(" ") + link for link in links) if links else "—"])
-    generated = dt.datetime.now().isoformat(timespec="seconds")
-    body = join([
-        tag("h1", "Foreign-fighter recruitment briefings"),
-        tag("p", f"{len(config.briefings)} briefings configured in {config.path.name}; index written {generated}.",
-            class_="note"),
-        table(rows, ["Briefing", "As of", "Parameters", "Status", "Last built", "Files"]),
-    ])
-    page = ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>Briefings</title><style>{_STYLE}</style></head><body>{escape(body)}</body></html>\n")
-    path = out_dir / "index.html"
-    write_atomically(path, page)
+    cards = [card(spec, entries.get(spec.name) or {}, data_version) for spec in config.briefings]
+    now = now or dt.datetime.now(dt.timezone.utc)
+    failed = sum(c["status"] == "failed" for c in cards)
+    return render("index/index.html.j2", title=TITLE, cards=cards, data_version=data_version,
+                  built_iso=now.isoformat(timespec="seconds"), built=_time_text(now.isoformat())[1],
+                  failed=failed, config_name=config.path.name, log_name=LOG, manifest_name=MANIFEST).markup
+
+
+def write_index(out_dir: Path, config: Config, manifest: dict, data_version: str | None = None) -> Path:
+    """Write the index page atomically; returns its path."""
+    from .ownership import write_atomically
+
+    path = out_dir / INDEX
+    write_atomically(path, page(config, manifest, data_version))
     return path

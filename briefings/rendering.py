@@ -6,6 +6,11 @@ markdown) reach the page. The notebook's single meta bundle
 marking, generation time and data version for the header, footer, running
 page header and PDF document metadata.
 
+The figures bundle (``application/vnd.briefing.figures+json``, at most one,
+``{"columns": [...], "rows": [[...], ...]}``) is never shown: it becomes
+``<name>-figures.csv`` beside the HTML (written by :func:`render_briefing`, and
+by ``jupyter nbconvert`` from ``resources["outputs"]``), and the header links it.
+
 Public API
 ----------
 - ``BriefingHTMLExporter`` -- nbconvert exporter ``briefing_html``
@@ -17,12 +22,16 @@ Public API
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import math
 import re
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import nh3
 from jinja2 import pass_context
@@ -42,14 +51,18 @@ __all__ = [
     "BriefingHTMLExporter",
     "BriefingPDFExporter",
     "BriefingPreprocessor",
+    "FIGURES_MIMETYPE",
+    "FiguresError",
     "NotABriefing",
+    "figures_csv",
+    "read_figures",
     "check_executed_briefing",
     "html_to_pdf",
     "read_meta",
     "render_briefing",
 ]
 
-META_MIMETYPE = "application/vnd.briefing.meta+json"
+from .briefing import FIGURES_MIMETYPE, META_MIMETYPE  # noqa: E402,F401 - declared once, with the outputs that carry them
 from .sections.header import META_KEYS, render_header, view as header_view  # noqa: E402 - the one header
 
 #: Output mimetypes readers may see, in order of preference (vector first).
@@ -216,6 +229,80 @@ def _h2s(html: str) -> list[dict[str, str]]:
     return parser.headings
 
 
+# --------------------------------------------------------------------------
+# the figures behind a briefing, as CSV
+# --------------------------------------------------------------------------
+
+
+class FiguresError(ValueError):
+    """The notebook's figures output is not ``{"columns": [str, ...], "rows": [[...], ...]}``, or there are two."""
+
+
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def read_figures(nb: NotebookNode) -> dict | None:
+    """The notebook's figures table ``{"columns", "rows"}``, or None when it has no figures output.
+
+    Raises :class:`FiguresError` when there is more than one, or its shape is not the contract's
+    (a list of column names, and rows that are lists as long as the columns).
+    """
+    found = [output.get("data", {})[FIGURES_MIMETYPE]
+             for cell in nb.get("cells", []) if cell.get("cell_type") == "code"
+             for output in cell.get("outputs", []) if FIGURES_MIMETYPE in (output.get("data") or {})]
+    if not found:
+        return None
+    if len(found) > 1:
+        raise FiguresError(f"the notebook has {len(found)} {FIGURES_MIMETYPE} outputs; a briefing shows one table of "
+                           "figures")
+    figures = found[0]
+    if isinstance(figures, str):  # JSON left as text by some writers
+        try:
+            figures = json.loads(figures)
+        except ValueError as error:
+            raise FiguresError(f"{FIGURES_MIMETYPE} output is not JSON: {error}") from None
+    columns = figures.get("columns") if isinstance(figures, dict) else None
+    rows = figures.get("rows") if isinstance(figures, dict) else None
+    if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns) or not isinstance(rows, list):
+        raise FiguresError(f'{FIGURES_MIMETYPE} output must be {{"columns": [str, ...], "rows": [[...], ...]}}')
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, list) or len(row) != len(columns):
+            raise FiguresError(f"{FIGURES_MIMETYPE} output: row {number} is not a list of {len(columns)} values")
+    return {"columns": list(columns), "rows": [list(row) for row in rows]}
+
+
+def _csv_cell(value: Any) -> Any:
+    """One cell as the CSV module should write it: numbers stay numbers (a negative number is a
+    number, not a formula); text that a spreadsheet would run as a formula gets a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return "" if isinstance(value, float) and not math.isfinite(value) else value
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def figures_csv(figures: dict) -> str:
+    """The figures table as CSV text: a header row, then one row per figure (plain UTF-8 when
+    encoded, no BOM; formula-like text neutralised, see :func:`_csv_cell`).
+
+    RFC 4180 line ends (CRLF, the csv module's default): with them the writer quotes any cell
+    holding a CR or LF, so a carriage return in a cell can never end a row early (with ``"\\n"``
+    as terminator, a cell's lone CR goes out unquoted)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow([_csv_cell(c) for c in figures["columns"]])
+    writer.writerows([_csv_cell(v) for v in row] for row in figures["rows"])
+    return buffer.getvalue()
+
+
+def figures_file_name(stem: str) -> str:
+    return f"{stem}-figures.csv"
+
+
 _CSS_CACHE: str | None = None
 
 
@@ -231,8 +318,10 @@ class BriefingPreprocessor(Preprocessor):
     """Strip everything code-facing and gather what the template needs.
 
     Removes cells tagged ``parameters``/``injected-parameters``, every stream
-    and error output, outputs with no READER_MIMETYPES, and the meta-bundle
-    output (its content becomes the header). Puts ``resources["briefing"]`` = dict(meta, toc, run, css, ...).
+    and error output, outputs with no READER_MIMETYPES, the meta-bundle
+    output (its content becomes the header) and the figures output (it becomes
+    ``resources["outputs"]["<name>-figures.csv"]``, linked from the header).
+    Puts ``resources["briefing"]`` = dict(meta, toc, run, css, figures_csv, ...).
     """
 
     enabled = Bool(True)
@@ -241,6 +330,11 @@ class BriefingPreprocessor(Preprocessor):
         """Return ``(nb, resources)`` with hidden cells/outputs removed in place."""
         name = (resources.get("metadata") or {}).get("name", "")
         meta = read_meta(nb, fallback_title=name)
+        figures = read_figures(nb)
+        figures_name = ""
+        if figures is not None:
+            figures_name = figures_file_name(name or "briefing")
+            resources.setdefault("outputs", {})[figures_name] = figures_csv(figures).encode("utf-8")
         toc: list[dict[str, str]] = []
         cells = []
         for cell in nb.cells:
@@ -255,6 +349,8 @@ class BriefingPreprocessor(Preprocessor):
                     data = output.get("data", {})
                     if META_MIMETYPE in data:
                         continue  # rendered as the template's header block
+                    if FIGURES_MIMETYPE in data:
+                        continue  # written as CSV, whatever other representations it carries
                     if not any(mime in data for mime in READER_MIMETYPES):
                         continue  # e.g. a bare text/plain repr
                     # Notebook-only: the wrapper and scoped <style> Html outputs carry in JupyterLab
@@ -292,6 +388,9 @@ class BriefingPreprocessor(Preprocessor):
             "generated_display": header["generated_display"],
             "run": header["run"],
             "header_html": render_header(meta),
+            # The CSV's file name (as written) and its link (URL-quoted, relative to the HTML).
+            "figures_csv": figures_name,
+            "figures_href": quote(figures_name) if figures_name else "",
         }
         return nb, resources
 
@@ -480,15 +579,16 @@ def render_briefing(
 ) -> dict[str, Path]:
     """Render ``nb`` to ``<out_dir>/<stem>.html`` and/or ``.pdf``.
 
-    Returns ``{"html": path, "pdf": path}`` for the formats asked for. The
-    HTML is built once; the PDF is made from that same string.
+    Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
+    ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
+    The HTML is built once; the PDF is made from that same string.
     """
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
         raise ValueError(f"unknown briefing format(s) {sorted(unknown)}; use 'html' and/or 'pdf'")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    html, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
     written: dict[str, Path] = {}
     if "html" in formats:
         path = out_dir / f"{stem}.html"
@@ -498,4 +598,9 @@ def render_briefing(
         path = out_dir / f"{stem}.pdf"
         path.write_bytes(html_to_pdf(html))
         written["pdf"] = path
+    figures_name = resources["briefing"]["figures_csv"]
+    if figures_name:
+        path = out_dir / figures_name
+        path.write_bytes(resources["outputs"][figures_name])
+        written["csv"] = path
     return written

@@ -1,25 +1,37 @@
-"""The one Jinja2 environment: every section template, and the index page, render through it.
+"""The one Jinja2 environment: every section template and the index page render through it.
 
-Autoescaping is on for every template, so text from the data is escaped wherever it lands;
-markup we build ourselves (a chart's figure, a citation link) arrives as :class:`Html`, which
-Jinja2 treats as safe through its ``__html__`` method.
+Loader rooted at ``briefings/templates``; autoescaping on for ``.j2``, ``.html``, ``.htm`` and
+``.xml`` templates and for templates made from strings, so text from reports.yml, the data or a
+notebook is escaped wherever it lands. Markup we build ourselves (a chart's figure, a citation
+link) arrives as :class:`~briefings.tables.Html`, which Jinja2 inserts as it is through its
+``__html__`` method.
+
+The briefing document itself is assembled by nbconvert's own environment
+(``templates/briefing/index.html.j2``, which escapes with ``|e``) from the sections' outputs.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-import jinja2
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .tables import Html, _cell, text
 
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
 
 @lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The shared environment, loading from ``briefings/templates`` (parsed templates are cached)."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("briefings", "templates"),
-                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+def environment() -> Environment:
+    """The shared environment (made once per process; parsed templates are cached in it)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(enabled_extensions=("j2", "html", "htm", "xml"), default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     # Text from the data: escaped, and isolated in <bdi> when it holds right-to-left or bidi
     # control characters so it cannot reorder the words around it (see briefings.tables).
     env.filters["text"] = lambda value: Html(text(value))
@@ -29,5 +41,5 @@ def environment() -> jinja2.Environment:
 
 
 def render(template: str, **view) -> Html:
-    """The template rendered with the view-model ``view``, as trusted HTML."""
+    """``template`` (a path under ``briefings/templates``) rendered with the view-model ``view``."""
     return Html(environment().get_template(template).render(**view))

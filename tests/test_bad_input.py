@@ -1052,9 +1052,13 @@ def test_kill_9_leaves_no_process_and_swaps_nothing_afterwards(site):
 
 def in_process(monkeypatch, *args, **patches):
     """Run the command line in this process with some functions replaced."""
+    import importlib.util
+
     for target, replacement in patches.items():
         module, name = target.rsplit(".", 1)
-        monkeypatch.setattr(f"analysis.{module}.{name}", replacement)
+        # Since the split, a module is in analysis/ (numbers) or briefings/ (pipeline): patch where it is.
+        package = "briefings" if importlib.util.find_spec(f"briefings.{module}") else "analysis"
+        monkeypatch.setattr(f"{package}.{module}.{name}", replacement)
     return cli_in_process(*args)
 
 
