@@ -312,7 +312,7 @@ class Assessment:
     # -------------------------------------------------------------------- key judgements
 
     def key_judgements(self) -> list[Judgement]:
-        """Three to six key judgements for the selection, most important first."""
+        """Three to five key judgements for the selection, most important first."""
         found = []
         if self._shows("headcounts"):
             for side in (self.sides or ["russia", "ukraine"]):
@@ -329,7 +329,8 @@ class Assessment:
         if not found:
             found = [make(f"Nothing had been reported for this selection by {date_text(self.as_of)}.", [],
                           topic="none")]
-        return found[:6]
+        # Five at most: with "what changed" they must fit on page 1; the rest of the story is in the body.
+        return found[:5]
 
     def _side_judgement(self, side: str):
         rows = self.latest[(self.latest["side"] == side) & (self.latest["count_type"] != "flow")

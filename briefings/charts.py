@@ -197,7 +197,7 @@ def _log_axis(axis, label: str) -> None:
 
 def _height(rows: int, per_row: float = 0.19, extra: float = 1.1) -> float:
     # Row heights were set for 7-pt text; at TEXT_PT a row needs proportionally more room.
-    scale = TEXT_PT / 7.5
+    scale = TEXT_PT / 8.5
     return min(MAX_HEIGHT, max(1.8, per_row * scale * rows + extra * scale))
 
 
@@ -318,7 +318,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     bottom, top = _x_limits(highs)
     bottom /= 2  # room below the smallest figure, so a zero drawn on the axis is not read as a tick's value
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 4.2), layout="constrained")  # the legend below takes the rest
+        fig, ax = plt.subplots(figsize=(WIDTH, 3.8), layout="constrained")  # the legend below takes the rest
         ax.set_yscale("log")
         series_handles = []
         for i, k in enumerate(drawn):

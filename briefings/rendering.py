@@ -387,7 +387,7 @@ class BriefingPreprocessor(Preprocessor):
             "as_of_display": header["as_of_display"],
             "generated_display": header["generated_display"],
             "run": header["run"],
-            "header_html": render_header(meta),
+            "header_html": render_header(meta, quote(figures_name) if figures_name else ""),
             # The CSV's file name (as written) and its link (URL-quoted, relative to the HTML).
             "figures_csv": figures_name,
             "figures_href": quote(figures_name) if figures_name else "",

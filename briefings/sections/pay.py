@@ -57,11 +57,15 @@ def view(briefing) -> dict | None:
         return {"empty": f"No pay offer had been reported for this selection by {date_text(briefing.as_of)}."}
     threshold = briefing.params["excess_threshold"]
     others = len(briefing.offers) - len(briefing.monthly_offers)
+    rows = _rows(briefing)
+    # An offer with no pay in force to set it against is in the chart and the appendix; the table
+    # is for comparisons.
+    compared = [r for r in rows if r["home"] or r["army"]]
     return {"empty": "", "threshold": f"{threshold:g}",
             "chart": charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
                                               source=f"Source: the offers and wages in the appendix, converted at "
                                                      f"{briefing.params['fx_kind']} rates of the offer's day."),
-            "rows": _rows(briefing), "others": others, "fx_kind": briefing.params["fx_kind"],
+            "rows": compared, "uncompared": len(rows) - len(compared), "others": others, "fx_kind": briefing.params["fx_kind"],
             "max_age": COMPARATOR_MAX_AGE_DAYS}
 
 
