@@ -37,7 +37,9 @@ import pandas as pd  # noqa: E402
 
 from analysis.assessment import CATEGORY_NOUNS, place  # noqa: E402
 
+from analysis.headcounts import GAP_WINDOW_DAYS  # noqa: E402
 from analysis.intervals import Interval, date_text, format_claim, format_ratio  # noqa: E402
+from analysis.judgements import UNCONFIRMED_CREDIBILITY  # noqa: E402
 from .tables import notebook_html, Html, escape, join, tag  # noqa: E402
 
 CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#2166ac",
@@ -259,7 +261,10 @@ def _change(claims: pd.DataFrame):
     a, b = first["people"], last["people"]
     bounded = not (a.open_above or b.open_above)
     score = 0.0 if bounded and a.overlaps(b) else abs(math.log((_mid(b) + 1) / (_mid(a) + 1)))
-    return score, first, last
+    # A change over weeks is a blip on an axis of years: weigh by how much of half a year it spans,
+    # so the title describes what the whole chart shows (reader review).
+    days = (pd.Timestamp(last["known_from"]) - pd.Timestamp(first["known_from"])).days
+    return score * min(1.0, days / 182), first, last
 
 
 def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: the claims listed in the "
@@ -332,7 +337,8 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
                 up_to = _up_to(row, people)
                 if people.high == 0:
                     y = bottom
-                    ax.plot([x], [y], marker="o", markerfacecolor="white", color=colour, markersize=5, clip_on=False)
+                    # A cross, not a hollow circle: hollow marks a claim by the other side.
+                    ax.plot([x], [y], marker="x", color=colour, markersize=6, clip_on=False)
                     ax.annotate("0", (x, y), xytext=(4, 2), textcoords="offset points", fontsize=TEXT_PT, color=colour)
                 elif up_to:
                     y = people.high
@@ -437,19 +443,27 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     (side, origin), stage, claim = top
     title = (f"The largest reported group is {_stated(claim)} {_group(claim['category'], origin)} "
              f"{_stage(stage, side, claim.get('count_type', 'cumulative'))}")
+    if int(claim.get("credibility", 3)) >= UNCONFIRMED_CREDIBILITY:
+        title += " (unconfirmed)"
     if stage in ("applied", "signed_up"):
-        later = [(st, c) for g, st, c in rows if g == (side, origin) and st in PRESENCE and c is not None]
+        # Only a count of the same kind, known within the gap window of it, tells what became of
+        # the group (method rule 6); the closest in time is the fairest comparison.
+        known = pd.Timestamp(claim["known_from"])
+        later = [(abs(pd.Timestamp(c["known_from"]) - known), -_mid(c["people"]), st, c)
+                 for g, st, c in rows if g == (side, origin) and st in PRESENCE and c is not None
+                 and c.get("count_type", "cumulative") == claim.get("count_type", "cumulative")
+                 and abs(pd.Timestamp(c["known_from"]) - known) <= pd.Timedelta(days=GAP_WINDOW_DAYS)]
         if later:
-            st, c = max(later, key=lambda x: _mid(x[1]["people"]))
-            verb = "arrived" if st == "arrived" else "deployed"
+            _, _, st, c = min(later, key=lambda x: (x[0], x[1]))
+            verb = "arrived" if st == "arrived" else "been deployed"
             fewer = "far fewer" if c["people"].upper < claim["people"].low / 2 else "fewer" if (
                 c["people"].upper < claim["people"].low) else "as many or more"
             if c["people"].high == 0:
-                title += f"; none are reported to have {verb}"
+                title += f"; none are reported to have {verb} by then"
             else:
-                title += f"; {fewer} ({_stated(c)}) are reported to have {verb}"
+                title += f"; {fewer} ({_stated(c)}) are reported to have {verb} by then"
         elif any(st in PRESENCE for st in stages):
-            title += "; how many arrived is not reported"
+            title += "; no count of arrivals from the same time is reported"
 
     lefts, rights = _x_limits([v for _, _, c in rows if c is not None for v in (c["people"].low, c["people"].high)])
     positions = list(range(len(rows)))[::-1]
@@ -534,15 +548,15 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
         ratios = [soldier.loc[o, "multiple"] for o in compared[compared["origin"] == origin]["offer_id"]]
         span = Interval(min(r.low for r in ratios), max(r.high for r in ratios), any(r.open_above for r in ratios))
         n = int(counts[origin])
-        title = (f"Monthly offers to recruits from {_place(origin)} were {format_ratio(span)} a soldier's pay in "
-                 f"{_place(origin)}")
+        home = (f"monthly offers to recruits from {_place(origin)} were {format_ratio(span)} a soldier's pay in "
+                f"{_place(origin)}")
         if len(ratios) < n:
-            title += f" ({len(ratios)} of {n} offers had a soldier's pay in force to compare)"
+            home += f" ({len(ratios)} of {n} offers had a soldier's pay in force to compare)"
     else:
         values = list(offers["monthly_usd"])
         span = Interval(min(v.low for v in values), max(v.high for v in values), any(v.open_above for v in values))
-        title = (f"Monthly offers ranged from {format_claim('range', span.low, span.high, '$')}"
-                 f"{'+' if span.open_above else ''}; no soldier's pay at home was in force to compare")
+        home = (f"monthly offers ranged from {format_claim('range', span.low, span.high, '$')}"
+                f"{'+' if span.open_above else ''}; no soldier's pay at home was in force to compare")
     in_force = army_rows[army_rows["ratio"].notna()] if len(army_rows) else army_rows
     in_force = in_force[in_force.index.isin(offers["offer_id"])]
     if len(in_force):
@@ -556,12 +570,15 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
             verdict = f"the one offer set against {whose} {verb} {times} it"
         elif reached:
             verdict = f"{reached} of the {_count(k, 'offer')} set against {whose} reached {times} it"
-        elif maybe:
-            verdict = (f"none of the {_count(k, 'offer')} set against {whose} surely reached {times} it; "
-                       f"{maybe} may have")
         else:
-            verdict = f"none of the {_count(k, 'offer')} set against {whose} reached {times} it"
-        title += f"; {verdict}"
+            none = "neither" if k == 2 else "none"
+            verdict = f"{none} of the {_count(k, 'offer')} set against {whose} {'surely ' if maybe else ''}reached {times} it"
+            if maybe:
+                verdict += f"; {maybe} may have"
+        # The finding that bears on Art. 47(2)(c) leads; the pull of the offer at home follows.
+        title = f"{verdict[0].upper()}{verdict[1:]}; {home}"
+    else:
+        title = f"{home[0].upper()}{home[1:]}"
 
     labels = [f"{o.origin} · {date_text(o.date_reported, getattr(o, 'date_precision', 'day') or 'day')}"
               for o in offers.itertuples()]
@@ -636,7 +653,9 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
     if latest is None or latest.empty:
         return None
     frame = _own_stocks(latest)
-    frame = frame[frame["origin"] != "all"]
+    # Ranked by people reported to have reached the war: a sign-up or an application is not a
+    # fighter, and ranking them against arrivals would compare unlike counts (reader review).
+    frame = frame[(frame["origin"] != "all") & frame["stage"].astype(str).isin(PRESENCE)]
     regions = 0
     if "origin_scope" in frame.columns:
         is_region = frame["origin_scope"] == "region"
@@ -649,17 +668,15 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
 
     names = [_place(o) for o in best["origin"]]
     first = best.iloc[0]
+    lead = "Of foreign fighters reported to have reached the war"
     if len(best) == 1:
-        title = f"{names[0][0].upper()}{names[0][1:]} is the only origin with a reported figure"
+        title = f"{lead}, only those from {names[0]} have a reported figure"
     elif first["people"].overlaps(best.iloc[1]["people"]):
-        title = (f"{names[0][0].upper()}{names[0][1:]} and {names[1]} are the largest reported sources of foreign "
-                 "fighters; their ranges overlap")
+        title = f"{lead}, the largest groups are from {names[0]} and {names[1]}; their ranges overlap"
         if len(best) > 2:
-            title += f", ahead of {names[2]}"
+            title += f"; next is {names[2]}"
     else:
-        title = f"{names[0][0].upper()}{names[0][1:]} is the largest reported source of foreign fighters"
-        ahead = names[1:3]
-        title += ", ahead of " + " and ".join(ahead)
+        title = f"{lead}, the largest group is from {names[0]} ({_stated(first)}), ahead of " + " and ".join(names[1:3])
 
     left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
     positions = list(range(len(best)))[::-1]
@@ -681,7 +698,7 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
-        _log_axis(ax.xaxis, "people (log scale): the largest figure reported for each origin, at any stage")
+        _log_axis(ax.xaxis, "people (log scale): the largest figure of those reported arrived or deployed")
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         shown = [c for c in CATEGORY_COLOURS if c in set(best["category"])]
@@ -690,8 +707,8 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
                        "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
                        "side")
-        note = (f"{source} Ranked by the middle of each range. The figures are of different stages (applied, "
-                "signed up, arrived, deployed): the label says which. Counts over all origins, claims by a party "
+        note = (f"{source} Ranked by the middle of each range, counting only people reported arrived or deployed; "
+                "applications and sign-ups are in the chart above. Counts over all origins, claims by a party "
                 "about its adversary and counts over a period are not drawn")
         note += (f"; nor {_count(regions, 'region')}, which may contain the countries ranked." if regions else ".")
         return _finish(fig, title, description, note)

@@ -64,11 +64,22 @@ def test_claims_over_time_title_is_the_largest_own_change(over_time):
 def test_claims_over_time_a_rising_lower_bound_is_a_reported_rise(over_time):
     rows = pd.DataFrame([
         claim("E1", "2022-03-01", "ukraine", "all", "volunteer", "applied", "more_than", 1000, stated="1,000+"),
+        claim("E2", "2022-09-07", "ukraine", "all", "volunteer", "applied", "more_than", 20000, stated="20,000+")])
+    chart = charts.claims_over_time(pd.concat([over_time, rows], ignore_index=True), pd.Timestamp("2023-12-31"))
+    # Scores are log changes weighed by the share of half a year (182 days) they span:
+    # E: log(20,001 / 1,001) = 3.0 over 190 days (weight 1) = 3.0; Syria: log(2,001 / 301) = 1.9 over 46 days
+    # (15 Mar to 30 Apr) = 1.9 x 46/182 = 0.48. Open-ended claims are not "overlapping".
+    assert chart.title == ("The reported number of foreign volunteers who had applied to fight for Ukraine rose "
+                           "from 1,000+ to 20,000+ between March and September 2022")
+
+
+def test_claims_over_time_a_change_over_weeks_does_not_outrank_one_over_months(over_time):
+    rows = pd.DataFrame([
+        claim("E1", "2022-03-01", "ukraine", "all", "volunteer", "applied", "more_than", 1000, stated="1,000+"),
         claim("E2", "2022-03-07", "ukraine", "all", "volunteer", "applied", "more_than", 20000, stated="20,000+")])
     chart = charts.claims_over_time(pd.concat([over_time, rows], ignore_index=True), pd.Timestamp("2023-12-31"))
-    # log(20,001 / 1,001) = 3.0 beats Syria's log(2,001 / 301) = 1.9; open-ended claims are not "overlapping".
-    assert chart.title == ("The reported number of foreign volunteers who had applied to fight for Ukraine rose "
-                           "from 1,000+ to 20,000+ in March 2022")
+    # E: 3.0 x 6/182 = 0.099 against Syria's 0.48 (above): Syria's rise is the title.
+    assert chart.title.startswith("The reported number of paid recruits from Syria")
 
 
 def test_claims_over_time_draws_at_most_eight_series_and_says_how_many_not(over_time):
@@ -108,9 +119,15 @@ def latest():
 def test_headcount_ranges_title_states_largest_group_and_the_gap(latest):
     chart = charts.headcount_ranges(latest, ("signed_up", "arrived", "deployed"))
     # Largest mid: Syria signed up (45,000 + 55,000) / 2 = 50,000 (the other side's 90,000+ is left out).
-    # Its arrival figure, about 2,000 = [1,800, 2,200], is below half of 45,000 = 22,500: "far fewer".
+    # Its arrival figure, about 2,000 = [1,800, 2,200] (known 30 Apr 2022, 214 days before the sign-ups of
+    # 30 Nov 2022), is outside the 92-day window: not a count of the same time, so no comparison.
     assert chart.title == ("The largest reported group is about 50,000 paid recruits from Syria who had signed up "
-                           "for Russia; far fewer (about 2,000) are reported to have arrived")
+                           "for Russia; no count of arrivals from the same time is reported")
+    # Moved within the window (30 Sep 2022, 61 days before), it is compared: below half of 45,000 = 22,500.
+    near = latest.assign(known_from=[pd.Timestamp("2022-09-30") if c == "H2" else k
+                                     for c, k in zip(latest["claim_id"], latest["known_from"])])
+    assert charts.headcount_ranges(near, ("signed_up", "arrived", "deployed")).title.endswith(
+        "; far fewer (about 2,000) are reported to have arrived by then")
     assert chart.alt.startswith(chart.title + ". ")
 
 
@@ -133,7 +150,7 @@ def test_headcount_ranges_not_reported_up_to_and_zero(latest):
 def test_headcount_ranges_a_reported_zero_arrival_is_none_not_fewer(latest):
     zero = pd.DataFrame([claim("H0", "2022-11-30", "russia", "Syria", "paid", "arrived", "exactly", 0, stated="0")])
     chart = charts.headcount_ranges(pd.concat([latest[latest["claim_id"] != "H2"], zero], ignore_index=True))
-    assert chart.title.endswith("who had signed up for Russia; none are reported to have arrived")
+    assert chart.title.endswith("who had signed up for Russia; none are reported to have arrived by then")
 
 
 def test_headcount_ranges_none_without_figures(latest):
@@ -173,9 +190,10 @@ def test_pay_title_states_multiples_and_the_threshold(pay):
     # Syria has most offers (3); soldier's pay at home $15-35 is in force for P1 and P2:
     # P1 [200/35, 300/15] = [5.71, 20]; P2 [1000/35, 1000/15] = [28.6, 66.7] -> 5.7-67x.
     # Army pay in force for P3 (3000/2700 = 1.11) and P4 (2100/1654 = 1.27): neither reaches 1.5.
-    assert chart.title == ("Monthly offers to recruits from Syria were 5.7–67× a soldier's pay in Syria "
-                           "(2 of 3 offers had a soldier's pay in force to compare); none of the two offers set "
-                           "against Russia's own army pay reached 1.5× it")
+    # The Art. 47 finding leads: of two offers, neither reached 1.5x.
+    assert chart.title == ("Neither of the two offers set against Russia's own army pay reached 1.5× it; monthly "
+                           "offers to recruits from Syria were 5.7–67× a soldier's pay in Syria (2 of 3 offers had "
+                           "a soldier's pay in force to compare)")
     assert chart.alt.startswith(chart.title + ". ")
     assert "1.5× army pay (our convention, not law)" in chart.svg
 
@@ -192,8 +210,8 @@ def test_pay_comparators_only_where_in_force(pay):
 def test_pay_title_when_an_offer_reaches_the_threshold(pay):
     army, multiples, offers = pay
     army = army.assign(ratio=[None, None, Interval(1.6, 1.6), Interval(1.2, 1.2)])
-    assert charts.pay_against_wages(army, multiples, offers, 1.5).title.endswith(
-        "; 1 of the two offers set against Russia's own army pay reached 1.5× it")
+    assert charts.pay_against_wages(army, multiples, offers, 1.5).title.startswith(
+        "1 of the two offers set against Russia's own army pay reached 1.5× it; ")
 
 
 # ------------------------------------------------------------------------------------------ origins ranked
@@ -201,22 +219,30 @@ def test_pay_title_when_an_offer_reaches_the_threshold(pay):
 
 def test_origins_ranked_title(latest):
     chart = charts.origins_ranked(latest)
-    # Mids: Syria 50,000; United States (2,700 + 3,000) / 2 = 2,850; Canada (0 + 550) / 2 = 275; Cuba 0.
-    # 'all', the other side's 90,000+ and the region Middle East are left out. (No 'the': the name is not
-    # exactly 'United States'.)
-    assert chart.title == ("Syria is the largest reported source of foreign fighters, ahead of United States "
-                           "$x^2$ and Canada")
+    # Only people reported arrived or deployed count: Syria about 2,000 arrived (mid 2,000), Canada up to
+    # 550 (mid 275), Cuba 0. Syria's 50,000 and the United States' 3,000 are sign-ups, not ranked; 'all',
+    # the other side's 90,000+ and the region Middle East are left out.
+    assert chart.title == ("Of foreign fighters reported to have reached the war, the largest group is from Syria "
+                           "(about 2,000), ahead of Canada and Cuba")
     assert chart.alt.startswith(chart.title + ". ")
-    assert "about 50,000 signed up (Russia)" in chart.svg
-    assert "One region" not in chart.note and "one region" in chart.note
+    assert "about 2,000 arrived (Russia)" in chart.svg and "50,000" not in chart.svg
+    # A region's arrivals (which may contain the countries ranked) are not ranked, and the note says so.
+    region = pd.DataFrame([claim("X4", "2022-04-30", "russia", "Middle East", "volunteer", "arrived", "exactly", 900,
+                                 origin_scope="region")])
+    note = charts.origins_ranked(pd.concat([latest, region], ignore_index=True)).note
+    assert "One region" not in note and "one region" in note
 
 
 def test_origins_ranked_says_when_the_top_two_overlap(latest):
     extra = pd.DataFrame([claim("H9", "2024-02-11", "russia", "Nepal", "contract", "arrived", "range", 40000, 60000,
                                 stated="40,000–60,000")])
     chart = charts.origins_ranked(pd.concat([latest, extra], ignore_index=True))
-    # Nepal [40,000, 60,000] has mid 50,000 too and overlaps Syria [45,000, 55,000]: no ranking between them.
-    assert "are the largest reported sources of foreign fighters; their ranges overlap" in chart.title
+    # Nepal [40,000, 60,000] arrived; add Syrians arrived 45,000-55,000: both mids 50,000, the ranges
+    # overlap, so no ranking between them.
+    extra = pd.concat([extra, pd.DataFrame([claim("H8", "2022-12-31", "russia", "Syria", "paid", "arrived", "range",
+                                                  45000, 55000, stated="45,000–55,000")])], ignore_index=True)
+    chart = charts.origins_ranked(pd.concat([latest, extra], ignore_index=True))
+    assert "the largest groups are from Nepal and Syria; their ranges overlap" in chart.title
 
 
 # ------------------------------------------------------------------------------------------ Chart as HTML and PDF
@@ -230,7 +256,9 @@ def test_repr_html_escapes_hostile_text():
     assert page.startswith('<figure class="chart"><figcaption class="chart-title">&lt;script&gt;')
     assert '<p class="chart-note">&lt;script&gt;' in page
     bundle = chart._repr_mimebundle_()
-    assert bundle["text/html"] == page and set(bundle) == {"text/html", "text/plain"}
+    # Shown alone in a notebook, the figure sits in the notebook wrapper (MathJax off, scoped style).
+    assert page in bundle["text/html"] and "mathjax_ignore" in bundle["text/html"]
+    assert set(bundle) == {"text/html", "text/plain"}
 
 
 def test_sanitiser_keeps_the_chart_image_and_alt(latest):
@@ -238,7 +266,7 @@ def test_sanitiser_keeps_the_chart_image_and_alt(latest):
     page = sanitize_html(chart._repr_html_())
     src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
     assert src and base64.b64decode(src.group(1)).decode("utf-8") == chart.svg
-    assert 'alt="Syria is the largest reported source' in page
+    assert 'alt="Of foreign fighters reported to have reached the war, the largest group is from Syria' in page
     # Any other image, or a script in the alt text's place, is still removed.
     assert sanitize_html('<img src="x" onerror="alert(1)"><img src="data:text/html;base64,PHA+">') == ""
 

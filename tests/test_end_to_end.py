@@ -163,3 +163,40 @@ def test_a_figure_on_page_one_links_to_its_rows_and_their_source(syria_briefing)
     assert ROW_ID.search(pages[target])
     onward = {str(a.get_object().get("/Dest", "")).split("-")[0] for a in reader.pages[target].get("/Annots", [])}
     assert {"row", "source"} <= onward
+
+
+def test_each_briefing_folder_holds_its_figures_as_a_csv_safe_for_spreadsheets(tmp_path):
+    # A claim whose text starts like a formula: a spreadsheet opening the CSV must show it as text.
+    import csv as csv_module
+
+    from helpers import copy_inputs, write_config
+
+    root = copy_inputs(tmp_path)
+    claims = root / "data" / "headcount_claims.csv"
+    with claims.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv_module.reader(handle))
+    detail = rows[0].index("stage_detail")
+    hostile = '=HYPERLINK("http://example.invalid","click")'
+    for row in rows[1:]:
+        if row[0] == "H037":  # SOHR's about 50,000 Syrians signed up: cited in a Syria briefing's body
+            row[detail] = hostile
+    with claims.open("w", newline="", encoding="utf-8") as handle:
+        csv_module.writer(handle).writerows(rows)
+    config = write_config(root, [{"name": "syria", "parameters": {"origins": ["Syria"]}}])
+    result = run_briefings("build", "--config", config, "--out", root / "out", cwd=root)
+    assert result.returncode == 0, result.stderr
+    folder = root / "out" / "syria"
+    with (folder / "syria-figures.csv").open(newline="", encoding="utf-8") as handle:
+        table = list(csv_module.DictReader(handle))
+    assert table and {"ref", "figure", "low", "high", "unit", "rows"} <= set(table[0])
+    # Every cell a spreadsheet would read as a formula is neutralised with a leading apostrophe.
+    for row in table:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@")), value
+    cited = [row for row in table if "H037" in row["rows"].split()]
+    assert cited and all(row["what"] == "'" + hostile for row in cited)
+    # The 50,000 figure with its range: 'about 50,000' read as ±10% is 45,000 to 55,000 people.
+    assert any(row["figure"] == "about 50,000" and float(row["low"]) == 45000 and float(row["high"]) == 55000
+               and row["unit"] == "people" for row in cited)
+    # The HTML links the CSV.
+    assert 'href="syria-figures.csv"' in (folder / "syria.html").read_text("utf-8")
