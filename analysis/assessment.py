@@ -487,7 +487,13 @@ class Assessment:
         else:
             text += f"; no pay of a soldier in {origin} in force on those dates is on record"
         text += f". {count_words(len(mine), 'offer')} in all."
-        return make(text, [self._offer_evidence(mine)], figures=figures, topic="pull")
+        # The wages quoted (and any other source's figure for them) are part of what it rests on.
+        wages = []
+        for o in compared:
+            row = soldier.loc[o["offer_id"]]
+            wages += [row["wage_id"], row["wage_fx_rate_id"]] + [w for w, _ in row["disagreeing"]]
+        return make(text, [self._offer_evidence(mine)], figures=figures, topic="pull",
+                    extra_ids=[w for w in wages if w])
 
     def _army_pay_judgement(self):
         """Offers against the recruiting army's own pay in force: the pay side of Art. 47(2)(c)."""
@@ -520,7 +526,10 @@ class Assessment:
             text += (f"; for the other {_inflect.number_to_words(n_without)} offers no army pay in force at the time "
                      "is on record")
         offer_rows = self.monthly_offers[self.monthly_offers["offer_id"].isin(compared["offer_id"])]
-        return make(text + ".", [self._offer_evidence(offer_rows)], figures=figures, topic="army")
+        # The judgement quotes the army's pay too: its rows and the rates they were converted at.
+        comparators = [i for pair in zip(compared["army_wage_id"], compared["army_fx_rate_id"]) for i in pair if i]
+        return make(text + ".", [self._offer_evidence(offer_rows)], figures=figures, topic="army",
+                    extra_ids=comparators)
 
     def _cost_judgement(self):
         costs = self.costs

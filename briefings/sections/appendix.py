@@ -57,12 +57,20 @@ class _Rows:
                     "source": _source(b, o["source_id"]), "unconfirmed": unconfirmed(o)}
         if row_id in self.wages.index:
             w = self.wages.loc[row_id]
+            # In local money only: a wage is converted at each offer's date, so its dollars vary by
+            # comparison; the rate used is the other row of the same reference.
             stated = money_stated(w["qualifier"], w["monthly_low_local"], w["monthly_high_local"], w["currency"])
-            usd = "" if w["monthly_usd"] is None or w["currency"] == "USD" else f" ({money(w['monthly_usd'])})"
-            return {"id": row_id, "figure": f"{stated}{usd} a month",
+            return {"id": row_id, "figure": f"{stated} a month",
                     "what": f"{w['country']}: {MEASURE_WORDS[w['measure']]}, in force from {date_text(w['date_in_force'])}",
                     "detail": w["measure_detail"], "who": f"{w['claimant_name'] if 'claimant_name' in w else ''}",
                     "grade": grade(b, w), "source": _source(b, w["source_id"]), "unconfirmed": unconfirmed(w)}
+        if row_id in self.rates.index:
+            r = self.rates.loc[row_id]
+            per = f"{r['per_usd_low']:g}" + ("" if r["per_usd_low"] == r["per_usd_high"] else f"–{r['per_usd_high']:g}")
+            return {"id": row_id, "figure": f"{per} {r['currency']} per US dollar",
+                    "what": f"{r['kind']} exchange rate ({r['basis']}) of {date_text(r['date'])}",
+                    "detail": "the rate this figure was converted at", "who": str(r["claimant"]),
+                    "grade": "", "source": _source(b, r["source_id"]), "unconfirmed": False}
         return None
 
 
@@ -168,6 +176,7 @@ def view(briefing) -> dict:
     rates = [[r["rate_id"], r["currency"], r["kind"], r["basis"], date_text(r["date"]),
               f"{r['per_usd_low']:g}" + ("" if r["per_usd_low"] == r["per_usd_high"] else f"–{r['per_usd_high']:g}"),
               r["claimant"], _source(briefing, r["source_id"])] for _, r in briefing.rates_used.iterrows()]
+    rate_ids = [f"row-{r}" for r in briefing.rates_used["rate_id"]]
     contradictions = [[c["origin"], STAGE_TITLES[c["stage"]], f"{c['stated_a']} ({c['claimant_a']})",
                        f"{c['stated_b']} ({c['claimant_b']})"] for _, c in briefing.contradictions.iterrows()]
     link = lambda claim: _row_link(claim["claim_id"])  # noqa: E731 - the appendix links rows, not references
@@ -182,7 +191,7 @@ def view(briefing) -> dict:
             "wages": _wages_table(briefing) if briefing.money_shown and len(briefing.wages_shown) else None,
             "article47": _article47(briefing) if briefing.params["focus"] != "headcounts" and briefing.assessments else None,
             "trends": _trends(briefing), "contradictions": contradictions,
-            "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates,
+            "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates, "rate_ids": rate_ids,
             "as_of": date_text(briefing.as_of), "rule": _method_rule(),
             "glossary": GLOSSARY, "notes": _notes(briefing)}
 

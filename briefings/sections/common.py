@@ -48,7 +48,8 @@ def claim_ref(briefing, claim, section: str, what: str = "") -> Html:
     ids = [claim["claim_id"]] + list(claim.get("corroborated_by") or [])
     people = claim["people"]
     return briefing.refs.cite(ids, section=section, figure=claim["stated"], what=what or claim["stage_detail"],
-                              low=people.low, high=None if people.open_above else people.high, unit="people",
+                              low=round(people.low), high=None if people.open_above else round(people.high),
+                              unit="people",
                               date=pd.Timestamp(claim["known_from"]).date().isoformat())
 
 

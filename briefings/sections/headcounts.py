@@ -4,6 +4,7 @@ what each side says about the other's foreign fighters (kept apart)."""
 from __future__ import annotations
 
 from analysis.headcounts import GAP_WINDOW_DAYS, STAGES, flows
+from analysis.assessment import place
 from analysis.judgements import pct
 from analysis.intervals import format_people
 
@@ -36,8 +37,9 @@ def grid(briefing, stocks, cite) -> list[dict]:
 def _gap_sentence(briefing, g) -> str:
     latest = briefing.latest.set_index("claim_id", drop=False)
     signed = latest.loc[g["signed_up_claim"]]
-    who = f"{CATEGORY_NOUNS[g['category']]} {'of all origins' if g['origin'] == 'all' else 'from ' + g['origin']}"
-    lead = {"text": f"{g['signed_up_stated']} {who} signed up ({signed['claimant_name']}, {when(signed)})",
+    who = f"{CATEGORY_NOUNS[g['category']]} {'of all origins' if g['origin'] == 'all' else 'from ' + place(g['origin'])}"
+    mark = ", unconfirmed" if unconfirmed(signed) else ""
+    lead = {"text": f"{g['signed_up_stated']} {who} signed up ({signed['claimant_name']}, {when(signed)}{mark})",
             "ref": claim_ref(briefing, signed, SECTION)}
     if g["status"] == "gap":
         present = latest.loc[g["present_claim"]]

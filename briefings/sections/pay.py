@@ -1,10 +1,11 @@
 """Pay: each monthly offer against a soldier's pay at home and the recruiting army's own pay in
-force on its date (a chart with the Art. 47 mark, and a compact table)."""
+force on its date (a chart with the Art. 47 mark, and a compact table of the comparisons)."""
 
 from __future__ import annotations
 
 from analysis.intervals import format_ratio
 from analysis.judgements import money
+from analysis.loading import known_from
 from analysis.pay import COMPARATOR_MAX_AGE_DAYS
 
 from .. import charts
@@ -13,40 +14,56 @@ from .common import MEASURE_WORDS, date_text, show_section, shows, unconfirmed, 
 SECTION = "Pay"
 
 
-def _usd(interval) -> tuple:
-    return interval.low, None if interval.open_above else interval.high
+def _bounds(interval) -> tuple:
+    return round(interval.low, 2), None if interval.open_above else round(interval.high, 2)
+
+
+def _rate_note(briefing, rate_id) -> str:
+    """'' when the rate is of the briefing's kind; else which kind stood in (method rule 10)."""
+    if rate_id is None:
+        return ""
+    rates = briefing.data.exchange_rates.set_index("rate_id")
+    kind = rates.loc[rate_id, "kind"] if rate_id in rates.index else None
+    return "" if kind in (None, briefing.params["fx_kind"]) else f"at a {kind} rate: no {briefing.params['fx_kind']} rate on record"
 
 
 def _rows(briefing) -> list[dict]:
     multiples = briefing.multiples.set_index(["offer_id", "measure"])
-    offers = briefing.monthly_offers.set_index("offer_id", drop=False)
+    offers = briefing.monthly_offers.assign(known_from=known_from(briefing.monthly_offers)).set_index(
+        "offer_id", drop=False)
     rows = []
     for _, row in briefing.army.iterrows():
         offer = offers.loc[row["offer_id"]]
-        low, high = _usd(row["monthly_usd"])
-        offer_ref = briefing.refs.cite([offer["offer_id"]], section=SECTION, figure=money(row["monthly_usd"]),
+        day = offer["known_from"].date().isoformat()
+        low, high = _bounds(row["monthly_usd"])
+        # A conversion's reference lists the rate with the row, so the dollar figure can be checked.
+        offer_ref = briefing.refs.cite([offer["offer_id"], offer["fx_rate_id"]], section=SECTION,
+                                       figure=money(row["monthly_usd"]),
                                        what=f"monthly pay offered to recruits from {offer['origin']}", low=low,
-                                       high=high, unit="USD a month",
-                                       date=offer["known_from"].date().isoformat() if "known_from" in offer else "")
+                                       high=high, unit="USD a month", date=day)
         home = None
         if (row["offer_id"], "soldier_pay") in multiples.index:
             m = multiples.loc[(row["offer_id"], "soldier_pay")]
+            low, high = _bounds(m["wage_usd"])
             home = {"ratio": format_ratio(m["multiple"]), "wage": money(m["wage_usd"]),
-                    "ref": briefing.refs.cite([m["wage_id"]], section=SECTION, figure=money(m["wage_usd"]),
-                                              what=f"a soldier's monthly pay in {offer['origin']}",
-                                              low=m["wage_usd"].low, high=m["wage_usd"].high, unit="USD a month",
-                                              date=str(m["wage_date"])[:10]),
-                    "disputed": bool(m["disagreeing"])}
+                    "ref": briefing.refs.cite([m["wage_id"], m["wage_fx_rate_id"]], section=SECTION,
+                                              figure=money(m["wage_usd"]),
+                                              what=f"a soldier's monthly pay in {offer['origin']} at the offer's date",
+                                              low=low, high=high, unit="USD a month", date=day),
+                    "disputed": bool(m["disagreeing"]), "rate_note": _rate_note(briefing, m["wage_fx_rate_id"])}
         army = None
         if row["army_pay_usd"] is not None:
+            low, high = _bounds(row["army_pay_usd"])
             army = {"ratio": format_ratio(row["ratio"]), "wage": money(row["army_pay_usd"]),
-                    "ref": briefing.refs.cite([row["army_wage_id"]], section=SECTION, figure=money(row["army_pay_usd"]),
-                                              what=f"{MEASURE_WORDS[row['army_measure']]} in the recruiting army",
-                                              low=row["army_pay_usd"].low, high=row["army_pay_usd"].high,
-                                              unit="USD a month", date=str(row["army_pay_date"])[:10]),
-                    "reading": row["reading"]}
+                    "ref": briefing.refs.cite([row["army_wage_id"], row["army_fx_rate_id"]], section=SECTION,
+                                              figure=money(row["army_pay_usd"]),
+                                              what=f"{MEASURE_WORDS[row['army_measure']]} in the recruiting army "
+                                                   "at the offer's date",
+                                              low=low, high=high, unit="USD a month", date=day),
+                    "reading": row["reading"], "rate_note": _rate_note(briefing, row["army_fx_rate_id"])}
         rows.append({"when": when(offer), "origin": offer["origin"], "side": offer["side"], "usd": money(row["monthly_usd"]),
-                     "ref": offer_ref, "unconfirmed": unconfirmed(offer), "home": home, "army": army})
+                     "ref": offer_ref, "unconfirmed": unconfirmed(offer), "home": home, "army": army,
+                     "rate_note": _rate_note(briefing, offer["fx_rate_id"])})
     return rows
 
 
@@ -65,8 +82,8 @@ def view(briefing) -> dict | None:
             "chart": charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
                                               source=f"Source: the offers and wages in the appendix, converted at "
                                                      f"{briefing.params['fx_kind']} rates of the offer's day."),
-            "rows": compared, "uncompared": len(rows) - len(compared), "others": others, "fx_kind": briefing.params["fx_kind"],
-            "max_age": COMPARATOR_MAX_AGE_DAYS}
+            "rows": compared, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
+            "fx_kind": briefing.params["fx_kind"], "max_age": COMPARATOR_MAX_AGE_DAYS}
 
 
 def show(briefing):

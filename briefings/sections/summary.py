@@ -8,7 +8,7 @@ from analysis.changes import default_since, headcount_changes, offer_changes
 from analysis.intervals import date_text
 
 from ..tables import isolated_within
-from .common import PERIOD_WORDS, money_stated, origin_word, show_section, shows, unconfirmed, when
+from .common import PERIOD_WORDS, claim_ref, money_stated, origin_word, show_section, shows, unconfirmed, when
 
 #: At most this many changes are listed on page 1; the rest are counted.
 CHANGES_SHOWN = 5
@@ -24,9 +24,9 @@ def _judgements(briefing) -> list[dict]:
     names = briefing.data.claimants["name"]
     out = []
     for j in briefing.key_judgements():
+        # A judgement quotes several figures of different kinds: recorded as its words, with no bounds.
         ref = briefing.refs.cite(j.claim_ids, section="Key judgements", figure="; ".join(map(str, j.figures)),
-                                 what=j.topic, date=briefing.as_of.date().isoformat()) if j.figures else \
-            briefing.refs.cite(j.claim_ids)
+                                 what=j.topic) if j.figures else briefing.refs.cite(j.claim_ids)
         out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": j.basis,
                     "ref": ref})
     return out
@@ -50,7 +50,7 @@ def _changes(briefing) -> dict:
             if change["adversary"]:
                 label += ", a claim by the other side"
             items.append({"known": change["known_from"], "label": label, "text": text,
-                          "ref": briefing.refs.cite([claim["claim_id"]])})
+                          "ref": claim_ref(briefing, claim, "What changed")})
     if shows(briefing, "pay") and len(briefing.offers):
         for _, offer in offer_changes(briefing.offers, start, end).iterrows():
             stated = money_stated(offer["qualifier"], offer["amount_low_local"], offer["amount_high_local"],
@@ -61,7 +61,11 @@ def _changes(briefing) -> dict:
                                   f"{'received by' if offer['status'] == 'received' else 'offered to'} recruits from "
                                   f"{origin_word(offer['origin']).lower() if offer['origin'] == 'all' else offer['origin']} "
                                   f"({offer['claimant_name']}, {when(offer)}{mark})",
-                          "ref": briefing.refs.cite([offer["offer_id"]])})
+                          "ref": briefing.refs.cite([offer["offer_id"]], section="What changed", figure=stated,
+                                                    what=f"pay {offer['status']} {PERIOD_WORDS[offer['period']]}, "
+                                                         f"recruits from {offer['origin']}", unit=offer["currency"],
+                                                    low=offer["amount_low_local"], high=offer["amount_high_local"],
+                                                    date=offer["known_from"].date().isoformat())})
     items.sort(key=lambda i: i["known"], reverse=True)
     return {"since": date_text(start), "as_of": date_text(end), "items": items[:CHANGES_SHOWN],
             "more": max(0, len(items) - CHANGES_SHOWN), "default": briefing.params["changes_since"] == "auto"}
