@@ -21,7 +21,7 @@ from analysis.loading import DataPackage
 from . import sections
 from .parameters import check_origins, check_parameters
 from .references import References
-from .tables import Html
+from .tables import Html, register_data_text
 
 META_MIMETYPE = "application/vnd.briefing.meta+json"
 FIGURES_MIMETYPE = "application/vnd.briefing.figures+json"
@@ -67,6 +67,12 @@ class Briefing:
         params = check_parameters(values)
         assessment = Assessment.load(params)
         check_origins(params["origins"], assessment.data.origins)
+        data = assessment.data
+        for frame in (data.sources, data.claimants, data.headcount_claims, data.pay_offers, data.reference_wages,
+                      data.exchange_rates):
+            for column in frame.columns:
+                if frame[column].dtype == object:
+                    register_data_text(frame[column].dropna())
         return cls(assessment)
 
     # The assessment's figures, under the names the notebook and tests use.

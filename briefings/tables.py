@@ -98,10 +98,28 @@ def escape(value) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
+#: Text from the data that holds right-to-left letters or bidi controls (see :func:`register_data_text`).
+_DATA_BIDI: set[str] = set()
+
+
+def register_data_text(values: Iterable) -> None:
+    """Remember every value from the data that holds right-to-left letters or bidi controls, so a
+    sentence of ours that quotes one isolates exactly that value, not the whole sentence: an
+    override in a name then cannot reverse the words after it in the same sentence."""
+    _DATA_BIDI.update(str(v) for v in values if isinstance(v, str) and v and _BIDI.search(v))
+
+
+def _quoted_data(sentence: str) -> list[str]:
+    return [v for v in _DATA_BIDI if v in sentence and v != sentence] if _BIDI.search(sentence) else []
+
+
 def text(value) -> str:
     """Escaped text for a reader, isolated in ``<bdi>`` when it holds right-to-left or bidi
     control characters; Html passes through. Our own words never hold them, so in practice
-    only text from the data is wrapped."""
+    only text from the data is wrapped: a registered data value quoted inside a longer sentence
+    is isolated on its own."""
+    if not isinstance(value, Html) and value is not None and _quoted_data(str(value)):
+        return isolated_within(str(value), _quoted_data(str(value))).markup
     return _isolated(value, escape(value))
 
 
@@ -111,7 +129,7 @@ def isolated_within(sentence: str, values: Iterable[str]) -> Html:
     reorder the words of the sentence around it."""
     found = [v for v in values if v and _BIDI.search(v) and v in sentence]
     if not found:
-        return Html(text(sentence))
+        return Html(_isolated(sentence, escape(sentence)))
     pattern = re.compile("|".join(re.escape(v) for v in sorted(found, key=len, reverse=True)))
     parts, end = [], 0
     for match in pattern.finditer(sentence):
@@ -132,6 +150,8 @@ def _cell(value) -> Html:
     if isinstance(value, Html):
         return value
     raw, parts, end = "" if value is None else str(value), [], 0
+    if _quoted_data(raw):  # a data value quoted in a longer cell: isolate the value itself
+        return Html(text(raw))
     for run in _UNBROKEN.finditer(raw):  # measured and cut on the text as read, never inside an entity
         pieces = [run.group()[i:i + _PIECE] for i in range(0, len(run.group()), _PIECE)]
         parts += [escape(raw[end:run.start()]), "<wbr>".join(escape(piece) for piece in pieces)]

@@ -353,8 +353,8 @@ def test_parameter_unknown_name(site, tmp_path):
     config = site.write_config(briefing_with({"sidee": "russia"}))
     site.assert_refused(site.build(config=config),
                         f"error: {config}, line 5: briefing 'bad': unknown parameter(s) 'sidee'; allowed: title, "
-                        "side, origins, as_of, fx_kind, marking, focus, excess_threshold, default_contract_months, "
-                        "data_dir")
+                        "side, origins, as_of, changes_since, fx_kind, marking, focus, excess_threshold, "
+                        "default_contract_months, data_dir")
     assert not (site.out / "bad").exists()
     # Through plain papermill, which would add the name silently: the notebook's first cell refuses it.
     result = subprocess.run([sys.executable, "-m", "papermill", str(site.root / "notebooks" / "briefing.ipynb"),
