@@ -354,6 +354,8 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     window = pd.Timedelta(days=window_days)
     for _, head in heads.iterrows():
         offers = monthly[(monthly["side"] == head["side"]) & (monthly["origin"] == head["origin"])]
+        if offers.empty:  # a group with no offer on record has no drive to price
+            continue
         # People counted to date were recruited under offers made by then: an offer that became known
         # after the count cannot have drawn them, so it pairs only with a later count.
         lag = pd.Timestamp(head["known_from"]) - known_from(offers)

@@ -149,3 +149,12 @@ def test_every_reference_in_the_body_leads_to_its_rows_in_the_appendix(briefing)
         assert rows, f"reference [{number}] lists no row"
         for row in rows:
             assert f'id="row-{row}"' in appendix, f"reference [{number}] links row {row}, which the appendix lacks"
+
+
+def test_an_origin_with_headcounts_but_no_pay_on_record_gets_a_briefing():
+    # India by the end of 2024: contract soldiers arrived and killed, no pay offer on record. Every section
+    # must render (the drive costs once failed on the empty offers frame).
+    briefing = Briefing.from_parameters(origins=["India"], as_of="2024-12-31")
+    assert briefing.offers.empty and not briefing.latest.empty
+    assert "No paid headcount and matching monthly offer" in _plain(str(briefing.recruitment_costs()))
+    assert "No pay offer had been reported" in _plain(str(briefing.pay()))

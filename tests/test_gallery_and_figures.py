@@ -50,7 +50,7 @@ EXPECTED_TEXT = ("ref,section,figure,low,high,unit,what,date,source,rows\r\n"
                  "\"Smith, \"\"The Post\"\"\",H001\r\n"
                  "H002,pay,'+1,-3.5,-2,USD,'-2,'@SUM(A1),'\tTAB,\"'\rCR\"\r\n")
 HOSTILE_DESCRIPTION = "<img src=x onerror=alert(1)> Pay & \"law\""
-LINK_TEXT = "figures in this briefing (CSV)"
+LINK_TEXT = "figures (CSV)"
 
 
 def read_csv(path: Path) -> list[list[str]]:
@@ -129,8 +129,8 @@ def test_exporter_writes_the_csv_links_it_and_never_shows_the_table(tmp_path):
     assert written["csv"] == tmp_path / "demo-figures.csv"
     assert written["csv"].read_bytes().decode("utf-8") == EXPECTED_TEXT
     html = written["html"].read_text("utf-8")
-    assert re.search(r'Data: <a [^>]*href="demo-figures.csv"[^>]*>figures in this briefing \(CSV\)</a>',
-                     html)
+    # In the header's meta row, beside the data version.
+    assert re.search(r'<dt>Data</dt><dd><a [^>]*href="demo-figures.csv"[^>]*>figures \(CSV\)</a>', html)
     assert "BODY" in html and "FIGURES-AS-HTML" not in html and "FIGURES-REPR" not in html and "HYPERLINK" not in html
 
 
@@ -192,7 +192,7 @@ def test_index_page_cards_from_config_and_manifest(tmp_path):
 # ------------------------------------------------------------------------------ the real build
 
 TABLE_JSON = json.dumps({"columns": COLUMNS, "rows": ROWS})
-#: Added to the real notebook: the figures output, for the headcounts briefing only.
+#: In place of the real notebook's figures cell: this table, for the headcounts briefing only.
 FIGURES_CELL = ("if briefing.params['focus'] == 'headcounts':\n"
                 "    import json\n"
                 "    from IPython.display import display\n"
@@ -204,7 +204,8 @@ def built(tmp_path_factory):
     root = copy_inputs(tmp_path_factory.mktemp("gallery") / "project")
     path = root / "notebooks" / "briefing.ipynb"
     notebook = nbformat.read(path, as_version=4)
-    notebook.cells.append(new_code_cell(FIGURES_CELL))
+    [cell] = [c for c in notebook.cells if c.source.strip() == "briefing.figures()"]
+    cell.source = FIGURES_CELL
     nbformat.write(notebook, path)
     config = write_config(root, [
         {"name": "heads", "description": HOSTILE_DESCRIPTION,
@@ -224,8 +225,7 @@ def test_build_writes_the_figures_csv_and_links_it(built):
     assert path.read_bytes().decode("utf-8") == EXPECTED_TEXT
     assert read_csv(path) == EXPECTED_ROWS
     html = (out / "heads" / "heads.html").read_text("utf-8")
-    assert re.search(r'Data: <a [^>]*href="heads-figures.csv"[^>]*>figures in this briefing \(CSV\)',
-                     html)
+    assert re.search(r'<dt>Data</dt><dd><a [^>]*href="heads-figures.csv"[^>]*>figures \(CSV\)</a>', html)
     assert "HYPERLINK" not in html  # the table is the CSV's, not the page's
     pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(out / "heads" / "heads.pdf").pages)
     assert "HYPERLINK" not in pdf_text

@@ -38,7 +38,8 @@ def test_briefing_in_jupyterlab_reads_as_the_briefing(tmp_path, lab_check):
     assert light["briefing_output_wrappers"] == light["html_outputs"] == light["style_elements_in_outputs"]
     for found in (light, dark):  # the reader's flag colours on a white page, whatever the theme
         assert found["flag"]["color"] == "rgb(138, 75, 0)" and found["flag"]["fontVariant"] == "small-caps"
-        assert found["confidence"]["color"] == "rgb(31, 58, 95)"
+        # The first confidence label is a low one: the stylesheet's #7a1c1c.
+        assert found["confidence"]["color"] == "rgb(122, 28, 28)"
     # JupyterLab's own interface is untouched by the outputs' stylesheet.
     assert "DejaVu" not in light["ui"]["#jp-top-panel"]["fontFamily"]
     assert "DejaVu" not in light["ui"][".jp-NotebookPanel-toolbar"]["fontFamily"]

@@ -761,3 +761,10 @@ def test_real_data_syrian_drive_costs_48m_to_72m_open_above(real_data):
     # 40,000 × $200 × 6 = $48M; 40,000 × $300 × 6 = $72M; open above
     assert bounds(cost) == (48e6, 72e6, True)
     assert format_interval(cost, "$") == "$48M–72M+"
+
+
+def test_a_group_with_no_offer_on_record_has_no_drive():
+    # Nepal's sign-ups, and offers only for Syria, or none at all (a one-origin briefing with no pay
+    # on record): nothing to price. The second used to fail on the empty offers frame.
+    assert drives([{}], [{**NEPAL, "origin": "Syria"}]).empty
+    assert drives([{}], []).empty

@@ -26,7 +26,7 @@ def _judgements(briefing) -> list[dict]:
     for j in briefing.key_judgements():
         # A judgement quotes several figures of different kinds: recorded as its words, with no bounds.
         ref = briefing.refs.cite(j.claim_ids, section="Key judgements", figure="; ".join(map(str, j.figures)),
-                                 what=j.topic) if j.figures else briefing.refs.cite(j.claim_ids)
+                                 what="key judgement") if j.figures else briefing.refs.cite(j.claim_ids)
         out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": j.basis,
                     "ref": ref})
     return out
