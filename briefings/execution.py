@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 VALIDATED_ENV = "BRIEFINGS_VALIDATED_DATA"
+#: The stages of one briefing whose seconds are logged and recorded (and then "total").
+STAGES = ("execute", "html", "pdf", "write")
 _WARM_UP = "import briefings.briefing, briefings.charts, analysis.loading\n"
 
 
@@ -57,6 +59,8 @@ class Result:
     outputs: list[str] = field(default_factory=list)
     error: str | None = None
     detail: str | None = None  # traceback, for the log
+    #: Seconds per stage (execute, html, pdf, write, total), for the log and the manifest.
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
@@ -156,8 +160,9 @@ def _run_in_kernel(manager, code: str, timeout: float) -> None:
 
 # ------------------------------------------------------------------------------ one briefing
 
-def execute_notebook(job: Job, output: Path, warm: bool = True):
-    """Run the job's notebook with papermill into ``output``; returns the executed notebook node."""
+def execute_notebook(job: Job, output: Path, warm: bool = True, stages: dict | None = None):
+    """Run the job's notebook with papermill into ``output``; returns the executed notebook node.
+    ``stages`` gets the seconds of the final write of the notebook under "write"."""
     import papermill
 
     parameters = dict(job.parameters)
@@ -179,8 +184,16 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
     notebook.metadata.papermill["input_path"] = os.path.relpath(job.notebook, root)
     notebook.metadata.papermill["output_path"] = f"{job.name}/{output.name}"
     import nbformat
+    started = time.perf_counter()
     nbformat.write(notebook, str(output))
+    _add_stage(stages, "write", started)
     return notebook
+
+
+def _add_stage(stages: dict | None, name: str, started: float) -> None:
+    """Add the seconds since ``started`` (a perf_counter reading) to ``stages[name]``."""
+    if stages is not None:
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
 
 
 def _project_relative(job: Job, data_dir: str) -> tuple[Path, str]:
@@ -200,13 +213,15 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
     from .ownership import staging_dir
 
     result = Result(job.name, "failed", started=time.time())
+    clock = time.perf_counter()
+    stages = result.stages
     job.out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"tmp-{job.name}-", dir=staging_dir(job.out_dir)))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder must be readable
     executed = staging / f"{job.name}.ipynb"
     try:
         try:
-            notebook = execute_notebook(job, executed, warm)
+            notebook = execute_notebook(job, executed, warm, stages)
         except Exception as error:  # noqa: BLE001 - any failure of the notebook is this briefing's failure
             if warm:
                 _discard_kernel()  # a timed-out or crashed kernel must not serve the next briefing
@@ -214,10 +229,14 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
             result.detail = traceback.format_exc()
             _keep_failed(job, executed, result.error)
             return result
+        finally:
+            stages["execute"] = time.perf_counter() - clock - stages.get("write", 0.0)
         from .rendering import render_briefing
 
-        paths = render_briefing(notebook, staging, job.name, job.formats)
+        paths = render_briefing(notebook, staging, job.name, job.formats, stages=stages)
+        swap = time.perf_counter()
         _replace(staging, job.out_dir / job.name, job)
+        _add_stage(stages, "write", swap)
         result.status = "built"
         result.outputs = [f"{job.name}/{executed.name}"] + [f"{job.name}/{Path(p).name}" for p in paths.values()]
     except Exception as error:  # noqa: BLE001 - rendering or writing failed: keep the old output
@@ -226,6 +245,8 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         result.finished = time.time()
+        result.stages = {name: round(stages.get(name, 0.0), 3) for name in STAGES}
+        result.stages["total"] = round(time.perf_counter() - clock, 3)
     return result
 
 
