@@ -141,15 +141,29 @@ def _discard_kernel() -> None:
     _local.manager = None
 
 
-def _run_in_kernel(manager, code: str, timeout: float) -> None:
+def _run_in_kernel(manager, code: str, timeout: float, fresh: bool = True) -> None:
+    """Run ``code`` in the kernel. A ``fresh`` kernel is waited for first (kernel_info, then
+    IOPub settled); a warm one is sent the code on the shell channel alone and its reply awaited,
+    which skips the handshake's fixed 0.2 s+ wait for IOPub to go quiet before every briefing."""
     from jupyter_core.utils import run_sync
 
     async def run():
         client = manager.client()
-        client.start_channels()
+        if fresh:
+            client.start_channels()
+        else:
+            client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
-            await client.wait_for_ready(timeout=timeout)
-            reply = await client.execute_interactive(code, timeout=timeout, store_history=False)
+            if fresh:
+                await client.wait_for_ready(timeout=timeout)
+                reply = await client.execute_interactive(code, timeout=timeout, store_history=False)
+            else:
+                msg_id = client.execute(code, silent=True, store_history=False)
+                deadline = time.monotonic() + timeout
+                while True:  # raises queue.Empty at the deadline
+                    reply = await client.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
         finally:
@@ -173,7 +187,7 @@ def execute_notebook(job: Job, output: Path, warm: bool = True, stages: dict | N
     if warm:
         manager = _warm_kernel()
         _run_in_kernel(manager, f"%reset -f\nimport os\nos.environ[{VALIDATED_ENV!r}] = {job.data_version!r}\n"
-                                f"os.chdir({str(root)!r})\n", timeout=60)
+                                f"os.chdir({str(root)!r})\n", timeout=60, fresh=False)
         kwargs["km"] = manager
     else:
         os.environ[VALIDATED_ENV] = job.data_version
