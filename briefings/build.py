@@ -31,7 +31,6 @@ import sys
 import time
 from concurrent.futures import Executor, as_completed
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 from . import ownership
@@ -106,13 +105,35 @@ def code_hash() -> str:
 
 
 def package_versions() -> dict[str, str]:
+    """Versions of the packages that execute and render a briefing.
+
+    Read from the names of the ``<name>-<version>.dist-info`` folders on ``sys.path`` (one
+    listing per folder, as installers name them): importing importlib.metadata and reading eight
+    METADATA files took about a quarter of a no-op build. Anything not found so falls back to
+    importlib.metadata."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if folder.endswith(".dist-info"):
+                name, _, version = folder[:-len(".dist-info")].partition("-")
+                found.setdefault(name.lower().replace("_", "-").replace(".", "-"), version)
     versions = {}
     for name in VERSIONED:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
+        versions[name] = found.get(name) or _metadata_version(name)
     return versions
+
+
+def _metadata_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 def briefing_inputs(spec: BriefingSpec, data_hashes: dict[str, str], code: str, versions: dict,
