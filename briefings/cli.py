@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -354,6 +355,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
       briefings build overview -P side=russia -P as_of=2022-03-31
                                                # a one-off variant, into reports/overview--custom-<hash>/
     """
+    started = time.perf_counter()
     from .build import build as run_build
     from .config import ConfigError, parse_formats
 
@@ -428,6 +430,9 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
               "complete new one", code=1)
     finally:
         progress.close()
+    if verbose:  # where the time went, one row per briefing
+        from .build import stages_table
+        click.echo(stages_table(report.results, time.perf_counter() - started), err=True)
     counts = report.counts()
     log.info("build finished: %d built, %d skipped, %d failed; index at %s", counts["built"], counts["skipped"],
              counts["failed"], out_dir / "index.html")

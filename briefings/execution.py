@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 VALIDATED_ENV = "BRIEFINGS_VALIDATED_DATA"
+#: The stages of one briefing whose seconds are logged and recorded (and then "total").
+STAGES = ("execute", "html", "pdf", "write")
 _WARM_UP = "import briefings.briefing, briefings.charts, analysis.loading\n"
 
 
@@ -65,6 +67,8 @@ class Result:
     as_of: str | None = None
     subject: str | None = None
     data_version: str | None = None
+    #: Seconds per stage (execute, html, pdf, write, total), for the log and the manifest.
+    stages: dict[str, float] = field(default_factory=dict)
 
     @property
     def duration(self) -> float:
@@ -145,15 +149,29 @@ def _discard_kernel() -> None:
     _local.manager = None
 
 
-def _run_in_kernel(manager, code: str, timeout: float) -> None:
+def _run_in_kernel(manager, code: str, timeout: float, fresh: bool = True) -> None:
+    """Run ``code`` in the kernel. A ``fresh`` kernel is waited for first (kernel_info, then
+    IOPub settled); a warm one is sent the code on the shell channel alone and its reply awaited,
+    which skips the handshake's fixed 0.2 s+ wait for IOPub to go quiet before every briefing."""
     from jupyter_core.utils import run_sync
 
     async def run():
         client = manager.client()
-        client.start_channels()
+        if fresh:
+            client.start_channels()
+        else:
+            client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
-            await client.wait_for_ready(timeout=timeout)
-            reply = await client.execute_interactive(code, timeout=timeout, store_history=False)
+            if fresh:
+                await client.wait_for_ready(timeout=timeout)
+                reply = await client.execute_interactive(code, timeout=timeout, store_history=False)
+            else:
+                msg_id = client.execute(code, silent=True, store_history=False)
+                deadline = time.monotonic() + timeout
+                while True:  # raises queue.Empty at the deadline
+                    reply = await client.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        break
             if reply["content"]["status"] != "ok":
                 raise RuntimeError(f"kernel set-up failed: {reply['content'].get('evalue')}")
         finally:
@@ -164,8 +182,9 @@ def _run_in_kernel(manager, code: str, timeout: float) -> None:
 
 # ------------------------------------------------------------------------------ one briefing
 
-def execute_notebook(job: Job, output: Path, warm: bool = True):
-    """Run the job's notebook with papermill into ``output``; returns the executed notebook node."""
+def execute_notebook(job: Job, output: Path, warm: bool = True, stages: dict | None = None):
+    """Run the job's notebook with papermill into ``output``; returns the executed notebook node.
+    ``stages`` gets the seconds of the final write of the notebook under "write"."""
     import papermill
 
     parameters = dict(job.parameters)
@@ -176,7 +195,7 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
     if warm:
         manager = _warm_kernel()
         _run_in_kernel(manager, f"%reset -f\nimport os\nos.environ[{VALIDATED_ENV!r}] = {job.data_version!r}\n"
-                                f"os.chdir({str(root)!r})\n", timeout=60)
+                                f"os.chdir({str(root)!r})\n", timeout=60, fresh=False)
         kwargs["km"] = manager
     else:
         os.environ[VALIDATED_ENV] = job.data_version
@@ -187,8 +206,16 @@ def execute_notebook(job: Job, output: Path, warm: bool = True):
     notebook.metadata.papermill["input_path"] = os.path.relpath(job.notebook, root)
     notebook.metadata.papermill["output_path"] = f"{job.name}/{output.name}"
     import nbformat
+    started = time.perf_counter()
     nbformat.write(notebook, str(output))
+    _add_stage(stages, "write", started)
     return notebook
+
+
+def _add_stage(stages: dict | None, name: str, started: float) -> None:
+    """Add the seconds since ``started`` (a perf_counter reading) to ``stages[name]``."""
+    if stages is not None:
+        stages[name] = stages.get(name, 0.0) + time.perf_counter() - started
 
 
 def _project_relative(job: Job, data_dir: str) -> tuple[Path, str]:
@@ -208,13 +235,15 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
     from .ownership import staging_dir
 
     result = Result(job.name, "failed", started=time.time())
+    clock = time.perf_counter()
+    stages = result.stages
     job.out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"tmp-{job.name}-", dir=staging_dir(job.out_dir)))
     os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder must be readable
     executed = staging / f"{job.name}.ipynb"
     try:
         try:
-            notebook = execute_notebook(job, executed, warm)
+            notebook = execute_notebook(job, executed, warm, stages)
         except Exception as error:  # noqa: BLE001 - any failure of the notebook is this briefing's failure
             if warm:
                 _discard_kernel()  # a timed-out or crashed kernel must not serve the next briefing
@@ -222,23 +251,29 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
             result.detail = traceback.format_exc()
             _keep_failed(job, executed, result.error)
             return result
+        finally:
+            stages["execute"] = time.perf_counter() - clock - stages.get("write", 0.0)
         from .rendering import read_meta, render_briefing
 
-        paths = render_briefing(notebook, staging, job.name, job.formats)
+        paths = render_briefing(notebook, staging, job.name, job.formats, stages=stages)
         written = [executed, *paths.values()]
         if "pdf" in paths:
             # Here, in the worker and in staging: in parallel with the other briefings, swapped in
             # with the PDF it shows, and inside the briefing's own (recorded) folder.
             from .thumbnails import summarise_pdf, thumbnail_name
 
+            thumbnail_started = time.perf_counter()
             png = staging / thumbnail_name(job.name)
             result.pages = summarise_pdf(paths["pdf"], png)
             result.thumbnail = f"{job.name}/{png.name}"
             written.append(png)
+            _add_stage(stages, "pdf", thumbnail_started)  # the thumbnail is PDF work
         meta = read_meta(notebook)
         result.as_of, result.subject, result.data_version = (meta["as_of"] or None, meta["subject"] or None,
                                                              meta["data_version"] or None)
+        swap = time.perf_counter()
         _replace(staging, job.out_dir / job.name, job)
+        _add_stage(stages, "write", swap)
         result.status = "built"
         result.outputs = [f"{job.name}/{Path(p).name}" for p in written]
     except Exception as error:  # noqa: BLE001 - rendering or writing failed: keep the old output
@@ -247,6 +282,8 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         result.finished = time.time()
+        result.stages = {name: round(stages.get(name, 0.0), 3) for name in STAGES}
+        result.stages["total"] = round(time.perf_counter() - clock, 3)
     return result
 
 

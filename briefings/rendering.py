@@ -28,6 +28,7 @@ import json
 import math
 import re
 import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -576,31 +577,48 @@ def render_briefing(
     out_dir: Path,
     stem: str,
     formats: tuple[str, ...] = ("html", "pdf"),
+    stages: dict[str, float] | None = None,
 ) -> dict[str, Path]:
     """Render ``nb`` to ``<out_dir>/<stem>.html`` and/or ``.pdf``.
 
     Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
     ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
-    The HTML is built once; the PDF is made from that same string.
+    The HTML is built once; the PDF is made from that same string. ``stages``,
+    when given, gets the seconds spent under "html" (export), "pdf"
+    (WeasyPrint layout and write) and "write" (writing the files).
     """
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
         raise ValueError(f"unknown briefing format(s) {sorted(unknown)}; use 'html' and/or 'pdf'")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stages = {} if stages is None else stages
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = stages.get(name, 0.0) + now - clock
+        clock = now
+
     html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    lap("html")
     written: dict[str, Path] = {}
     if "html" in formats:
         path = out_dir / f"{stem}.html"
         path.write_text(html, encoding="utf-8")
         written["html"] = path
+        lap("write")
     if "pdf" in formats:
         path = out_dir / f"{stem}.pdf"
-        path.write_bytes(html_to_pdf(html))
+        pdf = html_to_pdf(html)
+        lap("pdf")
+        path.write_bytes(pdf)
         written["pdf"] = path
     figures_name = resources["briefing"]["figures_csv"]
     if figures_name:
         path = out_dir / figures_name
         path.write_bytes(resources["outputs"][figures_name])
         written["csv"] = path
+        lap("write")
     return written

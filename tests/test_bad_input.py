@@ -584,8 +584,8 @@ def test_env_disk_full_part_way_through_a_write(site, monkeypatch):
 
     real = rendering.render_briefing
 
-    def full_disk(nb, out_dir, stem, formats):
-        paths = real(nb, out_dir, stem, formats)
+    def full_disk(nb, out_dir, stem, formats, **kwargs):
+        paths = real(nb, out_dir, stem, formats, **kwargs)
         html = paths["html"].read_bytes()
         paths["html"].write_bytes(html[: len(html) // 2])
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(paths["html"]))
