@@ -498,7 +498,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
         ax.set_yticks(positions, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(lefts, rights * 2)
-        _log_axis(ax.xaxis, "people (log scale); arrow = open above; dashed = up to N (a ceiling only)")
+        _log_axis(ax.xaxis, "people (log scale); arrow = open above; dashed = up to N")
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         shown = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
@@ -676,7 +676,11 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         if len(best) > 2:
             title += f"; next is {names[2]}"
     else:
-        title = f"{lead}, the largest group is from {names[0]} ({_stated(first)}), ahead of " + " and ".join(names[1:3])
+        # Counts to date and counts of those present at one time are different kinds (method rule 4):
+        # each figure the title names says which it is.
+        kinds = [" at one time" if row.get("count_type") == "current" else " to date" for _, row in best.iterrows()]
+        title = (f"{lead}, the largest figure is for {names[0]} ({_stated(first)}{kinds[0]}), ahead of "
+                 + " and ".join(f"{n} ({_stated(best.iloc[i + 1])}{kinds[i + 1]})" for i, n in enumerate(names[1:3])))
 
     left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
     positions = list(range(len(best)))[::-1]

@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 from .tables import Html, tag
 
 
+def _ids(row_ids) -> tuple:
+    """Row ids in order, repeats and blanks dropped (a figure in dollars has no rate row: None or NaN)."""
+    return tuple(dict.fromkeys(r for r in row_ids if isinstance(r, str) and r))
+
+
 @dataclass(frozen=True)
 class Shown:
     """One figure as the body shows it, for the CSV of figures."""
@@ -37,7 +42,7 @@ class References:
 
     def number(self, row_ids) -> int | None:
         """The reference number for ``row_ids`` (in order, repeats dropped), new if not yet cited."""
-        key = tuple(dict.fromkeys(str(r) for r in row_ids if r))
+        key = _ids(row_ids)
         if not key:
             return None
         if key not in self.numbers:
@@ -52,8 +57,7 @@ class References:
         if number is None:
             return Html("")
         if figure:
-            self.shown.append(Shown(number, section, figure, what, low, high, unit, date,
-                                    tuple(dict.fromkeys(str(r) for r in row_ids if r))))
+            self.shown.append(Shown(number, section, figure, what, low, high, unit, date, _ids(row_ids)))
         return tag("a", f"[{number}]", href=f"#ref-{number}", class_="ref")
 
     def entries(self) -> list[tuple[int, tuple]]:

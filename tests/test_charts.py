@@ -222,8 +222,9 @@ def test_origins_ranked_title(latest):
     # Only people reported arrived or deployed count: Syria about 2,000 arrived (mid 2,000), Canada up to
     # 550 (mid 275), Cuba 0. Syria's 50,000 and the United States' 3,000 are sign-ups, not ranked; 'all',
     # the other side's 90,000+ and the region Middle East are left out.
-    assert chart.title == ("Of foreign fighters reported to have reached the war, the largest group is from Syria "
-                           "(about 2,000), ahead of Canada and Cuba")
+    # Each figure named says its kind: all three are counts to date here.
+    assert chart.title == ("Of foreign fighters reported to have reached the war, the largest figure is for Syria "
+                           "(about 2,000 to date), ahead of Canada (up to 550 to date) and Cuba (0 to date)")
     assert chart.alt.startswith(chart.title + ". ")
     assert "about 2,000 arrived (Russia)" in chart.svg and "50,000" not in chart.svg
     # A region's arrivals (which may contain the countries ranked) are not ranked, and the note says so.
@@ -266,7 +267,7 @@ def test_sanitiser_keeps_the_chart_image_and_alt(latest):
     page = sanitize_html(chart._repr_html_())
     src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', page)
     assert src and base64.b64decode(src.group(1)).decode("utf-8") == chart.svg
-    assert 'alt="Of foreign fighters reported to have reached the war, the largest group is from Syria' in page
+    assert 'alt="Of foreign fighters reported to have reached the war, the largest figure is for Syria' in page
     # Any other image, or a script in the alt text's place, is still removed.
     assert sanitize_html('<img src="x" onerror="alert(1)"><img src="data:text/html;base64,PHA+">') == ""
 
@@ -301,3 +302,13 @@ def test_chart_alt_text_reaches_the_tagged_pdf(latest):
     walk(pdf.trailer["/Root"]["/StructTreeRoot"])
     assert figures == [chart.alt]
     assert chart.title in pdf.pages[0].extract_text().replace("\n", " ")
+
+
+def test_origins_ranked_title_names_the_kind_of_each_count(latest):
+    # North Korea 11,000-12,000 present at one time (mid 11,500) outranks Syria's about 2,000 to date; the
+    # title says each figure's kind, since the two kinds are never compared as like with like.
+    extra = pd.DataFrame([claim("H7", "2024-11-04", "russia", "North Korea", "state_deployed", "deployed", "range",
+                                11000, 12000, stated="11,000–12,000", count_type="current")])
+    chart = charts.origins_ranked(pd.concat([latest, extra], ignore_index=True))
+    assert chart.title.endswith("the largest figure is for North Korea (11,000–12,000 at one time), ahead of "
+                                "Syria (about 2,000 to date) and Canada (up to 550 to date)")

@@ -11,7 +11,7 @@ def test_numbers_run_in_order_of_first_citation_and_repeat_for_the_same_rows():
     assert refs.number(["P006", "W002"]) == 2
     assert refs.number(["H031"]) == 1          # the same rows: the same number
     assert refs.number(["W002", "P006"]) == 3  # another order is another figure's list of rows
-    assert refs.number(["H031", "H031", ""]) == 1  # repeats and blanks dropped
+    assert refs.number(["H031", "H031", "", None, float("nan")]) == 1  # repeats and blanks (no rate row) dropped
     assert refs.number([]) is None
     assert refs.entries() == [(1, ("H031",)), (2, ("P006", "W002")), (3, ("W002", "P006"))]
 
