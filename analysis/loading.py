@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
 import json
 import math
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ import pandas as pd
 from .clock import today as clock_today
 from .errors import BriefingsError
 from .paths import DATA_DIR, DESCRIPTOR_NAME
+from .version import _not_a_plain_file, data_version  # noqa: F401 - re-exported: callers import them from here
 
 #: A pay offer or wage in a currency other than USD needs a rate within this many days.
 MAX_FX_GAP_DAYS = 92
@@ -143,25 +142,6 @@ def validate(data_dir: Path | str = DATA_DIR, **options) -> list[Problem]:
     return []
 
 
-def data_version(data_dir: Path | str = DATA_DIR) -> str:
-    """A 12-hex-digit hash of the descriptor and every file it names: changes when any byte does."""
-    data_dir = Path(data_dir)
-    digest = hashlib.sha256()
-    descriptor_path = data_dir / DESCRIPTOR_NAME
-    names = [DESCRIPTOR_NAME]
-    try:
-        if _not_a_plain_file(data_dir, DESCRIPTOR_NAME) is None:
-            names += [r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]]
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        pass
-    for name in names:
-        path = data_dir / name
-        digest.update(str(name).encode())
-        plain = isinstance(name, str) and _not_a_plain_file(data_dir, name) is None
-        digest.update(path.read_bytes() if plain else b"<missing>")
-    return digest.hexdigest()[:12]
-
-
 # ------------------------------------------------------------------------------ schema checks
 
 def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
@@ -249,23 +229,6 @@ def _descriptor_shape_problems(descriptor) -> list[Problem]:
                 problems.append(Problem(DESCRIPTOR_NAME, f"{where}, field {field_spec['name']!r}: "
                                         "\"constraints\" must be an object"))
     return problems
-
-
-def _not_a_plain_file(data_dir: Path, name: str) -> str | None:
-    """Why ``data_dir / name`` may not be read (None when it may): it must be a regular file
-    (never a pipe, device or folder, which would block or fail mid-read) inside the data folder.
-    Checked before anything opens it."""
-    path = data_dir / name
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        return f"cannot be read ({error.strerror})"
-    if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a pipe, device or socket)"
-        return f"is {kind}; the data must be regular files"
-    if not path.resolve().is_relative_to(data_dir.resolve()):
-        return f"resolves to {path.resolve()}, outside the data folder {data_dir}; copy the file into it"
-    return None
 
 
 _ADVICE = {

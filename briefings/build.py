@@ -361,7 +361,7 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                 clean_leftovers(out_dir)  # after an interruption, workers' staging folders are orphans
         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         from .index import write_index
-        from analysis.loading import data_version as full_version
+        from analysis.version import data_version as full_version
         # The version the briefings' own headers print (a hash of every data byte), not the build's key.
         write_index(out_dir, config, manifest, data_version=full_version(data_dir))
     order = {s.name: i for i, s in enumerate(specs)}
