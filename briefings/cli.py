@@ -195,9 +195,11 @@ def list_briefings(config_path: Path | None):
     Example:
       briefings list
     """
+    # The project first: outside one, "no reports.yml" is the message, before any module that reads
+    # the project's schema is imported.
+    config_path = config_path if config_path is not None else _project_root() / "reports.yml"
     from .config import describe_parameters
 
-    config_path = config_path if config_path is not None else _project_root() / "reports.yml"
     config = _load_config(config_path)
     click.echo(f"{len(config.briefings)} briefings in {config_path} (formats: {', '.join(config.formats)}):")
     for spec in config.briefings:
@@ -356,13 +358,14 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
                                                # a one-off variant, into reports/overview--custom-<hash>/
     """
     started = time.perf_counter()
+    # The project first (see list_briefings).
+    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, "reports")
     from .build import build as run_build
     from .config import ConfigError, parse_formats
 
     from .parameters import ParameterError
 
     signal.signal(signal.SIGTERM, _on_signal)
-    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, "reports")
     config = _load_config(config_path)
     try:
         specs = config.select(list(names))
@@ -461,6 +464,8 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
       briefings preview                   # the first briefing of reports.yml
       briefings preview pay-focus --port 8800 --open
     """
+    # The project first (see list_briefings).
+    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, ".preview")
     import asyncio
     import json
 
@@ -468,7 +473,6 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
     from .parameters import ParameterError
     from .preview import Preview
 
-    config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, ".preview")
     config = _load_config(config_path)
     try:
         spec = config.select([name])[0] if name else config.briefings[0]

@@ -193,8 +193,8 @@ def test_each_briefing_folder_holds_its_figures_as_a_csv_safe_for_spreadsheets(t
     for row in table:
         for value in row.values():
             assert not value.startswith(("=", "+", "@")), value
-    # A key judgement's row quotes several figures; the rows for H037's own figure carry its text.
-    cited = [row for row in table if row["rows"].split()[:1] == ["H037"] and row["section"] != "Key judgements"]
+    # In "How many", H037's figure is described by its own text (elsewhere, by our words for its use).
+    cited = [row for row in table if row["rows"].split()[:1] == ["H037"] and row["section"] == "Headcounts"]
     assert cited and all(row["what"] == "'" + hostile for row in cited)
     # The 50,000 figure with its range: 'about 50,000' read as ±10% is 45,000 to 55,000 people.
     assert any(row["figure"] == "about 50,000" and float(row["low"]) == 45000 and float(row["high"]) == 55000

@@ -73,3 +73,7 @@ def test_non_editable_install_builds_the_project_it_is_run_in(tmp_path):
     nowhere = subprocess.run([str(venv / "bin" / "briefings"), "list"], cwd=tmp_path, env=env,
                              capture_output=True, text=True, timeout=120)
     assert nowhere.returncode == 2 and "no reports.yml in" in nowhere.stderr
+    # The same for a build: the project is looked for before anything reads its schema.
+    nowhere = subprocess.run([str(venv / "bin" / "briefings"), "build"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert nowhere.returncode == 2 and "no reports.yml in" in nowhere.stderr, nowhere.stderr
