@@ -15,19 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.article47 import CONDITIONS, assess_groups
-from analysis.headcounts import (CONTRADICTION_WINDOW_DAYS, GAP_WINDOW_DAYS, PRESENCE_STAGES, STAGES, claim_status,
-                         claims_as_of, contradictions, flows, headcount_table, latest_claims, signup_arrival_gap,
-                         trends)
-from analysis.intervals import (CURRENCY_SYMBOLS, DEFAULT_RULE, Interval, date_text, format_claim, format_people,
-                        format_ratio)
-from analysis.judgements import (UNCONFIRMED_CREDIBILITY, _inflect, confidence, Evidence, Judgement, join_words, likelihood_word, make, money,
-                         pct, plural)
-from analysis.loading import SIDE_COUNTRY, DataPackage, known_from, load_data
-from analysis.pay import (COMPARATOR_MAX_AGE_DAYS, HOME_MEASURES, army_pay_comparison, comparable_offers,
-                  drive_costs, home_wage_multiples, offers_in_usd, wages_in_usd)
-from analysis.paths import DATA_DIR
-from analysis.speakers import SPEAKER_LABELS
+from .article47 import assess_groups
+from .headcounts import (PRESENCE_STAGES, claim_status, claims_as_of, contradictions, headcount_table,
+                         latest_claims, signup_arrival_gap, trends)
+from .intervals import CURRENCY_SYMBOLS, Interval, date_text, format_claim, format_people, format_ratio
+from .judgements import (UNCONFIRMED_CREDIBILITY, Evidence, Judgement, _inflect, join_words, likelihood_word, make,
+                         money, pct, plural)
+from .loading import SIDE_COUNTRY, DataPackage, load_data
+from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
+                  offers_in_usd, wages_in_usd)
+from .paths import DATA_DIR
 
 SIDE_NAMES = {"russia": "Russia's", "ukraine": "Ukraine's"}
 CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract soldiers", "volunteer": "volunteers",

@@ -227,6 +227,16 @@ def _draw_range(ax, y: float, interval: Interval, colour: str, *, left: float, u
     return interval.high * 1.3
 
 
+def _people_axis(fig, ax, label: str, categories) -> None:
+    """A log axis of people with its caption and grid, and a legend of the categories drawn."""
+    _log_axis(ax.xaxis, label)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+    ax.set_axisbelow(True)
+    shown = [c for c in CATEGORY_COLOURS if c in set(categories)]
+    handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
+    fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
+
+
 def _x_limits(values) -> tuple[float, float]:
     finite = [v for v in values if v and v > 0 and math.isfinite(v)]
     if not finite:
@@ -498,12 +508,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
         ax.set_yticks(positions, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
         ax.set_xlim(lefts, rights * 2)
-        _log_axis(ax.xaxis, "people (log scale); arrow = open above; dashed = up to N")
-        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-        ax.set_axisbelow(True)
-        shown = [c for c in CATEGORY_COLOURS if c in set(frame["category"])]
-        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
-        fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
+        _people_axis(fig, ax, "people (log scale); arrow = open above; dashed = up to N", frame["category"])
         description = (f"Horizontal ranges on a logarithmic scale give the latest figure for each of "
                        f"{_count(len(groups), 'group')} (side and origin) at each stage, with 'not reported' "
                        f"where no figure exists")
@@ -702,12 +707,8 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
-        _log_axis(ax.xaxis, "people (log scale): the largest figure of those reported arrived or deployed")
-        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
-        ax.set_axisbelow(True)
-        shown = [c for c in CATEGORY_COLOURS if c in set(best["category"])]
-        handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
-        fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
+        _people_axis(fig, ax, "people (log scale): the largest figure of those reported arrived or deployed",
+                     best["category"])
         description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
                        "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
                        "side")

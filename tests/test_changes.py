@@ -6,17 +6,12 @@ Dates: a claim dated to a day is known that day; one dated to a month is known a
 from __future__ import annotations
 
 import pandas as pd
-from helpers import typed_rows
+from helpers import CLAIM_DEFAULTS, typed_rows
 
 from analysis.changes import DEFAULT_WINDOW_DAYS, default_since, headcount_changes, offer_changes
 from analysis.headcounts import claims_as_of
 
-DEFAULTS = {"side": "russia", "origin": "Syria", "origin_scope": "country", "origin_note": None,
-            "category": "paid", "stage": "signed_up", "stage_detail": "test", "count_type": "cumulative",
-            "period_start": None, "period_end": None, "qualifier": "exactly",
-            "people_low": 100, "people_high": None, "part_of": None, "claimant": "Claimant A",
-            "claimant_id": "C001", "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
-            "credibility_reason": "test", "source_id": "S001", "note": None}
+DEFAULTS = {**CLAIM_DEFAULTS, "origin": "Syria", "category": "paid", "claimant": "Claimant A"}
 
 
 def claims(*rows: dict) -> pd.DataFrame:
