@@ -15,12 +15,16 @@ NBSTRIPOUT_FLAGS := --extra-keys metadata.language_info
 # JupyterLab refuses to start as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# The exact versions in $(LOCK) (hash-checked), then the project itself without re-resolving;
+# The exact versions in $(LOCK) (hash-checked), installed with --no-deps: the lock already lists
+# every package, so pip resolves nothing and the result does not depend on the interpreter's pip or
+# on what the index published since (an unpinned extra such as fonttools[woff] once broke pip 23's
+# resolver). `pip check` then proves the set is complete and consistent. Then the project itself;
 # then the kernel the notebooks name, registered inside .venv (not in the user's home), and
 # nbstripout as this clone's git filter, so notebooks are committed without outputs.
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip check >/dev/null
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_NAME)" >/dev/null
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
