@@ -180,8 +180,10 @@ def check_origins(origins: list[str], known: list[str]) -> None:
     """
     unknown = [o for o in origins if o not in known]
     if unknown:
+        # "all" is also a value of the data's origin column (a figure for every origin): named once.
+        countries = [o for o in known if o != "all"]
         raise ParameterError(f"parameter 'origins': unknown origin(s) {', '.join(map(repr, unknown))}; "
-                             f"allowed: all, or any of {', '.join(known)}")
+                             f"allowed: all, or any of {', '.join(countries)}")
 
 
 def parameters_from_namespace(namespace: dict[str, Any], before: set[str]) -> dict[str, Any]:
