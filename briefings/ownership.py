@@ -224,6 +224,26 @@ def staging_dir(out_dir: Path) -> Path:
     return path
 
 
+def remove_owned(out_dir: Path, name: str) -> bool:
+    """Remove the recorded folder ``<out>/<name>`` (a briefing that left the configuration) and drop
+    it from the record; returns whether anything was removed. The folder is first renamed into the
+    staging folder, so a reader or a killed build never sees it half-deleted; a name that is not
+    recorded, or is a link, is left alone."""
+    path = out_dir / name
+    owned = owned_names(out_dir)
+    if name not in owned or name in FIXED or is_link(path):
+        return False
+    if os.path.lexists(path):
+        aside = staging_dir(out_dir) / f"removed-{name}-{os.getpid()}-{time.time_ns()}"
+        os.rename(path, aside)
+        if is_link(aside) or not aside.is_dir():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+    write_record(out_dir, owned - {name})
+    return True
+
+
 # ------------------------------------------------------------------------------ clean
 
 def clean(out_dir: str | Path, root: Path | None = None) -> list[str]:
