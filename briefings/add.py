@@ -123,8 +123,8 @@ class Dialogue:
         cites = {column: key for key, (column, target) in NEW_REFERENCES.items()
                  if column in table.columns and target in self.tables}
         for column in table.columns:
-            if column == table.id_field or (columns is None and column in fields and fields[column] != "") \
-                    or (columns is not None and column not in columns):
+            given = column in fields and (fields[column] != "" or not table.required(column))
+            if column == table.id_field or (given if columns is None else column not in columns):
                 continue
             if column in cites and cites[column] in new and columns is None:
                 continue  # a new source/claimant is already given for it
