@@ -36,8 +36,10 @@ import json
 import math
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -681,16 +683,31 @@ def replace_atomically(path: Path, content: bytes) -> None:
 def write(addition: Addition) -> None:
     """Write the addition's files in order (a new source or claimant, then the row, then the
     CHANGELOG). Each file is replaced atomically; should the disk fail between two files, the
-    package stays valid (a source cited by nothing yet) and :class:`WriteFailed` says what was written."""
-    done = []
-    for name, content in addition.files.items():
-        try:
-            replace_atomically(addition.data_dir / name, content)
-        except OSError as error:
-            raise WriteFailed(f"could not write {addition.data_dir / name} ({error.strerror or error}); "
-                              + (f"already written: {', '.join(done)}" if done else "nothing was written")) from error
-        done.append(name)
-    addition.written = True
+    package stays valid (a source cited by nothing yet) and :class:`WriteFailed` says what was written.
+
+    Ctrl-C and SIGTERM are held back while the files are written (a few milliseconds), so an
+    interruption never falls between two of them: it takes effect once ``written`` is True."""
+    done, held = [], []
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # only there can handlers be set
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(signum) is not None:
+                previous[signum] = signal.signal(signum, lambda number, frame: held.append(number))
+    try:
+        for name, content in addition.files.items():
+            try:
+                replace_atomically(addition.data_dir / name, content)
+            except OSError as error:
+                raise WriteFailed(f"could not write {addition.data_dir / name} ({error.strerror or error}); "
+                                  + (f"already written: {', '.join(done)}" if done else "nothing was written")
+                                  ) from error
+            done.append(name)
+        addition.written = True
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if held:
+            signal.raise_signal(held[0])  # the signal held back, delivered now to the usual handler
 
 
 def add_row(data_dir: Path | str, kind: str, fields: dict[str, str], new: dict | None = None, *, why: str = "",

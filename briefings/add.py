@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import signal
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -197,7 +199,7 @@ def run_add(kind: str, data_dir: Path, *, from_file: Path | None, dry_run: bool,
 
     for attempt in range(RETRIES + 1):
         try:
-            addition = adding.add_row(data_dir, kind, fields, new, why=why, dry_run=dry_run, on_wait=waiting)
+            addition = _add(data_dir, kind, fields, new, why, dry_run, waiting)
             break
         except RowRefused as refused:
             askable = [(key, column) for key, column in dict.fromkeys(refused.fields)
@@ -212,6 +214,28 @@ def run_add(kind: str, data_dir: Path, *, from_file: Path | None, dry_run: bool,
                 target = tables[NEW_REFERENCES[key][1]] if key else table
                 dialogue.ask(target, new[key] if key else fields, new, columns=[column])
     _report(addition, dry_run)
+    return addition
+
+
+def _add(data_dir: Path, kind: str, fields: dict, new: dict, why: str, dry_run: bool, waiting) -> adding.Addition:
+    """analysis.adding.add_row's steps, so that an interruption held back during the writing (it
+    takes effect once the files are written) can be reported as what it is: the row is in place."""
+    if dry_run:
+        return adding.prepare(data_dir, kind, fields, new, why=why)
+    from .cli import Interrupted
+
+    with adding.data_lock(data_dir, on_wait=waiting):
+        addition = adding.prepare(data_dir, kind, fields, new, why=why)
+        try:
+            adding.write(addition)
+        except (KeyboardInterrupt, Interrupted) as stop:
+            if not addition.written:
+                raise
+            signum = getattr(stop, "signum", signal.SIGINT)
+            _report(addition, dry_run)
+            click.echo(f"interrupted by {signal.Signals(signum).name} as the row was being written; it was written "
+                       "in full (see above)", err=True)
+            sys.exit(128 + signum)
     return addition
 
 

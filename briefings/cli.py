@@ -280,7 +280,8 @@ Exit codes:
   2    refused, no file changed: a field missing off a terminal, a value breaking
        a rule, an unknown source or claimant, a duplicate, bad --from FILE, no
        project, or another add held the data for 60 s
-  130  interrupted by Ctrl-C (SIGINT): nothing was written
+  130  interrupted by Ctrl-C (SIGINT): nothing was written (a signal during the
+       writing itself waits until the row is written in full, and says so)
   143  stopped by SIGTERM (as for 130)
 """
 

@@ -302,6 +302,41 @@ def test_a_failure_between_two_files_leaves_a_valid_package_and_says_what_was_wr
     load_data(data_copy)  # a source nobody cites yet: still a valid package
 
 
+def test_ctrl_c_while_writing_takes_effect_only_once_every_file_is_written(data_copy, monkeypatch):
+    real_replace, written = os.replace, []
+
+    def replace_then_interrupt(source, target):
+        real_replace(source, target)
+        written.append(Path(target).name)
+        if len(written) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C after the first of three files
+
+    source = derived(data_copy, "source")
+    claim = _without(derived(data_copy, "claim"), "source_id")
+    addition = adding.prepare(data_copy, "claim", claim, {"new_source": source}, why=WHY)
+    monkeypatch.setattr(adding.os, "replace", replace_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        adding.write(addition)
+    # Held back until the source, the claim and the CHANGELOG line were all written.
+    assert written == ["sources.csv", "headcount_claims.csv", "CHANGELOG.md"] and addition.written
+    load_data(data_copy)
+
+
+def test_the_command_says_the_row_was_written_when_ctrl_c_came_as_it_was_written(data_copy, tmp_path, monkeypatch):
+    real_replace = os.replace
+
+    def replace_then_interrupt(source, target):
+        real_replace(source, target)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(adding.os, "replace", replace_then_interrupt)
+    row = write_yaml(tmp_path / "rate.yml", derived(data_copy, "rate"))
+    result = invoke("add", "rate", "--data", data_copy, "--from", row, "--why", WHY)
+    assert result.exit_code == 130
+    assert "added X" in result.stdout and "it was written in full" in result.stderr
+    load_data(data_copy)
+
+
 # ------------------------------------------------------------------------------ two adds at once
 
 def test_two_adds_at_once_both_land_with_different_ids(data_copy, tmp_path):
