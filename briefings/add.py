@@ -168,8 +168,9 @@ class Dialogue:
 
 
 def run_add(kind: str, data_dir: Path, *, from_file: Path | None, dry_run: bool, why: str | None,
-            interactive: bool) -> adding.Addition:
-    """Read, ask (on a terminal), check and write one row; print what was (or would be) written."""
+            interactive: bool, quiet: bool = False) -> adding.Addition:
+    """Read, ask (on a terminal), check and write one row; print what was (or would be) written
+    (with ``quiet``, a written row is not reported; a dry run always prints its row)."""
     tables = adding.read_tables(data_dir)
     table = adding.table_for(tables, kind)
     fields, new = adding.read_fields(from_file) if from_file is not None else ({}, {})
@@ -213,7 +214,8 @@ def run_add(kind: str, data_dir: Path, *, from_file: Path | None, dry_run: bool,
             for key, column in askable:
                 target = tables[NEW_REFERENCES[key][1]] if key else table
                 dialogue.ask(target, new[key] if key else fields, new, columns=[column])
-    _report(addition, dry_run)
+    if dry_run or not quiet:
+        _report(addition, dry_run)
     return addition
 
 

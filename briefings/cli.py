@@ -274,7 +274,7 @@ def list_briefings(config_path: Path | None, verbose: bool, quiet: bool):
 
 ADD_EXIT_CODES = """\b
 Exit codes:
-  0    the row was written (with --dry-run: it would be; nothing was written)
+  0    the row was written (with --dry-run: it passed every check; nothing written)
   1    the disk refused a write (the message says what was written), or an
        unexpected error
   2    refused, no file changed: a field missing off a terminal, a value breaking
@@ -295,7 +295,8 @@ Exit codes:
 @click.option("--dry-run", is_flag=True, help="Check the row and print what would be written; write nothing.")
 @click.option("--why", default=None, metavar="TEXT",
               help="Why the row is added, for data/CHANGELOG.md (asked on a terminal when not given).")
-def add(kind, data_dir, from_file, dry_run, why):
+@verbosity
+def add(kind, data_dir, from_file, dry_run, why, verbose, quiet):
     """Add one row to the data: a headcount claim, pay offer, reference wage, exchange rate,
     source or claimant (KIND). The next free id is given; the whole package is validated with the
     row in it before anything is written; a duplicate is refused; the CSV is written atomically
@@ -306,11 +307,15 @@ def add(kind, data_dir, from_file, dry_run, why):
       briefings add claim --from claim.yml --why "Kyiv's new count of Colombians"
       briefings add source                # on a terminal: asks for each field
       briefings add offer --from offer.json --dry-run
+      briefings add rate --from rate.yml --why "..." -q   # nothing printed unless refused
     """
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
     data_dir = data_dir if data_dir is not None else _project_root() / "data"
     from .add import run_add
 
-    run_add(kind, data_dir, from_file=from_file, dry_run=dry_run, why=why, interactive=sys.stdin.isatty())
+    run_add(kind, data_dir, from_file=from_file, dry_run=dry_run, why=why, interactive=sys.stdin.isatty(),
+            quiet=quiet)
 
 
 @contextmanager
