@@ -41,7 +41,7 @@ import stat
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -63,12 +63,13 @@ LOCK_TIMEOUT_SECONDS = 60.0
 #: Two rows are duplicates when they agree on every one of these columns that the table has: the
 #: claimant, the date, the series and the figure. A headcount's series is side × origin × category
 #: × stage × count (analysis.headcounts.SERIES; count_key is derived from count_type and a flow's
-#: period). A source is the page it points at, a claimant its name (case and spacing aside).
+#: period). An offer's region (a regional bonus), where the schema has one, keeps regions apart. A
+#: source is the page it points at, a claimant its name (case and spacing aside).
 DUPLICATE_KEYS = {
     "headcount_claims": ("claimant_id", "date_reported", "side", "origin", "category", "stage", "count_key",
                          "qualifier", "people_low", "people_high"),
-    "pay_offers": ("claimant_id", "date_reported", "side", "origin", "category", "theatre", "period", "component",
-                   "status", "qualifier", "amount_low_local", "amount_high_local", "currency"),
+    "pay_offers": ("claimant_id", "date_reported", "side", "origin", "region", "category", "theatre", "period",
+                   "component", "status", "qualifier", "amount_low_local", "amount_high_local", "currency"),
     "reference_wages": ("claimant_id", "date_reported", "country", "measure", "date_in_force", "qualifier",
                         "monthly_low_local", "monthly_high_local", "currency"),
     "exchange_rates": ("claimant", "date", "currency", "kind", "basis", "per_usd_low", "per_usd_high"),
@@ -307,7 +308,9 @@ def read_fields(path: Path | str) -> tuple[dict[str, str], dict[str, dict[str, s
 
 # ------------------------------------------------------------------------------ checking what was given
 
-def _check_given(table: Table, tables: dict[str, Table], fields: dict, new: dict, where: str = "") -> None:
+def check_given(table: Table, tables: dict[str, Table], fields: dict, new: dict, where: str = "") -> None:
+    """Refuses (AddError) a column the table lacks, an id, a line break in a value, or a new row
+    given where the table cites none or beside the id it would replace."""
     unknown = [k for k in fields if k not in table.columns]
     if unknown:
         raise AddError(f"{where}{', '.join(unknown)}: not a column of {table.path} (its columns: "
@@ -327,7 +330,7 @@ def _check_given(table: Table, tables: dict[str, Table], fields: dict, new: dict
         if fields.get(column):
             raise AddError(f"{where}{column} and {key} are both given: cite an existing row with {column}, "
                            f"or give the new one under {key}, not both")
-        _check_given(tables[target], tables, values, {}, f"{key}.")
+        check_given(tables[target], tables, values, {}, f"{key}.")
 
 
 def missing_fields(table: Table, tables: dict[str, Table], fields: dict, new: dict | None = None) -> list[str]:
@@ -371,7 +374,6 @@ class Addition:
     files: dict[str, bytes]
     changelog: str
     written: bool = False
-    originals: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def row(self) -> NewRow:
@@ -565,7 +567,7 @@ def prepare(data_dir: Path | str, kind: str, fields: dict[str, str], new: dict |
     fields = {k: v.strip() if isinstance(v, str) else _cell(v, k) for k, v in fields.items()}
     new = {k: {c: x.strip() if isinstance(x, str) else _cell(x, f"{k}.{c}") for c, x in v.items()}
            for k, v in (new or {}).items()}
-    _check_given(table, tables, fields, new)
+    check_given(table, tables, fields, new)
     missing = missing_fields(table, tables, fields, new)
     if missing:
         raise MissingFields(f"missing required field(s) for {table.path}: {', '.join(missing)}", missing)
@@ -597,7 +599,7 @@ def prepare(data_dir: Path | str, kind: str, fields: dict[str, str], new: dict |
     _duplicates(data, rows)
     text = _changelog_text(changelog, today, rows, why)
     files[CHANGELOG] = package[CHANGELOG] + text.encode("utf-8")
-    return Addition(data_dir, rows, files, text, originals={name: package[name] for name in files})
+    return Addition(data_dir, rows, files, text)
 
 
 def _check_references(planned, tables: dict[str, Table], package: dict[str, bytes]) -> None:

@@ -179,7 +179,7 @@ def run_add(kind: str, data_dir: Path, *, from_file: Path | None, dry_run: bool,
     if interactive:
         click.echo(f"A new row of {table.path}: {table.description or table.name}\nIts id is given when it is "
                    "written; nothing is written until every field is given and checked. Ctrl-C stops.")
-        adding._check_given(table, tables, fields, new)  # a wrong FILE is refused before any question
+        adding.check_given(table, tables, fields, new)  # a wrong FILE is refused before any question
         dialogue.ask(table, fields, new)
         for key, values in new.items():
             dialogue.ask(tables[NEW_REFERENCES[key][1]], values, {})
