@@ -61,13 +61,12 @@ ADDED_HEADING = "### Added with `briefings add`"
 #: How long an add waits for another one to finish before giving up.
 LOCK_TIMEOUT_SECONDS = 60.0
 #: Two rows are duplicates when they agree on every one of these columns that the table has: the
-#: claimant, the date, the series and the figure. A headcount's series is side × origin × category
-#: × stage × count (analysis.headcounts.SERIES; count_key is derived from count_type and a flow's
-#: period). An offer's region (a regional bonus), where the schema has one, keeps regions apart. A
+#: claimant, the date, the series and the figure. A headcount's series ("SERIES") is the analysis's
+#: own, analysis.headcounts.SERIES: side × origin × category × stage × count_key (count_key derived
+#: from count_type and a flow's period). An offer's region (a regional bonus), where the schema has one, keeps regions apart. A
 #: source is the page it points at, a claimant its name (case and spacing aside).
 DUPLICATE_KEYS = {
-    "headcount_claims": ("claimant_id", "date_reported", "side", "origin", "category", "stage", "count_key",
-                         "qualifier", "people_low", "people_high"),
+    "headcount_claims": ("claimant_id", "date_reported", "SERIES", "qualifier", "people_low", "people_high"),
     "pay_offers": ("claimant_id", "date_reported", "side", "origin", "region", "category", "theatre", "period",
                    "component", "status", "qualifier", "amount_low_local", "amount_high_local", "currency"),
     "reference_wages": ("claimant_id", "date_reported", "country", "measure", "date_in_force", "qualifier",
@@ -524,7 +523,12 @@ def _key_frame(table_name: str, frame):
         frame["url"] = frame["url"].map(lambda u: u.strip().rstrip("/") if isinstance(u, str) else u)
     if table_name == "claimants" and "name" in frame:
         frame["name"] = frame["name"].map(lambda n: " ".join(n.split()).casefold() if isinstance(n, str) else n)
-    columns = [c for c in DUPLICATE_KEYS.get(table_name, ()) if c in frame]
+    keys = DUPLICATE_KEYS.get(table_name, ())
+    if "SERIES" in keys:
+        from .headcounts import SERIES
+
+        keys = [c for key in keys for c in (SERIES if key == "SERIES" else [key])]
+    columns = [c for c in keys if c in frame]
     return frame[columns] if columns else pd.DataFrame(index=frame.index)
 
 

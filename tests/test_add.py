@@ -10,6 +10,7 @@ checked against a hash of every file of the data folder, taken before and after.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -251,6 +252,28 @@ def test_a_refused_row_exits_2_naming_field_and_rule_and_changes_no_byte(data_co
         assert part.format(first=_first_claim_id(data_copy)) in message, message
     assert "Traceback" not in message
     assert fingerprint(data_copy) == before  # every byte of every file, and no file added
+
+
+def _other(values, current):
+    return next(v for v in values if v != current)
+
+
+@pytest.mark.parametrize("change", ["claimant", "date", "series", "figure"])
+def test_a_claim_differing_in_claimant_date_series_or_figure_is_no_duplicate(data_copy, change):
+    """The duplicate rule is all four at once: the first claim again, with one of them changed, is accepted."""
+    t = tables(data_copy)
+    first = _without(rows_of(data_copy, t["headcount_claims"])[1][0], "claim_id")
+    claimant_ids = [r["claimant_id"] for r in rows_of(data_copy, t["claimants"])[1]]
+    day = dt.date.fromisoformat(first["date_reported"])
+    changed = {
+        "claimant": {"claimant_id": _other(claimant_ids, first["claimant_id"])},
+        "date": {"date_reported": (day.replace(day=1) - dt.timedelta(days=365)).isoformat()},  # a year earlier
+        "series": {"stage": _other(t["headcount_claims"].spec("stage")["constraints"]["enum"], first["stage"])},
+        "figure": {"people_low": str(int(first["people_low"]) + 1), "people_high": str(int(first["people_high"]) + 1)},
+    }[change]
+    with pytest.raises(adding.DuplicateRow):
+        adding.add_row(data_copy, "claim", first, why=WHY, dry_run=True)
+    adding.add_row(data_copy, "claim", {**first, **changed}, why=WHY, dry_run=True)  # no DuplicateRow
 
 
 def test_a_bad_from_file_is_refused_naming_it(data_copy, tmp_path):
