@@ -400,7 +400,7 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         from .index import write_index
         from analysis.version import data_version as full_version
         # The version the briefings' own headers print (a hash of every data byte), not the build's key.
-        write_index(out_dir, config, manifest, data_version=full_version(data_dir))
+        write_index(out_dir, config, manifest, data_version=full_version(data_dir), data_dir=data_dir)
     order = {s.name: i for i, s in enumerate(specs)}
     return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version, removed)
 

@@ -157,7 +157,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=GROUP_EXIT_CODES)
 @click.version_option(package_name="foreign-fighter-briefings", prog_name="briefings")
 def main():
-    """Foreign-fighter recruitment briefings: validate the data, list, build and preview the briefings.
+    """Foreign-fighter recruitment briefings: validate and add to the data, list, build and preview the briefings.
 
     The project is the nearest folder, from the current one upward, holding reports.yml (as git
     finds .git); data/, notebooks/ and reports/ are read and written there.
@@ -168,6 +168,7 @@ def main():
       briefings build overview -P side=russia
       briefings preview overview          # live preview in the browser while you edit
       briefings validate
+      briefings add claim --from claim.yml --why "..."
     """
     signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
 
@@ -233,6 +234,10 @@ def validate(data_dir: Path | None, verbose: bool, quiet: bool):
                        ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"))
     if not quiet:
         click.echo(f"{data_dir}: valid (data version {data.version}): {counts}")
+    from analysis.freshness import staleness_warnings
+
+    for line in staleness_warnings(data_dir):  # said, not refused: old data is still valid data (even with -q)
+        click.echo(f"warning: {line}", err=True)
 
 
 @main.command(name="list", epilog=LIST_EXIT_CODES)
@@ -265,6 +270,52 @@ def list_briefings(config_path: Path | None, verbose: bool, quiet: bool):
         for key, value in spec.parameters.items():
             click.echo(f"  {key} = {value!r}")
     click.echo("\nNotebook parameters and their defaults:\n" + describe_parameters())
+
+
+ADD_EXIT_CODES = """\b
+Exit codes:
+  0    the row was written (with --dry-run: it passed every check; nothing written)
+  1    the disk refused a write (the message says what was written), or an
+       unexpected error
+  2    refused, no file changed: a field missing off a terminal, a value breaking
+       a rule, an unknown source or claimant, a duplicate, bad --from FILE, no
+       project, or another add held the data for 60 s
+  130  interrupted by Ctrl-C (SIGINT): nothing was written (a signal during the
+       writing itself waits until the row is written in full, and says so)
+  143  stopped by SIGTERM (as for 130)
+"""
+
+
+@main.command(epilog=ADD_EXIT_CODES)
+@click.argument("kind", type=click.Choice(["claim", "offer", "wage", "rate", "source", "claimant"]))
+@DATA_OPTION
+@click.option("--from", "from_file", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+              help="Read the fields from this YAML or JSON file (JSON if it ends .json), named as the CSV's "
+                   "columns; a new source or claimant may go under new_source: / new_claimant:.")
+@click.option("--dry-run", is_flag=True, help="Check the row and print what would be written; write nothing.")
+@click.option("--why", default=None, metavar="TEXT",
+              help="Why the row is added, for data/CHANGELOG.md (asked on a terminal when not given).")
+@verbosity
+def add(kind, data_dir, from_file, dry_run, why, verbose, quiet):
+    """Add one row to the data: a headcount claim, pay offer, reference wage, exchange rate,
+    source or claimant (KIND). The next free id is given; the whole package is validated with the
+    row in it before anything is written; a duplicate is refused; the CSV is written atomically
+    and a line goes to data/CHANGELOG.md. On a terminal, fields not in --from FILE are asked for.
+
+    \b
+    Examples:
+      briefings add claim --from claim.yml --why "Kyiv's new count of Colombians"
+      briefings add source                # on a terminal: asks for each field
+      briefings add offer --from offer.json --dry-run
+      briefings add rate --from rate.yml --why "..." -q   # nothing printed unless refused
+    """
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
+    data_dir = data_dir if data_dir is not None else _project_root() / "data"
+    from .add import run_add
+
+    run_add(kind, data_dir, from_file=from_file, dry_run=dry_run, why=why, interactive=sys.stdin.isatty(),
+            quiet=quiet)
 
 
 @contextmanager
@@ -468,6 +519,10 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         log.debug("full log with tracebacks: %s", private_log)
     log.info("build started: %d briefing(s), formats %s, -j %d%s", len(specs), ",".join(chosen), jobs,
              f", dask scheduler {dask_scheduler}" if dask_scheduler else "")
+    from analysis.freshness import staleness_warnings
+
+    for line in staleness_warnings(data_dir):  # every run, built or not: the record ages by itself
+        log.warning("stale data: %s", line)
 
     def validate_data(path: Path) -> None:
         from analysis.loading import DataError, load_data
