@@ -70,8 +70,9 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
 
     Adds ``known_from`` (Timestamp), ``people`` (Interval, people), ``stated`` (the figure as its
     source put it, e.g. '40,000+'), ``count_key`` and the speaker columns of
-    :func:`analysis.speakers.with_speakers`. Totals over all origins or a region are dropped when
-    ``origins`` is given, since they are not about those origins alone.
+    :func:`analysis.speakers.with_speakers`. Totals over all origins are dropped when ``origins`` is
+    given, since they are not about those origins alone; so is a region's total unless the region
+    itself is one of the ``origins`` (an Africa briefing shows Africa's total beside its countries).
     """
     frame = claims.copy()
     frame["known_from"] = known_from(frame)
@@ -80,7 +81,7 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
     if sides:
         frame = frame[frame["side"].isin(list(sides))]
     if origins:
-        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] == "country")]
+        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] != "all")]
     frame["people"] = [from_claim(q, lo, hi, rule) for q, lo, hi in
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
     frame["stated"] = [format_claim(q, lo, hi) for q, lo, hi in
