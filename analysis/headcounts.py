@@ -19,7 +19,7 @@ The rules (``docs/method.md`` gives them in full, with the parameters that overr
   :data:`CORROBORATION_WINDOW_DAYS` of it, overlaps it.
 * **Unknown is not zero.** A stage nobody reported has no row; it is "not reported", never 0.
 * **Signed up → arrived.** A gap is computed only when a signed-up stock and evidence of presence
-  (arrived, deployed, killed or left) for the same side, origin and category were reported within
+  (arrived, deployed, killed, missing or left) for the same side, origin and category were reported within
   :data:`GAP_WINDOW_DAYS` of each other. The gap is signed up minus the largest presence figure, so
   it counts those *not reported* to have arrived, an upper bound on those who did not.
 * **Contradictions and trends.** Two claims of one series by different claimants, known within
@@ -39,8 +39,9 @@ from .speakers import with_speakers
 #: The stages, in the order a recruit passes through them (applied → signed up → ... → left): the
 #: descriptor's enum order for headcount_claims.stage IS this order, and tables follow it.
 STAGES = list(schema.values("headcount_claims", "stage"))
-#: Stages that show someone reached the war (our choice of stages, checked against the schema).
-PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "left"))
+#: Stages that show someone reached the war (our choice of stages, checked against the schema): missing
+#: in action counts, since only those in the fighting go missing in it.
+PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
 COUNT_TYPES = list(schema.values("headcount_claims", "count_type"))
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
@@ -69,8 +70,9 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
 
     Adds ``known_from`` (Timestamp), ``people`` (Interval, people), ``stated`` (the figure as its
     source put it, e.g. '40,000+'), ``count_key`` and the speaker columns of
-    :func:`analysis.speakers.with_speakers`. Totals over all origins or a region are dropped when
-    ``origins`` is given, since they are not about those origins alone.
+    :func:`analysis.speakers.with_speakers`. Totals over all origins are dropped when ``origins`` is
+    given, since they are not about those origins alone; so is a region's total unless the region
+    itself is one of the ``origins`` (an Africa briefing shows Africa's total beside its countries).
     """
     frame = claims.copy()
     frame["known_from"] = known_from(frame)
@@ -79,7 +81,7 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
     if sides:
         frame = frame[frame["side"].isin(list(sides))]
     if origins:
-        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] == "country")]
+        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] != "all")]
     frame["people"] = [from_claim(q, lo, hi, rule) for q, lo, hi in
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
     frame["stated"] = [format_claim(q, lo, hi) for q, lo, hi in

@@ -187,7 +187,7 @@ def test_data_missing_file(site):
 def test_data_empty_file(site):
     (site.data / "pay_offers.csv").write_bytes(b"")
     site.assert_refused(site.build(), "1 problem(s) in the data:",
-                        "pay_offers.csv: file is empty; it needs at least the header row (offer_id, recruiter, side, "
+                        "pay_offers.csv: file is empty; it needs at least the header row (offer_id, recruiter, region, side, "
                         "origin, category, theatre, period, component, status, pay_detail, qualifier, "
                         "amount_low_local, amount_high_local, currency, contract_months, benefits, claimant, "
                         "claimant_id, date_reported, date_precision, credibility, credibility_reason, source_id, note)")
@@ -258,7 +258,7 @@ def test_data_unknown_currency(site):
     set_cell(site.data / "pay_offers.csv", "P005", "currency", "XYZ")
     site.assert_refused(site.build(), "pay_offers.csv row 6, column currency (value 'XYZ'): unknown currency; use "
                                       "USD or add rates for it to exchange_rates.csv (currencies with rates: GBP, "
-                                      "RUB, SYP, UAH, USD)")
+                                      "KES, RUB, SYP, UAH, USD)")
 
 
 def test_data_no_exchange_rate_within_92_days(site):
