@@ -68,8 +68,8 @@ def _read(path: Path, _mtime_ns: int, _size: int) -> dict[tuple[str, str], tuple
         raise SchemaError(f"{path}: cannot read the value lists of the data package descriptor "
                           f"({error.strerror or error})") from None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise SchemaError(f"{path}: cannot read the value lists of the data package descriptor ({error!r}); "
-                          "run `briefings validate` to see what is wrong with it") from None
+        raise SchemaError(f"{path}: cannot read the value lists of the data package descriptor "
+                          f"({type(error).__name__}: {error}); run `briefings validate` to see what is wrong with it") from None
 
 
 def enums(descriptor: Path | str | None = None) -> dict[tuple[str, str], tuple[str, ...]]:

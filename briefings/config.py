@@ -126,8 +126,8 @@ def _mapping_with_line(loader, node):
         if key_node.tag == "tag:yaml.org,2002:merge":
             raise _Refused(key_node.start_mark, "merge keys (<<) are not allowed here; write each key out")
         if key_node.tag != "tag:yaml.org,2002:str" or not isinstance(key_node, yaml.ScalarNode):
-            shown = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "(a list or mapping)"
-            raise _Refused(key_node.start_mark, f"key {shown} is not text; "
+            what = shown(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "(a list or mapping)"
+            raise _Refused(key_node.start_mark, f"key {what} is not text; "
                                                 "every key must be a name (quote it if it is a number)")
         problem = name_problem(unicodedata.normalize("NFC", key_node.value), "key")
         if problem:

@@ -170,13 +170,13 @@ def not_made_by_build(out_dir: Path, name: str) -> str | None:
         return "it is a symbolic link"
     if name in (RECORD, LOCK, LOG, MANIFEST, INDEX) or CORRUPT_MANIFEST.match(name):
         return None if path.is_file() else ("it is a folder" if path.is_dir() else "it is not a regular file")
+    if name != STAGING and not BRIEFING_FOLDER.match(name):
+        return "the build makes nothing of that name"
     if not path.is_dir():
-        return "the build makes a folder of that name, and this is a file"
+        return "the build makes a folder of that name, and this is not one"
     if name == STAGING:
         odd = sorted(p.name for p in path.iterdir() if not p.name.startswith(("tmp-", "old-")))
         return f"it holds {odd[0]!r}, which the build does not make" if odd else None
-    if not BRIEFING_FOLDER.match(name):
-        return "the build makes no folder of that name"
     for entry in sorted(path.iterdir()):
         if entry.name == "failed" and entry.is_dir() and not is_link(entry):
             odd = [p.name for p in entry.iterdir() if not (p.name.startswith(name) or p.name == "error.txt")]
