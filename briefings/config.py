@@ -69,7 +69,7 @@ class Config:
         by_name = {b.name: b for b in self.briefings}
         unknown = [n for n in names if n not in by_name]
         if unknown:
-            raise ConfigError(f"unknown briefing(s) {', '.join(map(repr, unknown))}; "
+            raise ConfigError(f"unknown briefing(s) {_some(unknown)}; "
                               f"configured in {self.path}: {', '.join(by_name)}")
         return [by_name[n] for n in dict.fromkeys(names)]
 
@@ -245,7 +245,7 @@ def parse_formats(text: str | list | tuple, where: str = "--formats") -> tuple[s
     items = [t.strip() for t in (text.split(",") if isinstance(text, str) else text)]
     bad = [t for t in items if t not in FORMATS]
     if bad or not items:
-        raise ConfigError(f"{where}: unknown output format(s) {', '.join(map(repr, bad)) or '(none given)'}; "
+        raise ConfigError(f"{where}: unknown output format(s) {_some(bad) or '(none given)'}; "
                           f"allowed: {', '.join(FORMATS)}")
     return tuple(dict.fromkeys(items))
 
@@ -333,6 +333,12 @@ def check_against_data(config: Config, specs: list[BriefingSpec], origins: list[
             check_origins(check_parameters({"origins": spec.parameters.get("origins", "all")})["origins"], origins)
         except ParameterError as error:
             raise ConfigError(f"{config.path}, line {spec.line}: briefing {spec.name!r}: {error}") from None
+
+
+def _some(values: list) -> str:
+    """The first five of ``values``, each quoted shortly, and how many more (a message stays short)."""
+    more = f" and {len(values) - 5} more" if len(values) > 5 else ""
+    return ", ".join(shown(v, 40) for v in values[:5]) + more
 
 
 def _strip(mapping: dict) -> dict:
