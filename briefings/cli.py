@@ -22,6 +22,7 @@ import click
 
 from analysis.errors import BriefingsError, SchedulerUnreachable
 from analysis.paths import ProjectNotFound, find_project
+from analysis.schema import SchemaError
 
 log = logging.getLogger("briefings")
 
@@ -160,6 +161,17 @@ def _text_path(ctx, param, value: Path | None) -> Path | None:
             raise click.BadParameter(f"{str(value).encode('utf-8', 'surrogateescape')!r} is not UTF-8 text; "
                                      "name the file or folder in UTF-8", ctx, param) from None
     return value
+
+
+def _exit_on_data_problems(data_dir: Path) -> None:
+    """Print every problem in the data at ``data_dir`` and exit 2, as ``validate`` does; return if none."""
+    from analysis.loading import DataError, load_data
+
+    try:
+        load_data(data_dir)
+    except DataError as error:
+        _print_problems(error.problems)
+        sys.exit(2)
 
 
 def _use_data(data_dir: Path) -> None:
@@ -418,7 +430,11 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     from .parameters import ParameterError
 
     signal.signal(signal.SIGTERM, _on_signal)
-    config = _load_config(config_path)
+    try:
+        config = _load_config(config_path)
+    except SchemaError:  # --data's descriptor cannot give the value lists: say what is wrong with it, as validate does
+        _exit_on_data_problems(data_dir)
+        raise
     try:
         specs = config.select(list(names))
         chosen = parse_formats(formats) if formats else config.formats
