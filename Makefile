@@ -71,7 +71,7 @@ preview: $(STAMP) ## Live preview of one briefing while you edit (NAME=overview 
 	$(BIN)/briefings preview "$${NAME:-overview}"
 
 .PHONY: lock
-lock: $(STAMP) ## Pin new dependencies of pyproject.toml in $(LOCK) and environment.yml (UPGRADE=1: re-resolve all)
+lock: $(STAMP) ## Pin new dependencies of pyproject.toml in requirements.lock and environment.yml (UPGRADE=1: re-resolve all)
 	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml

@@ -30,7 +30,7 @@ import stat
 import sys
 import time
 from concurrent.futures import Executor, as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import ownership
@@ -175,7 +175,7 @@ _ENTRY_TYPES = {"status": (str,), "outputs": (list,), "error": (str, type(None))
                 "inputs": (dict, type(None)), "started": (str, type(None)), "finished": (str, type(None)),
                 "pages": (int, type(None)), "thumbnail": (str, type(None)), "as_of": (str, type(None)),
                 "subject": (str, type(None)), "data_version": (str, type(None)),
-                "stages": (dict, type(None))}
+                "stages": (dict, type(None)), "config": (str, type(None))}
 
 
 def manifest_shape_problem(manifest) -> str | None:
@@ -279,6 +279,7 @@ class OutputLock:
 class BuildReport:
     results: list[Result]
     data_version: str
+    removed: list[str] = field(default_factory=list)  # briefings unpublished because they left the config
 
     @property
     def exit_code(self) -> int:
@@ -301,7 +302,7 @@ def clean_leftovers(out_dir: Path) -> None:
         return
     owned = ownership.owned_names(out_dir)
     for path in sorted(staging.iterdir()):
-        if not path.name.startswith(("tmp-", "old-")):
+        if not path.name.startswith(ownership.STAGED):
             continue  # not the build's: never deleted (make clean keeps it too, and says so)
         if path.name.startswith("old-") and not ownership.is_link(path) and path.is_dir():
             relative = path.name[len("old-"):].rsplit("-", 2)[0].replace("+", "/")
@@ -317,14 +318,50 @@ def clean_leftovers(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def removed_briefings(config: Config, entries: dict) -> list[str]:
+    """The manifest's briefings that this configuration built before and no longer lists: an entry
+    recorded with this config file whose name (or, for a ``<name>--custom-<hash>`` variant, whose
+    base name) is not among the config's briefings. Entries another config built are not this
+    config's to remove; an entry from before the config was recorded counts as this config's."""
+    path = getattr(config, "path", None)
+    if path is None:
+        return []
+    here, names = str(Path(path).resolve()), {spec.name for spec in config.briefings}
+    return sorted(name for name, entry in entries.items()
+                  if entry.get("config", here) == here and name.split("--custom-")[0] not in names)
+
+
+def _unpublish_removed(config: Config, entries: dict, out_dir: Path, keep: bool) -> list[str]:
+    """Remove the folders of briefings that left the configuration (see :func:`removed_briefings`)
+    and their manifest entries, so they leave the index and stop being served; with ``keep``,
+    only say so. Returns the names removed."""
+    gone = removed_briefings(config, entries)
+    removed = []
+    for name in gone:
+        if keep:
+            log.warning("%s: no longer in %s; its output is kept (--keep-removed)", name, config.path.name)
+            continue
+        if not ownership.remove_owned(out_dir, name) and os.path.lexists(out_dir / name):
+            log.warning("%s: no longer in %s; its folder %s holds files the build did not make, so it was kept "
+                        "(it left the index and the manifest)", name, config.path.name, out_dir / name)
+            del entries[name]
+            continue
+        del entries[name]
+        removed.append(name)
+        log.warning("%s: no longer in %s; its folder %s was removed and it left the index and the manifest "
+                    "(--keep-removed keeps it)", name, config.path.name, out_dir / name)
+    return removed
+
+
 def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir: Path,
           formats: tuple[str, ...], executor_factory, force: bool = False, progress=None,
-          validate=None) -> BuildReport:
+          validate=None, keep_removed: bool = False) -> BuildReport:
     """Build ``specs`` into ``out_dir``; returns a :class:`BuildReport` (exit code 0 or 1).
 
     ``executor_factory(n_jobs)`` gives the :class:`~concurrent.futures.Executor` to use;
     ``validate(data_dir)`` raises on bad data and is called only when a briefing needs building
     with data not validated before; ``progress(result)`` is called as each briefing ends.
+    Briefings that left the configuration are unpublished first, unless ``keep_removed``.
     """
     protected = [data_dir, getattr(config, "path", None), *(s.notebook for s in specs)]
     ownership.claim(out_dir, [s.name for s in specs], protected, data_dir)
@@ -335,6 +372,10 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         clean_leftovers(out_dir)
         manifest = read_manifest(out_dir)
         entries = manifest.setdefault("briefings", {})
+        removed = _unpublish_removed(config, entries, out_dir, keep_removed)
+        config_file = str(Path(config.path).resolve()) if getattr(config, "path", None) else None
+        if removed:
+            write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         hashes = resource_hashes(data_dir)
         data_version = _sha(json.dumps(hashes, sort_keys=True).encode())[:12]
         from analysis.clock import today as clock_today
@@ -360,7 +401,7 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                                 s.timeout_seconds, trusted, lock.token) for s in todo]
                     for result in _run_all(executor, jobs):
                         results.append(result)
-                        _record(entries, result, inputs[result.name])
+                        _record(entries, result, inputs[result.name], config_file)
                         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
                         _log_result(result)
                         if progress:
@@ -371,9 +412,9 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         from .index import write_index
         from analysis.version import data_version as full_version
         # The version the briefings' own headers print (a hash of every data byte), not the build's key.
-        write_index(out_dir, config, manifest, data_version=full_version(data_dir))
+        write_index(out_dir, config, manifest, data_version=full_version(data_dir), data_dir=data_dir)
     order = {s.name: i for i, s in enumerate(specs)}
-    return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version)
+    return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version, removed)
 
 
 def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manifest: dict, hashes: dict,
@@ -410,9 +451,9 @@ def _run_all(executor: Executor, jobs: list[Job]):
             future.cancel()
 
 
-def _record(entries: dict, result: Result, inputs: dict) -> None:
+def _record(entries: dict, result: Result, inputs: dict, config_path: str | None = None) -> None:
     entry = entries.setdefault(result.name, {})
-    entry.update({"status": result.status, "started": _iso(result.started), "finished": _iso(result.finished),
+    entry.update({"config": config_path,"status": result.status, "started": _iso(result.started), "finished": _iso(result.finished),
                   "duration_seconds": result.duration, "inputs": inputs, "error": result.error,
                   "stages": result.stages or None})
     if result.status == "built":

@@ -26,15 +26,45 @@ from analysis.schema import SchemaError
 
 log = logging.getLogger("briefings")
 
+_INTERRUPTED = """  130  interrupted by Ctrl-C (SIGINT): one line, nothing left running or half-written
+  143  stopped by SIGTERM (as for 130)
+"""
+#: Each command's own exit codes, shown under its --help.
 EXIT_CODES = """\b
 Exit codes:
   0    every briefing built or was already up to date
   1    a briefing failed (the others were built; its last good output is kept),
-       or the build stopped on an unexpected error (traceback in <out>/build.log)
-  2    bad usage, config or data (nothing ran), no project found, or another
-       build holds the output folder
-  130  interrupted by Ctrl-C (SIGINT): staging folders removed, previous outputs kept
+       or the build stopped on an unexpected error (traceback in the project's
+       .briefings/logs/)
+  2    bad usage, config or data (nothing ran), no project found, an output
+       folder the build may not use, or another build holds the output folder
+""" + _INTERRUPTED
+VALIDATE_EXIT_CODES = """\b
+Exit codes:
+  0    the data is valid
+  1    the check stopped on an unexpected error (a bug: please report it)
+  2    the data is invalid (every problem is listed, naming file, row, column
+       and value), bad usage, or no project found
+""" + _INTERRUPTED
+LIST_EXIT_CODES = """\b
+Exit codes:
+  0    the briefings were listed
+  1    stopped on an unexpected error (a bug: please report it)
+  2    bad usage or config (the line is named), or no project found
+""" + _INTERRUPTED
+PREVIEW_EXIT_CODES = """\b
+Exit codes:
+  1    stopped on an unexpected error (a bug: please report it)
+  2    bad usage, config or parameters, no project found, or the port cannot
+       be served
+  130  stopped with Ctrl-C (SIGINT), the usual way to end a preview: the
+       server, its build and their processes stop; nothing is left running
   143  stopped by SIGTERM (as for 130)
+"""
+GROUP_EXIT_CODES = """\b
+Exit codes (each command's --help gives its own):
+  0    done; 1 a briefing failed or an unexpected error; 2 bad usage, config
+  or data; 130 / 143 interrupted by SIGINT / SIGTERM
 """
 
 
@@ -63,22 +93,36 @@ def _fail(message: str, code: int = 2):
     sys.exit(code)
 
 
-def _setup_logging(verbose: bool, log_file: Path | None = None) -> None:
+def _setup_logging(verbose: bool, log_file: Path | None = None, quiet: bool = False) -> None:
+    """Console lines at INFO (DEBUG with ``verbose``, WARNING with ``quiet``); with ``log_file``,
+    every line and traceback is also appended there (a private log, see :mod:`briefings.logs`)."""
     root = logging.getLogger("briefings")
     root.setLevel(logging.DEBUG)
     root.handlers.clear()
     console = logging.StreamHandler(sys.stderr)
-    console.setLevel(logging.DEBUG if verbose else logging.INFO)
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     root.addHandler(console)
     if log_file is not None:
-        from .ownership import append_stream
+        from .logs import private_log_handler
 
-        log_file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.StreamHandler(append_stream(log_file))  # never through a link
-        handler.setLevel(logging.DEBUG)  # tracebacks always reach the log file
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        root.addHandler(handler)
+        handler = private_log_handler(log_file)
+        if handler is not None:
+            root.addHandler(handler)
+
+
+def verbosity(command):
+    """``-v/--verbose`` and ``-q/--quiet``, the same on every command."""
+    command = click.option("-q", "--quiet", is_flag=True,
+                           help="Print only warnings, errors and, when something failed, the summary "
+                                "(nothing at all when all went well: what cron mails).")(command)
+    return click.option("-v", "--verbose", is_flag=True,
+                        help="Show debug output and tracebacks on the console.")(command)
+
+
+def _check_verbosity(verbose: bool, quiet: bool) -> None:
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet cannot be used together")
 
 
 def _load_config(config_path: Path):
@@ -117,10 +161,10 @@ class _Group(click.Group):
                   "please report it", code=1)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=GROUP_EXIT_CODES)
 @click.version_option(package_name="foreign-fighter-briefings", prog_name="briefings")
 def main():
-    """Foreign-fighter recruitment briefings: validate the data, list, build and preview the briefings.
+    """Foreign-fighter recruitment briefings: validate and add to the data, list, build and preview the briefings.
 
     The project is the nearest folder, from the current one upward, holding reports.yml (as git
     finds .git); data/, notebooks/ and reports/ are read and written there.
@@ -131,6 +175,7 @@ def main():
       briefings build overview -P side=russia
       briefings preview overview          # live preview in the browser while you edit
       briefings validate
+      briefings add claim --from claim.yml --why "..."
     """
     _ensure_utf8()
     signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
@@ -216,16 +261,20 @@ OUT_OPTION = click.option(
     help="Where the briefings, index.html, manifest.json and build.log go. Default: the project's reports/.")
 
 
-@main.command(epilog=EXIT_CODES)
+@main.command(epilog=VALIDATE_EXIT_CODES)
 @DATA_OPTION
-def validate(data_dir: Path | None):
+@verbosity
+def validate(data_dir: Path | None, verbose: bool, quiet: bool):
     """Check the data package; every problem names file, row, column and value.
 
     \b
     Examples:
       briefings validate                  # the data/ of the project you are in
       briefings validate --data ../copy/data
+      briefings validate -q               # nothing printed unless there is a problem
     """
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
     from analysis.loading import DataError, load_data
 
     data_dir = data_dir if data_dir is not None else _project_root() / "data"
@@ -238,24 +287,37 @@ def validate(data_dir: Path | None):
         sys.exit(2)
     counts = ", ".join(f"{len(getattr(data, name))} {name}" for name in
                        ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"))
-    click.echo(f"{data_dir}: valid (data version {data.version}): {counts}")
+    if not quiet:
+        click.echo(f"{data_dir}: valid (data version {data.version}): {counts}")
+    from analysis.freshness import staleness_warnings
+
+    for line in staleness_warnings(data_dir):  # said, not refused: old data is still valid data (even with -q)
+        click.echo(f"warning: {line}", err=True)
 
 
-@main.command(name="list", epilog=EXIT_CODES)
+@main.command(name="list", epilog=LIST_EXIT_CODES)
 @CONFIG_OPTION
-def list_briefings(config_path: Path | None):
-    """The configured briefings and their parameters.
+@verbosity
+def list_briefings(config_path: Path | None, verbose: bool, quiet: bool):
+    """The configured briefings and their parameters (-q: only their names, one a line).
 
     \b
-    Example:
+    Examples:
       briefings list
+      briefings list -q                   # names only, for scripts
     """
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
     # The project first: outside one, "no reports.yml" is the message, before any module that reads
     # the project's schema is imported.
     config_path = config_path if config_path is not None else _project_root() / "reports.yml"
     from .config import describe_parameters
 
     config = _load_config(config_path)
+    if quiet:
+        for spec in config.briefings:
+            click.echo(spec.name)
+        return
     click.echo(f"{len(config.briefings)} briefings in {config_path} (formats: {', '.join(config.formats)}):")
     for spec in config.briefings:
         click.echo(f"\n{spec.name}: {spec.description or spec.parameters.get('title', '')}")
@@ -263,6 +325,52 @@ def list_briefings(config_path: Path | None):
         for key, value in spec.parameters.items():
             click.echo(f"  {key} = {value!r}")
     click.echo("\nNotebook parameters and their defaults:\n" + describe_parameters())
+
+
+ADD_EXIT_CODES = """\b
+Exit codes:
+  0    the row was written (with --dry-run: it passed every check; nothing written)
+  1    the disk refused a write (the message says what was written), or an
+       unexpected error
+  2    refused, no file changed: a field missing off a terminal, a value breaking
+       a rule, an unknown source or claimant, a duplicate, bad --from FILE, no
+       project, or another add held the data for 60 s
+  130  interrupted by Ctrl-C (SIGINT): nothing was written (a signal during the
+       writing itself waits until the row is written in full, and says so)
+  143  stopped by SIGTERM (as for 130)
+"""
+
+
+@main.command(epilog=ADD_EXIT_CODES)
+@click.argument("kind", type=click.Choice(["claim", "offer", "wage", "rate", "source", "claimant"]))
+@DATA_OPTION
+@click.option("--from", "from_file", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+              help="Read the fields from this YAML or JSON file (JSON if it ends .json), named as the CSV's "
+                   "columns; a new source or claimant may go under new_source: / new_claimant:.")
+@click.option("--dry-run", is_flag=True, help="Check the row and print what would be written; write nothing.")
+@click.option("--why", default=None, metavar="TEXT",
+              help="Why the row is added, for data/CHANGELOG.md (asked on a terminal when not given).")
+@verbosity
+def add(kind, data_dir, from_file, dry_run, why, verbose, quiet):
+    """Add one row to the data: a headcount claim, pay offer, reference wage, exchange rate,
+    source or claimant (KIND). The next free id is given; the whole package is validated with the
+    row in it before anything is written; a duplicate is refused; the CSV is written atomically
+    and a line goes to data/CHANGELOG.md. On a terminal, fields not in --from FILE are asked for.
+
+    \b
+    Examples:
+      briefings add claim --from claim.yml --why "Kyiv's new count of Colombians"
+      briefings add source                # on a terminal: asks for each field
+      briefings add offer --from offer.json --dry-run
+      briefings add rate --from rate.yml --why "..." -q   # nothing printed unless refused
+    """
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
+    data_dir = data_dir if data_dir is not None else _project_root() / "data"
+    from .add import run_add
+
+    run_add(kind, data_dir, from_file=from_file, dry_run=dry_run, why=why, interactive=sys.stdin.isatty(),
+            quiet=quiet)
 
 
 @contextmanager
@@ -316,11 +424,11 @@ class _Progress:
     """A live bar in a terminal, with the log lines routed above it through tqdm (so a line
     never breaks the bar); plain log lines, and no bar, when stderr is not a terminal."""
 
-    def __init__(self, total: int):
+    def __init__(self, total: int, enabled: bool = True):
         self.counts = {"built": 0, "failed": 0, "skipped": 0}
         self.bar = None
         self._redirect = None
-        if sys.stderr.isatty():
+        if enabled and sys.stderr.isatty():
             from tqdm import tqdm
             from tqdm.contrib.logging import logging_redirect_tqdm
 
@@ -406,9 +514,12 @@ def custom_specs(specs, overrides: dict):
               help="Send the work to a Dask distributed scheduler (e.g. tcp://host:8786) instead of local processes.")
 @click.option("--dask-timeout", type=click.IntRange(min=1, max=3600), default=10, show_default=True,
               metavar="SECONDS", help="How long to wait for the Dask scheduler to answer.")
-@click.option("-v", "--verbose", is_flag=True, help="Show debug output and tracebacks on the console.")
+@click.option("--keep-removed", is_flag=True,
+              help="Keep the output of briefings that left the config (by default their folders are removed and "
+                   "they leave the index and the manifest).")
+@verbosity
 def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides, dask_scheduler, dask_timeout,
-          verbose):
+          keep_removed, verbose, quiet):
     """Validate the data, execute and render the briefings (all, or NAMEs); skip what is unchanged.
 
     \b
@@ -417,7 +528,9 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
       briefings build overview --formats html  # one briefing, HTML only
       briefings build overview -P side=russia -P as_of=2022-03-31
                                                # a one-off variant, into reports/overview--custom-<hash>/
+      briefings build -q                       # for cron: silent unless something failed
     """
+    _check_verbosity(verbose, quiet)
     started = time.perf_counter()
     # The project first (see list_briefings).
     config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, "reports")
@@ -462,9 +575,20 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         claim(out_dir, [s.name for s in specs], protected, data_dir)  # before the log is opened there
     except BriefingsError as error:
         _fail(str(error), error.exit_code)
-    _setup_logging(verbose, out_dir / "build.log")
+    from .logs import BuildLog, private_log_path
+
+    private_log = private_log_path(_project_root(config_path))
+    _setup_logging(verbose, private_log, quiet=quiet)
+    build_log = BuildLog(out_dir)  # the published log: this build's lines, written when it ends
+    build_log.attach(logging.getLogger("briefings"))
+    if private_log is not None:
+        log.debug("full log with tracebacks: %s", private_log)
     log.info("build started: %d briefing(s), formats %s, -j %d%s", len(specs), ",".join(chosen), jobs,
              f", dask scheduler {dask_scheduler}" if dask_scheduler else "")
+    from analysis.freshness import staleness_warnings
+
+    for line in staleness_warnings(data_dir):  # every run, built or not: the record ages by itself
+        log.warning("stale data: %s", line)
 
     def validate_data(path: Path) -> None:
         from analysis.loading import DataError, load_data
@@ -473,32 +597,46 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         except DataError as error:
             _print_problems(error.problems)
             log.error("data invalid: %d problem(s); nothing was built", len(error.problems))
+            for problem in error.problems:
+                log.error("  - %s", problem)
+            build_log.write()
             sys.exit(2)
 
     def executor_factory(pending: int):
         return _dask_executor(dask_scheduler, dask_timeout) if dask_scheduler else _local_executor(jobs, pending)
 
-    progress = _Progress(len(specs))
+    from .build import LockHeld
+
+    progress = _Progress(len(specs), enabled=not quiet)
+    traceback_at = f"the traceback is in {private_log}" if private_log else "run with -v for the traceback"
     try:
         report = run_build(config, specs, data_dir=data_dir, out_dir=out_dir, formats=chosen,
-                           executor_factory=executor_factory, force=force, progress=progress, validate=validate_data)
-    except BriefingsError as error:  # LockHeld, ConfigError, UnsafeOutput, SchedulerUnreachable...
+                           executor_factory=executor_factory, force=force, progress=progress, validate=validate_data,
+                           keep_removed=keep_removed)
+    except LockHeld as error:  # the other build's log is not ours to replace
+        _fail(str(error), error.exit_code)
+    except BriefingsError as error:  # ConfigError, UnsafeOutput, SchedulerUnreachable...
+        log.error("%s", error)
+        build_log.write()
         _fail(str(error), error.exit_code)
     except (Interrupted, KeyboardInterrupt) as error:
         signum = getattr(error, "signum", signal.SIGINT)
         log.error("interrupted by %s: staging folders removed, previous outputs kept, lock released",
                   signal.Signals(signum).name)
+        build_log.write()
         sys.exit(128 + signum)
     except OSError as error:
         log.debug("build failed", exc_info=True)
+        build_log.write()
         # Briefings finished before the error were swapped in whole; none was left half-written.
         _fail(f"cannot write the reports: {error}; every briefing keeps its last good output or a complete "
               "new one (the log says which were built)")
     except Exception as error:  # noqa: BLE001 - a bug, not bad input: still one line, the traceback in the log
         log.debug("build failed", exc_info=True)
-        _fail(f"the build stopped on an unexpected error ({type(error).__name__}: {error}); the traceback is in "
-              f"{out_dir / 'build.log'} (or run with -v); every briefing keeps its last good output or a "
-              "complete new one", code=1)
+        log.error("the build stopped on an unexpected error (%s: %s)", type(error).__name__, error)
+        build_log.write()
+        _fail(f"the build stopped on an unexpected error ({type(error).__name__}: {error}); {traceback_at}; "
+              "every briefing keeps its last good output or a complete new one", code=1)
     finally:
         progress.close()
     if verbose:  # where the time went, one row per briefing
@@ -507,10 +645,29 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     counts = report.counts()
     log.info("build finished: %d built, %d skipped, %d failed; index at %s", counts["built"], counts["skipped"],
              counts["failed"], out_dir / "index.html")
+    build_log.write()
+    summary = build_summary(report)
+    if report.exit_code or not quiet:
+        # What a scheduled run mails: the counts, and each failed briefing with its one-line error.
+        click.echo(summary, err=bool(report.exit_code))
     sys.exit(report.exit_code)
 
 
-@main.command(epilog=EXIT_CODES)
+def build_summary(report) -> str:
+    """``briefings build: exit 1: 6 built, 0 up to date, 1 failed`` and one line per failed briefing
+    (its error, one line) and per briefing removed from the config."""
+    counts = report.counts()
+    lines = [f"briefings build: exit {report.exit_code}: {counts['built']} built, {counts['skipped']} up to date, "
+             f"{counts['failed']} failed" + (f", {len(report.removed)} removed" if report.removed else "")]
+    for result in report.results:
+        if result.status == "failed":
+            error = " ".join(str(result.error or "failed").split())
+            lines.append(f"  failed: {result.name}: {error[:400]}")
+    lines += [f"  removed (no longer in the config): {name}" for name in report.removed]
+    return "\n".join(lines)
+
+
+@main.command(epilog=PREVIEW_EXIT_CODES)
 @click.argument("name", required=False)
 @CONFIG_OPTION
 @DATA_OPTION
@@ -522,7 +679,8 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
 @click.option("-P", "--parameter", "overrides", multiple=True, metavar="NAME=VALUE", callback=_parse_override,
               help="Override a parameter, as for build (the preview shows <name>--custom-<hash>).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default web browser.")
-def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open_browser):
+@verbosity
+def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open_browser, verbose, quiet):
     """Build one briefing (NAME, default the first in the config), serve it on 127.0.0.1, and
     rebuild and reload the page whenever its data, notebook, the config or the analysis package
     change. Ctrl-C stops it.
@@ -554,7 +712,8 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
         _fail(str(error))
     except ParameterError as error:
         _fail(f"-P: {error}")
-    _setup_logging(False)
+    _check_verbosity(verbose, quiet)
+    _setup_logging(verbose, quiet=quiet)
     build_args = [spec.name, "--config", str(config_path), "--data", str(data_dir), "--out", str(out_dir),
                   "--formats", formats, "-j", "1"]
     for key, value in overrides.items():  # as JSON, which the build reads back as the same YAML value

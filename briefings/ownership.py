@@ -16,7 +16,7 @@ name behind. Staging and set-aside folders live inside the recorded ``.briefings
 
 The record is trusted only for what the build makes, in the shape it makes it
 (:func:`not_made_by_build`): its fixed files as regular files, its staging folder holding
-``tmp-*``/``old-*`` folders, set-aside manifests, and briefing folders (a briefing's name) holding
+``tmp-*``/``old-*``/``removed-*`` folders, set-aside manifests, and briefing folders (a briefing's name) holding
 only files named after the briefing and its ``failed/`` folder. A name hand-added to the record
 (``mine.txt``, a folder of notes) is never deleted or replaced: ``make clean`` keeps it and says
 so, the build refuses to replace it. The record itself is always the build's.
@@ -58,6 +58,8 @@ PROJECT_FOLDERS = ("analysis", "briefings", "data", "notebooks", "tests", "docs"
 #: What the build names its folders (a briefing, or a one-off variant of one) and set-aside manifests.
 BRIEFING_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}(--custom-[0-9a-f]{8})?\Z")
 CORRUPT_MANIFEST = re.compile(r"manifest\.corrupt-[0-9T]{15}-[0-9]+\.json\Z")
+#: What the build puts in its staging folder: folders being made, set aside, and being removed.
+STAGED = ("tmp-", "old-", "removed-")
 #: The bounds on what is read of the record, the manifest and the lock.
 MAX_RECORD_BYTES = files.MB
 MAX_MANIFEST_BYTES = 64 * files.MB
@@ -175,7 +177,7 @@ def not_made_by_build(out_dir: Path, name: str) -> str | None:
     if not path.is_dir():
         return "the build makes a folder of that name, and this is not one"
     if name == STAGING:
-        odd = sorted(p.name for p in path.iterdir() if not p.name.startswith(("tmp-", "old-")))
+        odd = sorted(p.name for p in path.iterdir() if not p.name.startswith(STAGED))
         return f"it holds {odd[0]!r}, which the build does not make" if odd else None
     for entry in sorted(path.iterdir()):
         if entry.name == "failed" and entry.is_dir() and not is_link(entry):
@@ -264,6 +266,27 @@ def staging_dir(out_dir: Path) -> Path:
         raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: remove it")
     path.mkdir(exist_ok=True)
     return path
+
+
+def remove_owned(out_dir: Path, name: str) -> bool:
+    """Remove the recorded folder ``<out>/<name>`` (a briefing that left the configuration) and drop
+    it from the record; returns whether anything was removed. The folder is first renamed into the
+    staging folder, so a reader or a killed build never sees it half-deleted; a name that is not
+    recorded, is a link, or holds what the build does not make (:func:`not_made_by_build`) is
+    left alone."""
+    path = out_dir / name
+    owned = owned_names(out_dir)
+    if name not in owned or name in FIXED or is_link(path) or not_made_by_build(out_dir, name):
+        return False
+    if os.path.lexists(path):
+        aside = staging_dir(out_dir) / f"removed-{name}-{os.getpid()}-{time.time_ns()}"
+        os.rename(path, aside)
+        if is_link(aside) or not aside.is_dir():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+    write_record(out_dir, owned - {name})
+    return True
 
 
 # ------------------------------------------------------------------------------ clean

@@ -185,9 +185,11 @@ def check_origins(origins: list[str], known: list[str]) -> None:
     """
     unknown = [o for o in origins if o not in known]
     if unknown:
+        # "all" is also a value of the data's origin column (a figure for every origin): named once.
+        countries = [o for o in known if o != "all"]
         named = ", ".join(shown(o, 40) for o in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         raise ParameterError(f"parameter 'origins': unknown origin(s) {named}; "
-                             f"allowed: all, or any of {', '.join(known)}")
+                             f"allowed: all, or any of {', '.join(countries)}")
 
 
 def parameters_from_namespace(namespace: dict[str, Any], before: set[str]) -> dict[str, Any]:
