@@ -46,9 +46,10 @@ from pathlib import Path
 
 import yaml
 
-from . import clock
+from . import clock, files
 from .errors import BriefingsError
 from .paths import DESCRIPTOR_NAME
+from .version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 
 #: The word on the command line -> the table it adds to.
 KINDS = {"claim": "headcount_claims", "offer": "pay_offers", "wage": "reference_wages", "rate": "exchange_rates",
@@ -277,9 +278,11 @@ def read_fields(path: Path | str) -> tuple[dict[str, str], dict[str, dict[str, s
     try:
         if not path.is_file():
             raise AddError(f"--from {path}: no such file (or not a regular file)")
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError:
-        raise AddError(f"--from {path}: not UTF-8 text; save it as UTF-8") from None
+        text = files.read_text(path, limit=files.MB, what="file of fields")  # never a pipe: see analysis.files
+    except files.FileRefused as error:
+        if "not UTF-8" in str(error):
+            raise AddError(f"--from {path}: not UTF-8 text; save it as UTF-8") from None
+        raise AddError(f"--from {error}") from None
     except OSError as error:
         raise AddError(f"--from {path}: cannot be read ({error.strerror})") from None
     try:
@@ -287,6 +290,8 @@ def read_fields(path: Path | str) -> tuple[dict[str, str], dict[str, dict[str, s
             raw = json.loads(text, object_pairs_hook=_no_repeats)
         else:
             raw = yaml.load(text, Loader=_TextLoader)  # noqa: S506 - a SafeLoader that keeps text as text
+    except RecursionError:
+        raise AddError(f"--from {path}: nested too deeply to be one row") from None
     except (ValueError, yaml.YAMLError) as error:
         raise AddError(f"--from {path}: cannot be read as {'JSON' if path.suffix.lower() == '.json' else 'YAML'} "
                        f"({' '.join(str(error).split())})") from None
@@ -381,11 +386,13 @@ class Addition:
 
 def _read_package(data_dir: Path, tables: dict[str, Table]) -> dict[str, bytes]:
     """The descriptor, every file it names, and CHANGELOG.md (b'' when there is none)."""
-    package = {DESCRIPTOR_NAME: (data_dir / DESCRIPTOR_NAME).read_bytes()}
+    # Through the guarded opener: a named pipe in the data folder is refused, never waited on.
+    package = {DESCRIPTOR_NAME: files.read_bytes(data_dir / DESCRIPTOR_NAME, limit=MAX_DESCRIPTOR_BYTES)}
     for table in tables.values():
-        package[table.path] = (data_dir / table.path).read_bytes()
+        package[table.path] = files.read_bytes(data_dir / table.path, limit=MAX_CSV_BYTES, what="data file")
     changelog = data_dir / CHANGELOG
-    package[CHANGELOG] = changelog.read_bytes() if changelog.is_file() else b""
+    package[CHANGELOG] = (files.read_bytes(changelog, limit=MAX_CSV_BYTES, what="changelog")
+                          if changelog.is_file() else b"")
     return package
 
 
@@ -577,6 +584,8 @@ def prepare(data_dir: Path | str, kind: str, fields: dict[str, str], new: dict |
         raise MissingFields(f"missing required field(s) for {table.path}: {', '.join(missing)}", missing)
     try:
         package = _read_package(data_dir, tables)
+    except files.FileRefused as error:  # a pipe, a folder, too large: named
+        raise AddError(f"{error}; run `briefings validate`") from None
     except OSError as error:
         raise AddError(f"{data_dir}: cannot read {Path(error.filename or '').name} ({error.strerror}); "
                        "run `briefings validate`") from None

@@ -17,13 +17,14 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
-import json
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import clock
+from . import clock, files
 from .paths import DESCRIPTOR_NAME
+from .version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES, _not_a_plain_file
 
 #: A table whose newest row is more than this many days before today is said to be stale.
 STALE_AFTER_DAYS = 90
@@ -72,17 +73,19 @@ def period_end(day: dt.date, precision: str) -> dt.date:
 
 def _resources(data_dir: Path) -> dict[str, dict]:
     try:
-        descriptor = json.loads((data_dir / DESCRIPTOR_NAME).read_text("utf-8"))
+        descriptor = files.read_json(data_dir / DESCRIPTOR_NAME, limit=MAX_DESCRIPTOR_BYTES)  # never a pipe: see files
         return {r["name"]: r for r in descriptor["resources"] if isinstance(r, dict) and "name" in r}
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+    except (OSError, ValueError, KeyError, TypeError):
         return {}  # validation says what is wrong with the descriptor
 
 
 def _rows(data_dir: Path, resource: dict) -> Iterable[dict]:
     try:
-        with open(data_dir / resource["path"], encoding="utf-8-sig", newline="") as handle:
-            yield from csv.DictReader(handle)
-    except (OSError, UnicodeDecodeError, csv.Error, KeyError, TypeError):
+        if _not_a_plain_file(data_dir, resource["path"]):  # outside the data folder, or not a file: validation says
+            return
+        text = files.read_text(data_dir / resource["path"], limit=MAX_CSV_BYTES, bom=True)
+        yield from csv.DictReader(io.StringIO(text, newline=""))
+    except (OSError, csv.Error, KeyError, TypeError):  # validation says what is wrong with the file
         return
 
 

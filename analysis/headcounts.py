@@ -38,11 +38,11 @@ from .speakers import with_speakers
 
 #: The stages, in the order a recruit passes through them (applied → signed up → ... → left): the
 #: descriptor's enum order for headcount_claims.stage IS this order, and tables follow it.
-STAGES = list(schema.values("headcount_claims", "stage"))
+STAGES = schema.lazy_values("headcount_claims", "stage")
 #: Stages that show someone reached the war (our choice of stages, checked against the schema): missing
 #: in action counts, since only those in the fighting go missing in it.
-PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
-COUNT_TYPES = list(schema.values("headcount_claims", "count_type"))
+PRESENCE_STAGES = schema.lazy_subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
+COUNT_TYPES = schema.lazy_values("headcount_claims", "count_type")
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
 GAP_WINDOW_DAYS = 92
@@ -51,9 +51,9 @@ CORROBORATION_WINDOW_DAYS = 31
 # Ranks, higher = more specific. The descriptor lists origin_scope and date_precision from the most
 # specific value to the least (country, region, all; day, month, year), so the rank is the reverse
 # of the enum order; tests/test_schema.py pins both orders.
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))}
-_PRECISION_RANK = {precision: rank for rank, precision in
-                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))}
+_SCOPE_RANK = schema.LazyMap(lambda: {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))})
+_PRECISION_RANK = schema.LazyMap(lambda: {precision: rank for rank, precision in
+                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))})
 
 
 def count_key(count_type: str, start=None, end=None) -> str:

@@ -20,7 +20,8 @@ from urllib.parse import urlsplit
 
 import click
 
-from analysis import adding
+from analysis import adding, files
+from analysis.version import MAX_CSV_BYTES
 from analysis.adding import NEW_REFERENCES, AddError, MissingFields, RowRefused, Table
 
 #: How many times a terminal user is asked again for the fields validation refused.
@@ -114,7 +115,7 @@ class Dialogue:
         if table_name not in self._ids:
             table = self.tables[table_name]
             try:
-                content = (self.data_dir / table.path).read_bytes()
+                content = files.read_bytes(self.data_dir / table.path, limit=MAX_CSV_BYTES, what="data file")
             except OSError:
                 content = b""
             self._ids[table_name] = set(adding.existing_ids(content, table))

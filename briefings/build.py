@@ -34,11 +34,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import ownership
-from .config import BriefingSpec, Config
+from .config import MAX_NOTEBOOK_BYTES, BriefingSpec, Config
+from analysis import files
 from analysis.errors import BriefingsError
 from .execution import Job, Result, run_briefing
 from .ownership import LOCK, MANIFEST, write_atomically  # noqa: F401 - write_atomically: used by index
 from analysis.paths import DESCRIPTOR_NAME
+from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 
 log = logging.getLogger("briefings")
 # Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
@@ -66,7 +68,9 @@ def _file_hash(path: Path) -> str:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return "not-a-regular-file"  # never opened: a pipe would block here; validation names it
-        return _sha(path.read_bytes())
+        return _sha(files.read_bytes(path, limit=MAX_CSV_BYTES))
+    except files.FileRefused:
+        return "not-a-regular-file"
     except OSError:
         return "missing"
 
@@ -83,8 +87,8 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
     try:
         if hashes["datapackage"] in ("missing", "not-a-regular-file"):
             raise ValueError("no descriptor to read")
-        paths = {r["name"]: r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]}
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        paths = {r["name"]: r["path"] for r in files.read_json(descriptor_path, limit=MAX_DESCRIPTOR_BYTES)["resources"]}
+    except (OSError, ValueError, KeyError, TypeError):
         paths = {}
     for name in FOCUS_RESOURCES["all"]:
         path = paths.get(name)
@@ -106,7 +110,7 @@ def code_hash() -> str:
                 continue
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{root.name}/{path.relative_to(root)}".encode())
-                digest.update(path.read_bytes())
+                digest.update(files.read_bytes(path, limit=MAX_CSV_BYTES))
     return digest.hexdigest()[:16]
 
 
@@ -150,7 +154,7 @@ def briefing_inputs(spec: BriefingSpec, data_hashes: dict[str, str], code: str, 
         parameters["as_of"] = f"latest={today.isoformat()}"
     focus = parameters.get("focus", "all")
     return {
-        "notebook": _sha(spec.notebook.read_bytes()),
+        "notebook": _sha(files.read_bytes(spec.notebook, limit=MAX_NOTEBOOK_BYTES, what="notebook")),
         "data": {name: data_hashes[name] for name in ("datapackage",) + FOCUS_RESOURCES[focus]},
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str).encode()),
         "code": code,
@@ -198,9 +202,11 @@ def read_manifest(out_dir: Path) -> dict:
     if not os.path.lexists(path):
         return {"briefings": {}}
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest = files.read_json(path, limit=ownership.MAX_MANIFEST_BYTES, what="manifest", follow=False)
         problem = manifest_shape_problem(manifest)
-    except (OSError, ValueError, RecursionError) as error:
+    except files.FileRefused:
+        raise  # a link, a pipe or a folder: refused (exit 2), never renamed or read
+    except (OSError, ValueError) as error:
         problem = f"not JSON ({error})"
     if problem is None:
         return manifest
@@ -296,6 +302,8 @@ def clean_leftovers(out_dir: Path) -> None:
         return
     owned = ownership.owned_names(out_dir)
     for path in sorted(staging.iterdir()):
+        if not path.name.startswith(ownership.STAGED):
+            continue  # not the build's: never deleted (make clean keeps it too, and says so)
         if path.name.startswith("old-") and not ownership.is_link(path) and path.is_dir():
             relative = path.name[len("old-"):].rsplit("-", 2)[0].replace("+", "/")
             target = out_dir / relative
@@ -333,7 +341,11 @@ def _unpublish_removed(config: Config, entries: dict, out_dir: Path, keep: bool)
         if keep:
             log.warning("%s: no longer in %s; its output is kept (--keep-removed)", name, config.path.name)
             continue
-        ownership.remove_owned(out_dir, name)
+        if not ownership.remove_owned(out_dir, name) and os.path.lexists(out_dir / name):
+            log.warning("%s: no longer in %s; its folder %s holds files the build did not make, so it was kept "
+                        "(it left the index and the manifest)", name, config.path.name, out_dir / name)
+            del entries[name]
+            continue
         del entries[name]
         removed.append(name)
         log.warning("%s: no longer in %s; its folder %s was removed and it left the index and the manifest "

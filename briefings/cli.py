@@ -22,6 +22,7 @@ import click
 
 from analysis.errors import BriefingsError, SchedulerUnreachable
 from analysis.paths import ProjectNotFound, find_project
+from analysis.schema import SchemaError
 
 log = logging.getLogger("briefings")
 
@@ -79,8 +80,14 @@ def _on_signal(signum, frame):
     raise Interrupted(signum)
 
 
+#: The longest message printed; a longer one (a value quoted whole) is cut, saying how long it was.
+MAX_MESSAGE_CHARACTERS = 4_000
+
+
 def _fail(message: str, code: int = 2):
     """Print one clear message, no traceback, and exit."""
+    if len(message) > MAX_MESSAGE_CHARACTERS:
+        message = f"{message[:MAX_MESSAGE_CHARACTERS]}… (cut: {len(message):,} characters in all)"
     click.echo(f"error: {message}", err=True)
     log.debug("exiting with %s: %s", code, message)
     sys.exit(code)
@@ -170,7 +177,54 @@ def main():
       briefings validate
       briefings add claim --from claim.yml --why "..."
     """
+    _ensure_utf8()
     signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
+
+
+def _ensure_utf8() -> None:
+    """Run in Python's UTF-8 mode whatever the locale: file names, the log, the notebooks and the
+    messages are UTF-8. In a locale whose encoding is not (``LC_ALL=C`` with ``PYTHONUTF8=0`` or
+    ``PYTHONCOERCECLOCALE=0``) the command runs itself again with ``-X utf8`` (it can only be set
+    at start-up), before it has done anything; the workers and kernels inherit ``PYTHONUTF8=1``."""
+    import locale
+
+    if sys.flags.utf8_mode or locale.getpreferredencoding(False).lower().replace("-", "") == "utf8":
+        return
+    if not sys.argv or Path(sys.argv[0]).name not in ("briefings", "cli.py"):
+        return  # called as a library (a test's CliRunner): the caller chose its interpreter
+    os.environ["PYTHONUTF8"] = "1"
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", "-m", "briefings.cli", *sys.argv[1:]])
+
+
+def _text_path(ctx, param, value: Path | None) -> Path | None:
+    """A path option, refused (exit 2) unless it is UTF-8 text: a name that is not cannot be written
+    into the log, the manifest or a notebook."""
+    if value is not None:
+        try:
+            str(value).encode("utf-8")
+        except UnicodeEncodeError:
+            raise click.BadParameter(f"{str(value).encode('utf-8', 'surrogateescape')!r} is not UTF-8 text; "
+                                     "name the file or folder in UTF-8", ctx, param) from None
+    return value
+
+
+def _exit_on_data_problems(data_dir: Path) -> None:
+    """Print every problem in the data at ``data_dir`` and exit 2, as ``validate`` does; return if none."""
+    from analysis.loading import DataError, load_data
+
+    try:
+        load_data(data_dir)
+    except DataError as error:
+        _print_problems(error.problems)
+        sys.exit(2)
+
+
+def _use_data(data_dir: Path) -> None:
+    """For the rest of this command (and in the processes it starts), read the value lists from
+    ``data_dir``'s descriptor rather than the project's (see :mod:`analysis.schema`)."""
+    from analysis import schema
+
+    click.get_current_context().with_resource(schema.using(data_dir / "datapackage.json"))
 
 
 # ------------------------------------------------------------------------------ where things are
@@ -195,15 +249,15 @@ def _places(config_path: Path | None, data_dir: Path | None, out_dir: Path | Non
 
 
 CONFIG_OPTION = click.option(
-    "--config", "config_path", type=click.Path(path_type=Path), default=None, metavar="FILE",
+    "--config", "config_path", type=click.Path(path_type=Path), default=None, metavar="FILE", callback=_text_path,
     help="The briefing set (YAML). Default: reports.yml of the project, the nearest folder from the current one "
          "upward holding one.")
 DATA_OPTION = click.option(
-    "--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+    "--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="DIR", callback=_text_path,
     help="Folder holding datapackage.json and its CSV files. Default: the project's data/ (outside any project: "
          "data/ beside --config).")
 OUT_OPTION = click.option(
-    "--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+    "--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR", callback=_text_path,
     help="Where the briefings, index.html, manifest.json and build.log go. Default: the project's reports/.")
 
 
@@ -224,6 +278,7 @@ def validate(data_dir: Path | None, verbose: bool, quiet: bool):
     from analysis.loading import DataError, load_data
 
     data_dir = data_dir if data_dir is not None else _project_root() / "data"
+    _use_data(data_dir)
 
     try:
         data = load_data(data_dir)
@@ -397,22 +452,28 @@ class _Progress:
 
 
 def _parse_override(ctx, param, values) -> dict:
-    """-P NAME=VALUE options as a dict; VALUE is read as YAML (as in reports.yml), so numbers,
-    lists such as [Syria, Iraq] and dates keep their type."""
-    import yaml
+    """-P NAME=VALUE options as a dict; VALUE is read as YAML exactly as in reports.yml, with the
+    same refusals (aliases, tags, bare true/false, non-finite numbers, deep nesting) and a bounded
+    length, so numbers and lists such as [Syria, Iraq] keep their type."""
+    from analysis.text import name_problem, shown
+
+    from .config import ConfigError, parse_value
 
     overrides = {}
     for item in values:
         name, sep, text = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise click.BadParameter(f"{item!r}: write NAME=VALUE, e.g. -P side=russia", ctx, param)
+            raise click.BadParameter(f"{shown(item)}: write NAME=VALUE, e.g. -P side=russia", ctx, param)
+        problem = name_problem(name, "parameter name")
+        if problem:
+            raise click.BadParameter(f"{shown(name)} {problem}", ctx, param)
         if name == "data_dir":
             raise click.BadParameter("data_dir: use --data DIR instead", ctx, param)
         try:
-            overrides[name] = yaml.safe_load(text) if text.strip() else ""
-        except yaml.YAMLError:
-            overrides[name] = text
+            overrides[name] = parse_value(text, name)
+        except ConfigError as error:
+            raise click.BadParameter(str(error), ctx, param) from None
     return overrides
 
 
@@ -473,13 +534,20 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     started = time.perf_counter()
     # The project first (see list_briefings).
     config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, "reports")
+    if not (data_dir / "datapackage.json").is_file():
+        _fail(f"--data {data_dir}: no datapackage.json there; point --data at the folder holding the data package")
+    _use_data(data_dir)  # the config's values are checked against this data's value lists
     from .build import build as run_build
     from .config import ConfigError, parse_formats
 
     from .parameters import ParameterError
 
     signal.signal(signal.SIGTERM, _on_signal)
-    config = _load_config(config_path)
+    try:
+        config = _load_config(config_path)
+    except SchemaError:  # --data's descriptor cannot give the value lists: say what is wrong with it, as validate does
+        _exit_on_data_problems(data_dir)
+        raise
     try:
         specs = config.select(list(names))
         chosen = parse_formats(formats) if formats else config.formats
@@ -489,8 +557,6 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         _fail(str(error))
     except ParameterError as error:
         _fail(f"-P: {error}")
-    if not (data_dir / "datapackage.json").is_file():
-        _fail(f"--data {data_dir}: no datapackage.json there; point --data at the folder holding the data package")
     from .ownership import check_out_location, claim
 
     protected = [data_dir, config_path, *(s.notebook for s in specs)]
@@ -562,7 +628,9 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     except OSError as error:
         log.debug("build failed", exc_info=True)
         build_log.write()
-        _fail(f"cannot write the reports: {error}; nothing already rendered was replaced")
+        # Briefings finished before the error were swapped in whole; none was left half-written.
+        _fail(f"cannot write the reports: {error}; every briefing keeps its last good output or a complete "
+              "new one (the log says which were built)")
     except Exception as error:  # noqa: BLE001 - a bug, not bad input: still one line, the traceback in the log
         log.debug("build failed", exc_info=True)
         log.error("the build stopped on an unexpected error (%s: %s)", type(error).__name__, error)
@@ -603,7 +671,7 @@ def build_summary(report) -> str:
 @click.argument("name", required=False)
 @CONFIG_OPTION
 @DATA_OPTION
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None, metavar="DIR", callback=_text_path,
               help="Where the preview builds go. Default: the project's .preview/ (never reports/).")
 @click.option("--formats", default="html", show_default=True, metavar="LIST", help="Comma-separated: html,pdf.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0,
@@ -624,6 +692,10 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
     """
     # The project first (see list_briefings).
     config_path, data_dir, out_dir = _places(config_path, data_dir, out_dir, ".preview")
+    if os.path.lexists(out_dir) and not out_dir.is_dir():
+        _fail(f"--out {out_dir}: is a file, not a folder; the preview writes its builds into a folder: choose another "
+              "--out (or remove the file)")
+    _use_data(data_dir)
     import asyncio
     import json
 
@@ -662,7 +734,7 @@ def preview(name, config_path, data_dir, out_dir, formats, port, overrides, open
     try:
         signum = asyncio.run(runner.run(on_ready=ready))
     except OSError as error:
-        _fail(f"cannot serve on 127.0.0.1:{port}: {error.strerror or error}")
+        _fail(f"cannot serve on 127.0.0.1:{port or '(a free port)'}: {error.strerror or error}")
     sys.exit(128 + signum)
 
 
