@@ -616,7 +616,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
     except LockHeld as error:  # the other build's log is not ours to replace
         _fail(str(error), error.exit_code)
     except BriefingsError as error:  # ConfigError, UnsafeOutput, SchedulerUnreachable...
-        log.error("%s", error)
+        build_log.note(logging.ERROR, str(error))  # the console gets it once, from _fail
         build_log.write()
         _fail(str(error), error.exit_code)
     except (Interrupted, KeyboardInterrupt) as error:
@@ -633,7 +633,7 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
               "new one (the log says which were built)")
     except Exception as error:  # noqa: BLE001 - a bug, not bad input: still one line, the traceback in the log
         log.debug("build failed", exc_info=True)
-        log.error("the build stopped on an unexpected error (%s: %s)", type(error).__name__, error)
+        build_log.note(logging.ERROR, f"the build stopped on an unexpected error ({type(error).__name__}: {error})")
         build_log.write()
         _fail(f"the build stopped on an unexpected error ({type(error).__name__}: {error}); {traceback_at}; "
               "every briefing keeps its last good output or a complete new one", code=1)

@@ -97,6 +97,10 @@ class BuildLog(logging.Handler):
         except Exception:  # noqa: BLE001 - logging must never break the build
             self.handleError(record)
 
+    def note(self, level: int, message: str) -> None:
+        """Add a line to this log only (the console says it another way)."""
+        self.emit(logging.LogRecord("briefings", level, __file__, 0, message, None, None))
+
     def write(self) -> None:
         """Replace ``<out>/build.log`` with this build's lines (atomically, never through a link)."""
         try:
