@@ -25,6 +25,9 @@ from analysis.paths import ProjectNotFound, find_project
 
 log = logging.getLogger("briefings")
 
+#: Briefings a local worker builds before it is replaced by a fresh one (memory bound, see _local_executor).
+WORKER_BRIEFINGS = 32
+
 EXIT_CODES = """\b
 Exit codes:
   0    every briefing built or was already up to date
@@ -222,10 +225,13 @@ def _local_executor(n_jobs: int, pending: int):
     # with the validation here, and every worker forked from it shares them (1.5 s less on a
     # cold build of the default set than spawn); each worker then warms its own kernel.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "weasyprint"])
+    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "typst"])
     # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
+    # A worker grows by 4-8 MiB a briefing: it is replaced after WORKER_BRIEFINGS briefings, so
+    # none grows more than about 256 MiB past its warm size (a new worker costs one kernel start).
     executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                                   initializer=warm_up, initargs=(os.getpid(),))
+                                   initializer=warm_up, initargs=(os.getpid(),),
+                                   max_tasks_per_child=WORKER_BRIEFINGS)
     try:
         yield executor
     except BaseException:
