@@ -14,9 +14,9 @@ by ``jupyter nbconvert`` from ``resources["outputs"]``), and the header links it
 Public API
 ----------
 - ``BriefingHTMLExporter`` -- nbconvert exporter ``briefing_html``
-- ``BriefingPDFExporter``  -- nbconvert exporter ``briefing_pdf`` (WeasyPrint)
-- ``render_briefing(nb, out_dir, stem, formats)`` -- both files, HTML built once
-- ``html_to_pdf(html)`` -- the PDF step on its own
+- ``BriefingPDFExporter``  -- nbconvert exporter ``briefing_pdf`` (Typst, see briefings.pdf)
+- ``render_briefing(nb, out_dir, stem, formats)`` -- both files
+- ``notebook_to_pdf(nb, briefing)`` -- the PDF step on its own, for a preprocessed notebook
 - ``read_meta(nb)`` -- the meta bundle with fallbacks
 """
 
@@ -27,6 +27,7 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import threading
 import time
@@ -94,7 +95,7 @@ _SVG_PROLOG_RE = re.compile(r"^.*?(?=<svg[\s>])", re.DOTALL)
 # javascript:/data: links never reach the page. One narrow exception, for charts
 # (briefings.charts.Chart): an <img> whose src is a base64 SVG data URL, with its alt text. A
 # browser draws an SVG loaded as an image without running its scripts or fetching anything, and
-# WeasyPrint fetches nothing but data: URLs (see _url_fetcher). Any other <img> is removed whole.
+# the PDF (briefings.pdf) draws only that SVG, sanitised again. Any other <img> is removed whole.
 _SVG_TAGS = {"svg", "g", "path", "defs", "use", "text", "tspan", "rect", "circle", "ellipse", "line", "polyline",
              "polygon", "clipPath", "symbol", "title", "desc", "linearGradient", "radialGradient", "stop", "mask",
              "pattern", "marker"}
@@ -331,6 +332,11 @@ class BriefingPreprocessor(Preprocessor):
     def preprocess(self, nb, resources):
         """Return ``(nb, resources)`` with hidden cells/outputs removed in place."""
         name = (resources.get("metadata") or {}).get("name", "")
+        metadata = resources.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("path") == "":
+            # `jupyter nbconvert --to briefing_pdf out.ipynb` in the notebook's own folder: nbconvert's
+            # writer puts our CSV in `metadata.path`, and '' would make it create a folder named ''.
+            metadata["path"] = os.curdir
         meta = read_meta(nb, fallback_title=name)
         figures = read_figures(nb)
         figures_name = ""
@@ -583,9 +589,9 @@ def render_briefing(
 
     Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
     ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
-    The HTML is built once; the PDF is made from that same string. ``stages``,
-    when given, gets the seconds spent under "html" (export), "pdf"
-    (WeasyPrint layout and write) and "write" (writing the files).
+    The HTML is built once; the PDF is typeset from the same notebook by the
+    PDF exporter. ``stages``, when given, gets the seconds spent under "html"
+    (export), "pdf" (the Typst document and its layout) and "write" (writing the files).
     """
     unknown = set(formats) - {"html", "pdf"}
     if unknown:

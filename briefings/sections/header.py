@@ -42,7 +42,7 @@ def as_of_display(as_of: str) -> tuple[str, str]:
 def generated_display(value: str) -> tuple[str, str]:
     """(W3C date for PDF metadata or '', reader-facing text).
 
-    WeasyPrint accepts a time only with a zone; a naive datetime keeps its date only rather
+    PDF metadata takes a time only with a zone; a naive datetime keeps its date only rather
     than claiming a zone it does not have.
     """
     try:
