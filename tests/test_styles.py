@@ -287,10 +287,16 @@ def test_table_headers_repeat_and_rows_never_split(briefing_pdf):
         if number > first:
             body = text[text.index("Row"):end] if "Row" in text else ""
             assert body.startswith("RowWhosefightersStageFigureSaidby,when"), f"page {number + 1}: {text[:80]}"
-        # Row ids sit in the left column, sources in the right one: one of each per row on the page.
-        left = _squeezed(page, (0, 0, 90, height))
-        right = _squeezed(page, (width - 110, 0, width, height))
-        lines = page.get_textpage().get_text_bounded(0, 0, 90, height).split()
+        # Row ids sit in the left column, sources in the right one: one of each per row on the page
+        # (above the next table's heading, on the last page).
+        floor = 0
+        if number == last:
+            textpage = page.get_textpage()
+            found = textpage.search("All pay reports", match_case=True).get_next()
+            floor = textpage.get_charbox(found[0])[3]
+        left = _squeezed(page, (0, floor, 90, height))
+        right = _squeezed(page, (width - 110, floor, width, height))
+        lines = page.get_textpage().get_text_bounded(0, floor, 90, height).split()
         ids = [w for w in lines if re.fullmatch(r"H\d{3}", w)]
         sources = re.findall(r"source\d+", right)
         assert ids and len(ids) == len(sources), f"page {number + 1}: {len(ids)} row ids, {len(sources)} sources"
