@@ -23,6 +23,11 @@ dependencies:
 """
 
 
+#: Runtime packages pip installs: conda-forge's "typst" is the Typst command line, not the
+#: Python package of that name (the compiler inside a wheel) that briefings.pdf imports.
+PIP_ONLY = ("typst",)
+
+
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
@@ -41,8 +46,9 @@ def main() -> None:
     lock = locked_versions((ROOT / "requirements.lock").read_text("utf-8"))
     runtime = [requirement_name(r) for r in project["dependencies"]]
     test = [requirement_name(r) for r in project["optional-dependencies"]["test"]]
-    lines = [f"  - {name}=={lock[name]}" for name in runtime]
-    lines += ["  - pip", "  - pip:"] + [f"      - {name}=={lock[name]}" for name in test] + ["      - -e ."]
+    lines = [f"  - {name}=={lock[name]}" for name in runtime if name not in PIP_ONLY]
+    lines += ["  - pip", "  - pip:"] + [f"      - {name}=={lock[name]}"
+                                         for name in [*(n for n in runtime if n in PIP_ONLY), *test]] + ["      - -e ."]
     (ROOT / "environment.yml").write_text(HEADER + "\n".join(lines) + "\n", "utf-8")
 
 
