@@ -50,7 +50,8 @@ def pdf_text(data: bytes) -> str:
 
 def squeeze(text: str) -> str:
     """The text with no whitespace and no break opportunities, for comparing across line breaks."""
-    return "".join(text.replace(pdf.ZWSP, "").split())
+    # PDFium reads a hyphen that ends a line as U+0002.
+    return "".join(text.replace(pdf.ZWSP, "").replace("\x02", "-").split())
 
 
 def export(nb) -> bytes:
@@ -153,3 +154,74 @@ def test_a_chart_svg_with_a_file_reference_is_sanitised():
     data = export(notebook([new_output("display_data", data={"text/html": "",
                                                              SECTION_MIMETYPE: {"section": "origins", "view": view}})]))
     assert "Where recruits come from" in pdf_text(data)
+
+
+# ---- the PDF says what the HTML says ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def executed_briefing(tmp_path_factory):
+    """The default briefing (every section), executed once."""
+    import nbformat
+    import papermill
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    out = tmp_path_factory.mktemp("executed") / "briefing.ipynb"
+    papermill.execute_notebook(str(repo / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
+                               progress_bar=False, cwd=str(repo / "notebooks"))
+    return nbformat.read(out, as_version=4)
+
+
+class _Blocks(__import__("html.parser").parser.HTMLParser):
+    """The text of each innermost block (paragraph, list item, cell, heading, caption) of a fragment."""
+
+    BLOCKS = {"p", "li", "td", "th", "h1", "h2", "h3", "h4", "caption", "figcaption", "dt", "dd"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.blocks, self.stack = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.stack.append([])
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS and self.stack:
+            text = "".join(self.stack.pop())
+            if self.stack:
+                self.stack[-1].append(text)
+            self.blocks.append(text)
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[-1].append(data)
+
+
+def test_every_block_of_every_section_s_html_is_in_the_pdf(executed_briefing):
+    """The two templates of a section (HTML and Typst) say the same: the text of each paragraph,
+    list item, table cell, heading and caption of each section's HTML is in the PDF's body text.
+    (A word changed in one template and not the other fails here.)"""
+    import pypdfium2 as pdfium
+
+    data = export(executed_briefing)
+    document = pdfium.PdfDocument(data)
+    margin = 22 * 72 / 25.4  # the running header and footer sit in the top and bottom margins
+    body = "".join(squeeze(page.get_textpage().get_text_bounded(0, margin, page.get_size()[0],
+                                                                page.get_size()[1] - margin))
+                   for page in document)
+    checked, missing = 0, []
+    for cell in executed_briefing.cells:
+        for output in cell.get("outputs", []):
+            if SECTION_MIMETYPE not in output.get("data", {}):
+                continue
+            parser = _Blocks()
+            parser.feed(output["data"]["text/html"])
+            for block in parser.blocks:
+                text = squeeze(block)
+                if text:
+                    checked += 1
+                    if text not in body:
+                        missing.append(f"{output['data'][SECTION_MIMETYPE]['section']}: {block.strip()[:120]!r}")
+    assert checked > 300
+    assert not missing, f"{len(missing)} of {checked} HTML blocks not in the PDF:\n" + "\n".join(missing[:15])
