@@ -25,9 +25,6 @@ from analysis.paths import ProjectNotFound, find_project
 
 log = logging.getLogger("briefings")
 
-#: Briefings a local worker builds before it is replaced by a fresh one (memory bound, see _local_executor).
-WORKER_BRIEFINGS = 32
-
 EXIT_CODES = """\b
 Exit codes:
   0    every briefing built or was already up to date
@@ -216,9 +213,9 @@ def list_briefings(config_path: Path | None):
 @contextmanager
 def _local_executor(n_jobs: int, pending: int):
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     from .execution import warm_up
+    from .pool import RecyclingPool
 
     # forkserver, not fork: workers start kernels and threads of their own, which a plain fork of
     # this process would copy half-made. The server imports the heavy packages once, in parallel
@@ -227,11 +224,9 @@ def _local_executor(n_jobs: int, pending: int):
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "typst"])
     # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
-    # A worker grows by 4-8 MiB a briefing: it is replaced after WORKER_BRIEFINGS briefings, so
-    # none grows more than about 256 MiB past its warm size (a new worker costs one kernel start).
-    executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                                   initializer=warm_up, initargs=(os.getpid(),),
-                                   max_tasks_per_child=WORKER_BRIEFINGS)
+    # The workers are replaced every briefings.pool.TASKS_PER_POOL briefings (a memory bound).
+    executor = RecyclingPool(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
+                             initializer=warm_up, initargs=(os.getpid(),))
     try:
         yield executor
     except BaseException:

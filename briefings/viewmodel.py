@@ -56,7 +56,7 @@ def to_json(value: Any) -> Any:
     return str(value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed as Html, by its markup (a dict cannot be hashed)
 class Section(Html):
     """A section as shown: its HTML (``markup``), and its ``name`` and ``view`` (None when the
     section does not apply to this briefing) for the PDF."""
