@@ -389,6 +389,12 @@ def stage_table(title: str, stages: dict[str, dict[str, float]]) -> list[str]:
     return lines + [""]
 
 
+def largest_stage(stages: dict[str, dict[str, float]]) -> str:
+    """The stage (execute, html, pdf, write) with the most seconds summed over the briefings."""
+    sums = {name: sum(s.get(name, 0.0) for s in stages.values()) for name in STAGES if name != "total"}
+    return max(sums, key=sums.get) if sums else "none"
+
+
 def report(r: dict, quick: bool) -> str:
     a, a2, b, c, d, e = r["a"], r["a2"], r["b"], r["c"], r["d"], r["e"]
     vs_a, vs_a2 = a["wall"] / b["wall"], a2["wall"] / b["wall"]
@@ -449,8 +455,9 @@ def report(r: dict, quick: bool) -> str:
         "Memory: summed PSS (each shared page split among the processes that map it; what the issue asks "
         "for) is judged; summed RSS counts every shared page once per process, so it overstates: the "
         "workers are forked from a forkserver that preloaded papermill and the Typst compiler, and share "
-        "those pages. A local worker is replaced after `WORKER_BRIEFINGS` (32) briefings, so its growth "
-        "(4-8 MiB a briefing) stays under about 256 MiB; the largest single process is given too.", "",
+        "those pages. The local workers are replaced every `briefings.pool.TASKS_PER_POOL` (32) briefings, "
+        "so a worker's growth (8-14 MiB a briefing) stays under about 450 MiB; the largest single process "
+        "is given too.", "",
         "## Where the time goes", "",
         f"- (a) by tool: {a['steps']['papermill']:.1f} s papermill (a new kernel, imports and a full data "
         f"validation per briefing), {a['steps']['nbconvert']:.1f} s nbconvert --to briefing_pdf (a new "
@@ -466,7 +473,7 @@ def report(r: dict, quick: bool) -> str:
         f"matplotlib and the analysis package, and validating the data) is about "
         f"{e['cold7']['cpu'] - e['n7'] * marginal_cpu:.1f} CPU-s "
         f"({e['cold7']['wall'] - e['n7'] * marginal_wall:.1f} s wall); each further briefing adds "
-        f"{marginal_cpu:.2f} CPU-s, of which the PDF is the largest stage (table above).", "",
+        f"{marginal_cpu:.2f} CPU-s, of which {largest_stage(e['stages70'])} is the largest stage (table above).", "",
         f"- (d) changed {d['what']}; the build rebuilt the briefings whose focus reads {CHANGED_FILE} "
         f"({', '.join(d['readers'])}) and skipped the rest; it validates the changed data once first.", "",
         LEVERS,
