@@ -508,8 +508,9 @@ LEVERS = """## Levers tried (fair levers only)
   (`rendering._cached`), and so is the Typst compiler with its fonts (`pdf._compiler`), warmed
   before a worker's first briefing.
 - **The PDF engine** (issue 17): WeasyPrint (HTML + print CSS, Pango) replaced by Typst (PyPI
-  `typst`, compiler in the wheel) typesetting the sections' view-models: the default set's PDF
-  stage fell from about 33 CPU-s to about 2 CPU-s (see the stage tables).
+  `typst`, compiler in the wheel) typesetting the sections' view-models: the PDF step of the 7
+  default briefings, timed in one warm process, fell from 34.9 CPU-s (WeasyPrint, from the HTML)
+  to 3.9 CPU-s (the whole briefing_pdf exporter: preprocessing, the document, Typst).
 - **inflect** (plurals and number words) replaced by `analysis/words.py`: its import cost 2.2-2.5
   CPU-s (typeguard) in the forkserver and in every kernel.
 - **Charts** laid out from font metrics instead of constrained layout (one draw per SVG instead
