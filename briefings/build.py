@@ -45,7 +45,7 @@ from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 log = logging.getLogger("briefings")
 # Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
 CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent)
-VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "weasyprint", "pandas", "matplotlib", "frictionless")
+VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "typst", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
     "all": ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),

@@ -376,19 +376,20 @@ def add(kind, data_dir, from_file, dry_run, why, verbose, quiet):
 @contextmanager
 def _local_executor(n_jobs: int, pending: int):
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     from .execution import warm_up
+    from .pool import RecyclingPool
 
     # forkserver, not fork: workers start kernels and threads of their own, which a plain fork of
     # this process would copy half-made. The server imports the heavy packages once, in parallel
     # with the validation here, and every worker forked from it shares them (1.5 s less on a
     # cold build of the default set than spawn); each worker then warms its own kernel.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "weasyprint"])
+    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "typst"])
     # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
-    executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                                   initializer=warm_up, initargs=(os.getpid(),))
+    # The workers are replaced every briefings.pool.TASKS_PER_POOL briefings (a memory bound).
+    executor = RecyclingPool(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
+                             initializer=warm_up, initargs=(os.getpid(),))
     try:
         yield executor
     except BaseException:

@@ -109,7 +109,7 @@ def _warm_kernel():
 
 def warm_up(build_pid: int | None = None) -> None:
     """Get a worker ready before its first briefing (a pool initializer): start its kernel and
-    import the analysis package in it, and load papermill, the exporters and WeasyPrint's fonts
+    import the analysis package in it, and load papermill, the exporters and Typst's fonts
     here, so the first briefing on each worker costs no more than the rest.
 
     With ``build_pid``, the worker first ties its life to that build process (and to its own
@@ -125,9 +125,10 @@ def warm_up(build_pid: int | None = None) -> None:
         _warm_kernel()
         import papermill  # noqa: F401 - imported for its start-up cost, paid now
 
-        from .rendering import _html_exporter, html_to_pdf
+        from .pdf import warm
+        from .rendering import _html_exporter
         _html_exporter()
-        html_to_pdf("<p>warm</p>")  # font configuration is built on first use
+        warm()  # the Typst compiler reads its fonts on first use
     except Exception:  # noqa: BLE001 - reported by the briefing that next needs the kernel
         _discard_kernel()
 
