@@ -408,6 +408,11 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                             progress(result)
             finally:
                 clean_leftovers(out_dir)  # after an interruption, workers' staging folders are orphans
+        # The whole record, once per build (briefings link it): rewritten only when the data, the
+        # code or the formats changed.
+        from . import annex
+        if annex.publish(out_dir, data_dir, formats, hashes, code, manifest):
+            log.info("annex: the whole record written to %s", out_dir / annex.FOLDER)
         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         from .index import write_index
         from analysis.version import data_version as full_version

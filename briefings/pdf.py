@@ -400,7 +400,7 @@ def document(nb, briefing: dict) -> dict:
     from .sections.header import view as header_view
 
     meta = briefing["meta"]
-    header = header_view(meta, briefing.get("figures_csv", ""))
+    header = header_view(meta, briefing.get("figures_csv", ""), briefing.get("annex_pdf_href", ""))
     return {"lang": LANG,
             "meta": {"title": print_text(meta["title"]) or "Briefing", "subject": print_text(meta["subject"]),
                      "author": print_text(meta.get("author", "")), "keywords": [print_text(k) for k in briefing["keywords"]]},
@@ -457,6 +457,6 @@ def warm() -> None:
     its first briefing, so that briefing costs no more than the rest)."""
     compile_pdf({"lang": LANG, "meta": {"title": "warm", "subject": "", "author": "", "keywords": []},
                  "header": {"title": "warm", "subject": "", "marking": "", "as_of": "", "generated": "",
-                            "data_version": "", "figures_href": "", "as_of_display": "", "generated_display": "",
+                            "data_version": "", "figures_href": "", "annex_href": "", "as_of_display": "", "generated_display": "",
                             "run": {"title": "", "marking": "", "as_of": "", "data_version": ""}},
                  "blocks": [{"kind": "rich", "body": ["warm", {"t": "b", "c": ["warm"]}]}]})

@@ -336,10 +336,14 @@ class BriefingPreprocessor(Preprocessor):
             "as_of_display": header["as_of_display"],
             "generated_display": header["generated_display"],
             "run": header["run"],
-            "header_html": render_header(meta, quote(figures_name) if figures_name else ""),
+            "header_html": render_header(meta, quote(figures_name) if figures_name else "",
+                                         resources.get("annex_href", "")),
             # The CSV's file name (as written) and its link (URL-quoted, relative to the HTML).
             "figures_csv": figures_name,
             "figures_href": quote(figures_name) if figures_name else "",
+            # The build's data annex, beside the briefing folders ('' when rendered by hand).
+            "annex_href": resources.get("annex_href", ""),
+            "annex_pdf_href": resources.get("annex_pdf_href", ""),
         }
         return nb, resources
 
@@ -525,8 +529,12 @@ def render_briefing(
     stem: str,
     formats: tuple[str, ...] = ("html", "pdf"),
     stages: dict[str, float] | None = None,
+    annex: bool = True,
 ) -> dict[str, Path]:
     """Render ``nb`` to ``<out_dir>/<stem>.html`` and/or ``.pdf``.
+
+    With ``annex`` (as in a build, which writes ``<out>/annex/``), the header links the data
+    annex beside the briefing's folder.
 
     Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
     ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
@@ -548,7 +556,10 @@ def render_briefing(
         stages[name] = stages.get(name, 0.0) + now - clock
         clock = now
 
-    html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    from .annex import HREF_FROM_BRIEFING, PDF_HREF_FROM_BRIEFING
+
+    links = {"annex_href": HREF_FROM_BRIEFING, "annex_pdf_href": PDF_HREF_FROM_BRIEFING} if annex else {}
+    html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, **links})
     lap("html")
     figures_name = resources["briefing"]["figures_csv"]
     written: dict[str, Path] = {}
@@ -559,7 +570,7 @@ def render_briefing(
         lap("write")
     if "pdf" in formats:
         path = out_dir / f"{stem}.pdf"
-        pdf, _ = _pdf_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+        pdf, _ = _pdf_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, **links})
         lap("pdf")
         path.write_bytes(pdf)
         written["pdf"] = path

@@ -57,21 +57,23 @@ def generated_display(value: str) -> tuple[str, str]:
     return created, f"{when:%Y-%m-%d %H:%M} {zone}"
 
 
-def view(meta: dict, figures_href: str = "") -> dict:
-    """The header's view-model from the seven meta values (text, '' when absent) and the link to
-    the briefing's CSV of figures ('' when it has none, as in a notebook)."""
+def view(meta: dict, figures_href: str = "", annex_href: str = "") -> dict:
+    """The header's view-model from the seven meta values (text, '' when absent), the link to
+    the briefing's CSV of figures ('' when it has none, as in a notebook) and the link to the
+    build's data annex, the whole record ('' when rendered outside a build)."""
     iso, as_of_text = as_of_display(meta["as_of"])
     created, generated_text = generated_display(meta["generated"])
     return {**{k: meta.get(k, "") for k in META_KEYS}, "as_of_iso": iso, "as_of_display": as_of_text,
             "created": created, "generated_display": generated_text, "figures_href": figures_href,
+            "annex_href": annex_href,
             # Page-margin texts, labels included, so an absent value leaves the margin empty.
             "run": {"title": short(meta["title"]), "marking": short(meta["marking"]),
                     "as_of": short(f"As of {as_of_text}") if as_of_text else "",
                     "data_version": short(f"Data version {meta['data_version']}") if meta["data_version"] else ""}}
 
 
-def render_header(meta: dict, figures_href: str = "") -> str:
-    return render("sections/header.html.j2", no_maths=NO_MATHS, **view(meta, figures_href)).markup
+def render_header(meta: dict, figures_href: str = "", annex_href: str = "") -> str:
+    return render("sections/header.html.j2", no_maths=NO_MATHS, **view(meta, figures_href, annex_href)).markup
 
 
 def meta(briefing) -> dict:
