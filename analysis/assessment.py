@@ -317,6 +317,8 @@ class Assessment:
                  if parts[n]["row"] is not None]
         if not leads:
             return None
+        if len(leads) == 1 and leads[0]["claim_id"] == self.gap_lead:
+            return None  # only the sign-ups the gap judgement leads with: nothing of its own to say
         # The judgement's confidence is that of the figure it leads with.
         evidence.append(self._evidence(leads[0], self.claims))
         return make("", evidence, topic=f"side:{side}", extra_ids=ids, parts={"side": side, **parts})
@@ -337,12 +339,19 @@ class Assessment:
             evidence.append(self._evidence(top, self.adversary_claims))
         return make("", evidence, topic="adversary", parts={"rows": chosen})
 
+    @cached_property
+    def gap_lead(self) -> str | None:
+        """The sign-up claim the key judgement on sign-ups against arrivals leads with: the largest."""
+        if self.gap.empty:
+            return None
+        sizes = [g["signed_up"].high for _, g in self.gap.iterrows()]
+        return self.gap.assign(_size=sizes).sort_values(["_size", "signed_up_claim"]).iloc[-1]["signed_up_claim"]
+
     def _gap_judgement(self):
         gaps = self.gap
         if gaps.empty:
             return None
-        sizes = [g["signed_up"].high for _, g in gaps.iterrows()]
-        row = gaps.assign(_size=sizes).sort_values(["_size", "signed_up_claim"]).iloc[-1]
+        row = gaps[gaps["signed_up_claim"] == self.gap_lead].iloc[0]
         latest = self.latest.set_index("claim_id", drop=False)
         signed = latest.loc[row["signed_up_claim"]]
         evidence = [self._evidence(signed, self.claims)]

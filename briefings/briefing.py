@@ -150,6 +150,16 @@ class Briefing:
         """Every figure cited in the body, with its value, unit and rows, for the CSV."""
         return sections.figures.show(self)
 
+    #: The sections in the order notebooks/briefing.ipynb shows them (references are numbered in
+    #: this order; the ledger is shown last, after every section has printed its claims).
+    SECTIONS = ("header", "summary", "headcounts", "claims_over_time", "origins", "pay", "law", "recruitment_costs",
+                "appendix", "sources", "figures", "claim_ledger")
+
+    def show_all(self) -> list:
+        """Every section's output in the notebook's order, as a notebook run makes them: what the
+        ledger checks are run on without a kernel (tests, the grid of generated briefings)."""
+        return [getattr(self, name)() for name in self.SECTIONS]
+
     def key_judgements(self) -> list:
         """The key judgements, with their words (:mod:`briefings.sections.judgements`)."""
         return sections.judgements.written(self)

@@ -186,6 +186,22 @@ def validate(data_dir: Path | None):
     click.echo(f"{data_dir}: valid (data version {data.version}): {counts}")
 
 
+@main.command(epilog=EXIT_CODES)
+@click.argument("reports", type=click.Path(path_type=Path), metavar="REPORTS")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="The data the briefings were built from. Default: the project's data/.")
+def check(reports: Path, data_dir: Path | None):
+    """Re-derive every claim of each built briefing's ledger from the raw data (the second read).
+
+    \b
+    Examples:
+      briefings check reports             # every <name>/<name>-ledger.json under reports/
+    """
+    from ledger_check.__main__ import run
+
+    sys.exit(run(reports, data_dir if data_dir is not None else _project_root() / "data"))
+
+
 @main.command(name="list", epilog=EXIT_CODES)
 @CONFIG_OPTION
 def list_briefings(config_path: Path | None):

@@ -6,6 +6,8 @@ checker (``ledger_check``) re-derives what the words state.
 
 from __future__ import annotations
 
+import re
+
 import inflect
 
 from analysis import claims as claim
@@ -146,22 +148,35 @@ def grade(briefing, record) -> str:
     return f"{briefing.assessment._reliability[record['source_id']]}{record['credibility']}"
 
 
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&]{1,9}$")
+
+
+def short_name(name: str) -> str:
+    """A claimant as a sentence names it: 'SOHR' for 'SOHR (Syrian Observatory for Human Rights)',
+    'Syrians for Truth and Justice' for '... (STJ)'; other names as they are."""
+    found = re.match(r"^(.*\S)\s*\(([^()]*)\)$", str(name))
+    if not found:
+        return str(name)
+    outer, inner = found.groups()
+    return outer if _ACRONYM.match(outer) or _ACRONYM.match(inner) else str(name)
+
+
 def credit(briefing, record, section: str, *, with_date: bool = True, with_claimant: bool = True) -> str:
     """Who said a figure, when, and the copy we read: 'CNN, 11 Feb 2024, read via The Kyiv
-    Independent, graded C3' (the relay is named wherever one was read, method rule 8)."""
+    Independent; C3' (the relay is named wherever one was read, method rule 8; then the grade)."""
     made = claim.credit(record, briefing.data.sources, grade(briefing, record))
-    parts = [str(record["claimant_name"])] if with_claimant else []
+    parts = [short_name(record["claimant_name"])] if with_claimant else []
     if with_date:
         parts.append(when(record))
     if made.value["via"]:
         parts.append(f"read via {made.value['via']}")
-    parts.append(f"graded {made.value['grade']}")
+    words = ", ".join(parts) + f"; {made.value['grade']}"
     if int(record["credibility"]) >= UNCONFIRMED_CREDIBILITY:
-        parts.append("unconfirmed")
-    return say(briefing, made, ", ".join(parts), section)
+        words += ", unconfirmed"
+    return say(briefing, made, words, section)
 
 
-def figure_phrase(briefing, row, section: str, *, with_credit: bool = True) -> str:
+def figure_phrase(briefing, row, section: str, *, with_credit: bool = True, same_report_as=None) -> str:
     """One headcount claim in a sentence, in its source's words: 'about 50,000 people in Syria
     registered to fight for Russia (SOHR, Nov 2022, read via …, graded D3)'. A stage that is our
     reading of the source says so."""
@@ -169,7 +184,10 @@ def figure_phrase(briefing, row, section: str, *, with_credit: bool = True) -> s
     text = f"{row['stated']} {described(row['stage_detail'])}"
     reading = (f"counted as {STAGE_WORDS[str(row['stage'])][0]}: our reading of the source"
                if stage_is_read(row["stage_detail"]) else "")
-    if with_credit:
+    if same_report_as is not None and row["source_id"] == same_report_as["source_id"] and \
+            when(row) == when(same_report_as) and row["claimant_id"] == same_report_as["claimant_id"]:
+        phrase = f"{text} (the same report{'; ' + reading if reading else ''})"
+    elif with_credit:
         inside = credit(briefing, row, section) + (f"; {reading}" if reading else "")
         phrase = f"{text} ({inside})"
     else:

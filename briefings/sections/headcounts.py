@@ -44,11 +44,15 @@ def _gap_sentence(briefing, g) -> dict:
     lead = {"text": figure_phrase(briefing, signed, SECTION), "ref": claim_ref(briefing, signed, SECTION)}
     if g["status"] == "gap":
         present = latest.loc[g["present_claim"]]
+        same = figure_phrase(briefing, present, SECTION, same_report_as=signed)
         gap_words = format_derived_people(g["gap"], g["approximate"])
         share = "" if g["present_share"] is None else \
             f", {'about ' if g['approximate'] else ''}{pct(g['present_share'])} of the sign-ups"
-        rest = (f"{figure_phrase(briefing, present, SECTION)}{share}: "
-                f"{'' if gap_words.startswith('about') else 'some '}{gap_words} not reported to have reached the war")
+        if present["people"].high == 0:
+            rest = f"{same}: none is reported to have reached the war by then"
+        else:
+            rest = (f"{same}{share}: "
+                    f"{'' if gap_words.startswith('about') else 'some '}{gap_words} not reported to have reached the war")
         say(briefing, made, rest, SECTION)
         return {**lead, "rest": rest, "rest_ref": claim_ref(briefing, present, SECTION)}
     if g["status"] == "presence exceeds sign-ups":
@@ -93,8 +97,11 @@ def chart_title(briefing, stocks) -> str:
         g = gap.iloc[0]
         present = briefing.latest.set_index("claim_id").loc[g["present_claim"]]
         gap_words = format_derived_people(g["gap"], g["approximate"])
-        words = (f"; {g['present_stated']} of the group are reported {STAGE_WORDS[g['present_stage']][0]} "
-                 f"({when(present)}), so {gap_words} are not reported to have reached the war")
+        if present["people"].high == 0:
+            words = f"; a reported 0 of them {STAGE_WORDS[g['present_stage']][0]} ({when(present)})"
+        else:
+            words = (f"; {g['present_stated']} of the group are reported {STAGE_WORDS[g['present_stage']][0]} "
+                     f"({when(present)}), so {gap_words} are not reported to have reached the war")
         say(briefing, claim.gap(g), words, SECTION)
         title += words
     return title

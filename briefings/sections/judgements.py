@@ -54,7 +54,10 @@ def _side(briefing, j):
     if to_date is None and at_time is None:
         clauses.append("no confirmed count of people who reached the war is on record")
     text = f"On {SIDE_NAMES[side]} side, " + "; ".join(clauses) + "."
-    if any_stage is not None and (to_date is None or any_stage["claim_id"] != to_date["claim_id"]):
+    # The largest count at any stage, unless the sign-ups judgement below leads with it already.
+    gap_lead = briefing.assessment.gap_lead
+    if any_stage is not None and (to_date is None or any_stage["claim_id"] != to_date["claim_id"]) \
+            and any_stage["claim_id"] != gap_lead:
         text += f" The largest count to date at any stage is {figure_phrase(briefing, any_stage, SECTION)}"
         if not reached_the_war(any_stage):
             text += ", people not reported to have reached the war"
@@ -78,12 +81,14 @@ def _gap(briefing, j):
     lead = figure_phrase(briefing, signed, SECTION)
     if row["status"] == "gap":
         gap_words = format_derived_people(row["gap"], row["approximate"])
-        say(briefing, j.parts["claim"], gap_words, SECTION)
         figures += [present["stated"]]
+        same = figure_phrase(briefing, present, SECTION, same_report_as=signed)
         if present["people"].high == 0:
-            text = f"{lead}; at the same time {figure_phrase(briefing, present, SECTION)}."
+            say(briefing, j.parts["claim"], "none is reported to have reached the war", SECTION)
+            text = f"{lead}; at the same time {same}: none is reported to have reached the war by then."
         else:
-            text = (f"{lead}, against {figure_phrase(briefing, present, SECTION)}: "
+            say(briefing, j.parts["claim"], gap_words, SECTION)
+            text = (f"{lead}, against {same}: "
                     f"{'some ' if not gap_words.startswith('about') else ''}{gap_words} are not reported to have "
                     "reached the war")
             figures.append(gap_words)

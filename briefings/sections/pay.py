@@ -11,11 +11,13 @@ from analysis.loading import SIDE_COUNTRY
 from analysis.pay import COMPARATOR_MAX_AGE_DAYS, home_comparator_status
 
 from .. import charts
-from ..words import conversion_words, number_words, place, say
+from ..words import conversion_words, number_words, place, say, short_name
 from .common import MEASURE_WORDS, date_text, show_section, shows, unconfirmed, when
 
 SECTION = "Pay"
 #: The words of a missing comparator (method rule 20: a wage missing from the data is never "none in force").
+#: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
+CONFIRMED_BELOW = 4
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "all origins": "no home country: offered to every origin"}
 
@@ -121,10 +123,12 @@ def chart_title(briefing) -> str:
         parts.append(say(briefing, made, verdict, SECTION))
     else:
         say(briefing, made, "no offer could be set against the army's own pay of its date", SECTION)
-        parts.append("no offer can be set against the recruiting army's own pay of its date on record")
+        parts.append("no offer can be set against the recruiting army's own pay: none of its date, with a rate to "
+                     "convert it, is on record")
     soldier = briefing.multiples[briefing.multiples["measure"] == "soldier_pay"]
     offers = briefing.monthly_offers.set_index("offer_id")
-    confirmed = soldier[[int(offers.loc[o, "credibility"]) < 4 for o in soldier["offer_id"]]] if len(soldier) else soldier
+    confirmed = soldier[[int(offers.loc[o, "credibility"]) < CONFIRMED_BELOW for o in soldier["offer_id"]]] \
+        if len(soldier) else soldier
     if len(confirmed):
         counts = confirmed["origin"].value_counts()
         origin = sorted(counts.index, key=lambda o: (-counts[o], str(o)))[0]
@@ -135,7 +139,7 @@ def chart_title(briefing) -> str:
         ends = []
         for end in (low, high):
             offer = offers.loc[end["offer_id"]]
-            ends.append(f"{money(offer['monthly_usd'])} from {offer['claimant_name']}, {when(offer)}")
+            ends.append(f"{money(offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
         words = (f"confirmed monthly offers to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
                  f"pay there ({'; '.join(dict.fromkeys(ends))})")
         parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],

@@ -9,7 +9,7 @@ from analysis import claims as claim
 from .. import charts
 from analysis.loading import SIDE_COUNTRY
 
-from ..words import CATEGORY_NOUNS, STAGE_PHRASES, TREND_WORDS, described, place, say
+from ..words import CATEGORY_NOUNS, STAGE_PHRASES, TREND_WORDS, described, place, say, short_name
 from .common import date_text, show_section, shows, when
 
 SECTION = "Claims over time"
@@ -40,8 +40,9 @@ def title(briefing) -> tuple[str, tuple | None]:
         stage += " at the time"
     # Each end in its source's words: a reported 0 may count something narrower than the later figure.
     words = (f"The reported number of {_group(top)} {stage} {TREND_WORDS[top['direction']]} from "
-             f"{first['stated']} ({described(first['stage_detail'])}; {first['claimant_name']}, {when(first)}) to "
-             f"{last['stated']} ({described(last['stage_detail'])}; {last['claimant_name']}, {when(last)})")
+             f"{first['stated']} ({described(first['stage_detail'])}; {short_name(first['claimant_name'])}, "
+             f"{when(first)}) to {last['stated']} ({described(last['stage_detail'])}; "
+             f"{short_name(last['claimant_name'])}, {when(last)})")
     if len(trends) > 1:
         words += f"; {len(trends) - 1} other {'series' if len(trends) > 2 else 'series'} also changed (appendix)"
     say(briefing, claim.trend(top), words, SECTION)
