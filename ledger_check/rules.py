@@ -191,7 +191,8 @@ class View:
         c = c.assign(span=[span(q, lo, hi) for q, lo, hi in zip(c["qualifier"], c["people_low"], c["people_high"])],
                      stated=[stated_text(q, lo, hi) for q, lo, hi in zip(c["qualifier"], c["people_low"],
                                                                           c["people_high"])],
-                     adversary=[self.adversary(i, s) for i, s in zip(c["claimant_id"], c["side"])])
+                     adversary=pd.Series([self.adversary(i, s) for i, s in zip(c["claimant_id"], c["side"])],
+                                         index=c.index, dtype=bool))
         return c.assign(series=[self.series(r) for _, r in c.iterrows()])
 
     @staticmethod
@@ -325,7 +326,8 @@ class View:
             usd.append(value)
             rate.append(None if used is None else used["rate_id"])
         return o.assign(usd=pd.Series(usd, index=o.index, dtype=object), rate=pd.Series(rate, index=o.index, dtype=object),
-                        adversary=[self.adversary(i, s) for i, s in zip(o["claimant_id"], o["side"])])
+                        adversary=pd.Series([self.adversary(i, s) for i, s in zip(o["claimant_id"], o["side"])],
+                                            index=o.index, dtype=bool))
 
     @cached_property
     def monthly(self) -> pd.DataFrame:
