@@ -363,3 +363,12 @@ def test_the_command_line_check_reports_a_tampered_ledger(tmp_path, rows):
     missing = subprocess.run([sys.executable, "-m", "ledger_check", str(tmp_path / "nothing")], capture_output=True,
                              text=True)
     assert missing.returncode == 2
+
+
+def test_the_notebook_shows_the_sections_in_the_order_the_checks_use():
+    import re
+
+    notebook = nbformat.read(REPO / "notebooks" / "briefing.ipynb", as_version=4)
+    calls = [name for cell in notebook.cells if cell.cell_type == "code"
+             for name in re.findall(r"^briefing\.(\w+)\(\)", cell.source, re.M)]
+    assert tuple(calls) == Briefing.SECTIONS
