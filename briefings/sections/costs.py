@@ -63,8 +63,8 @@ def view(briefing) -> dict | None:
                  "record; the others are not.")
     else:
         bound = ("Not a ceiling: for each group a higher offer, a longer contract, another source's one-off sum or a "
-                 "count that may be larger is on record, and the people are counted as their source stated them "
-                 "(\"about 50,000\" as 50,000).")
+                 "count that may be larger is on record; the people are counted as their source stated them "
+                 "(an \"about\" figure at its stated number).")
     for _, c in briefing.costs.iterrows():
         say(briefing, claim.cost(c), bound, SECTION)
     return {"rows": rows, "months": briefing.params["default_contract_months"], "as_of": date_text(briefing.as_of),
