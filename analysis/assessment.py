@@ -458,7 +458,7 @@ class Assessment:
             add(o["offer_id"], o["currency"], o["day"], o["fx_rate_id"], "offer")
         wages = self.wages.set_index("wage_id")
         days = dict(zip(self.offers["offer_id"], self.offers["day"]))
-        for _, m in self.multiples.iterrows():
+        for _, m in self.multiples[self.multiples["measure"] == "soldier_pay"].iterrows():  # the one printed
             add(m["wage_id"], wages.loc[m["wage_id"], "currency"], days[m["offer_id"]], m["wage_fx_rate_id"],
                 f"home wage for {m['offer_id']}")
         for _, a in self.army[self.army["army_fx_rate_id"].notna()].iterrows():

@@ -195,12 +195,16 @@ def figure_phrase(briefing, row, section: str, *, with_credit: bool = True, same
     return say(briefing, made, phrase, section)
 
 
-def conversion_words(briefing, section: str, use: str | None = None) -> str:
-    """How money was converted, said from what was done (the conversions claim): 'Amounts in other
-    currencies are converted at the market rate in force on each figure's day: a rate of that day
-    for 2, the latest earlier rate on record (up to 33 days before) for 3, ...'."""
-    items = [i for i in briefing.assessment.conversions if use is None or i["use"] == use
-             or (use == "compared" and i["use"] != "wage")]
+def conversion_words(briefing, section: str, offers=None) -> str:
+    """How money was converted, said from what was done (the conversions claim): '5 conversions to US
+    dollars, each at the rate in force on the figure's day (market where on record): 2 at a rate of
+    that very day; 3 at the latest earlier rate on record, up to 33 days before.' With ``offers`` (ids),
+    only the conversions of those offers and of the wages set against them."""
+    items = briefing.assessment.conversions
+    if offers is not None:
+        shown = set(offers)
+        items = [i for i in items if (i["use"] == "offer" and i["row"] in shown)
+                 or (i["use"] != "offer" and i["use"] != "wage" and i["use"].split(" ")[-1] in shown)]
     made = claim.conversions(items)
     if not items:
         return say(briefing, made, "Every amount was stated in US dollars: no conversion was needed.", section)
@@ -216,16 +220,15 @@ def conversion_words(briefing, section: str, use: str | None = None) -> str:
 
     parts = []
     if same:
-        parts.append(f"a rate of that very day for {len(same)}")
+        parts.append(f"{len(same)} at a rate of that very day")
     if before:
-        parts.append(f"the latest earlier rate on record, up to {days(before)} days before, for {len(before)}")
+        parts.append(f"{len(before)} at the latest earlier rate on record, up to {days(before)} days before")
     if after:
-        parts.append(f"a later rate, up to {days(after)} days after, for {len(after)}")
-    words = (f"Of {len(items)} conversions to US dollars, each uses the {wanted} rate in force on the figure's day: "
-             + join_words(parts) + ".")
+        parts.append(f"{len(after)} at a later rate, up to {days(after)} days after")
+    words = (f"{len(items)} {'conversion' if len(items) == 1 else 'conversions'} to US dollars, each at the rate in "
+             f"force on the figure's day ({wanted} where on record): " + "; ".join(parts) + ".")
     if other:
         kind = other[0]["kind"]
         article = "an" if kind[0] in "aeiou" else "a"
-        words += (f" {len(other)} {'uses' if len(other) == 1 else 'use'} {article} {kind} rate instead, as no {wanted} "
-                  "rate was on record within the window.")
+        words += f" {len(other)} used {article} {kind} rate, as no {wanted} rate was on record within 92 days."
     return say(briefing, made, words + " The rate of each conversion is listed in the appendix.", section)

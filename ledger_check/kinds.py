@@ -612,20 +612,23 @@ def conversions(c, v) -> list[str]:
         before += rate_day < item["day"]
         after += rate_day > item["day"]
         other += mine["kind"] != v.fx_kind
-    stated = {"same": re.search(r"that very day for (\d+)", words), "before": re.search(r"days before, for (\d+)", words),
-              "after": re.search(r"days after, for (\d+)", words)}
+    stated = {"same": re.search(r"(\d+) at a rate of that very day", words),
+              "before": re.search(r"(\d+) at the latest earlier rate", words),
+              "after": re.search(r"(\d+) at a later rate", words)}
     for name, count in (("same", same), ("before", before), ("after", after)):
         said = int(stated[name].group(1)) if stated[name] else 0
         if words and items and said != count:
             problems.append(f"conversions: the method note says {said} used a rate {name.replace('same', 'of the same day')}"
                             f", the data gives {count}")
-    total = re.search(r"Of (\d+) conversions", words)
+    total = re.search(r"^(\d+) conversions? to US dollars", words)
     if words and items and (not total or int(total.group(1)) != len(items)):
         problems.append(f"conversions: the note counts {total.group(1) if total else 'none'}, {len(items)} were made")
     if words and "of the offer's day" in words and (before or after):
         problems.append("conversions: the words say 'rates of the offer's day', but some rates are of other days")
-    if words and items and other and "instead" not in words:
-        problems.append(f"conversions: {other} used a rate of another kind than {v.fx_kind}, and the words do not say so")
+    said_other = re.search(r"(\d+) used an? (\w+) rate", words)
+    if words and items and other != (int(said_other.group(1)) if said_other else 0):
+        problems.append(f"conversions: {other} used a rate of another kind than {v.fx_kind}, the words say "
+                        f"{said_other.group(1) if said_other else 'none'}")
     return problems
 
 

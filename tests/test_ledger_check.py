@@ -178,11 +178,11 @@ def test_foreigners_called_contract_soldiers_fails(monkeypatch, rows):
 
 def test_conversions_said_to_be_of_the_offers_day_fail(monkeypatch, rows):
     # False sentence 10: "converted at market rates of the offer's day", while $7.50 used a rate of 28 Jan.
-    def old_words(briefing, section, use=None):
+    def old_words(briefing, section, offers=None):
         items = briefing.assessment.conversions
         return briefings.words.say(briefing, claim.conversions(items),
-                                   f"Of {len(items)} conversions, each is converted at market rates of the offer's "
-                                   f"day: a rate of that very day for {len(items)}.", section)
+                                   f"{len(items)} conversions, each converted at market rates of the offer's "
+                                   f"day: {len(items)} at a rate of that very day.", section)
 
     monkeypatch.setattr(briefings.sections.pay, "conversion_words", old_words)
     found = disagreements(ENTRIES["overview"], rows)

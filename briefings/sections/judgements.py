@@ -145,9 +145,12 @@ def _army(briefing, j):
     compared = army[army["ratio"].notna()]
     offers = briefing.monthly_offers.set_index("offer_id")
     if compared.empty:
-        text = (f"For none of the {number_words(len(army))} monthly offers compared is the recruiting army's own "
-                "pay of that date on record with a rate to convert it, so the pay test of Art. 47(2)(c) cannot be "
-                "applied to any of them.")
+        n = len(army)
+        text = ((f"For the one monthly offer on record, the recruiting army's own pay of its date is not on record "
+                 "with a rate to convert it, so the pay test of Art. 47(2)(c) cannot be applied to it.") if n == 1 else
+                (f"For none of the {number_words(n)} monthly offers on record is the recruiting army's own pay of "
+                 "its date on record with a rate to convert it, so the pay test of Art. 47(2)(c) cannot be applied "
+                 "to any of them."))
         say(briefing, made, text, SECTION)
         return text, []
     parts, figures = [], []
@@ -174,15 +177,18 @@ def _army(briefing, j):
     say(briefing, made, verdict, SECTION)
     others = army[army["ratio"].isna()]
     if len(others):
-        missing = (others["army_status"] == "not on record").sum()
-        no_rate = (others["army_status"] == "no rate").sum()
-        bits = []
-        if missing:
-            bits.append(f"for {number_words(missing)} no army pay of that date is on record")
-        if no_rate:
-            bits.append(f"for {number_words(no_rate)} the army's pay is on record but no exchange rate of the "
-                        "offer's date is")
-        text += f"; of the other {number_words(len(others))} offers, " + " and ".join(bits)
+        missing = int((others["army_status"] == "not on record").sum())
+        no_rate = int((others["army_status"] == "no rate").sum())
+        n = len(others)
+        if not no_rate:
+            text += f"; the other {number_words(n)} {'offer has' if n == 1 else 'offers have'} no army pay of " \
+                    "their date on record"
+        elif not missing:
+            text += f"; for the other {number_words(n)} the army's pay is on record, but no exchange rate of the " \
+                    "offer's date to convert it"
+        else:
+            text += (f"; the other {number_words(n)} offers have no army pay of their date on record "
+                     f"({number_words(missing)}) or no exchange rate to convert it ({number_words(no_rate)})")
         for _, row in others.iterrows():
             say(briefing, claim.in_force(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
                                          row["army_status"], row["army_wage_id"], "not on record"

@@ -61,7 +61,7 @@ def view(briefing) -> dict | None:
             return f"{side_word(side)}: {CATEGORY_NOUNS[category]} of all origins"
         text = f"{side_word(side)}: {CATEGORY_NOUNS[category]} from {join_words(named)}"
         # A count over all origins is a group of its own, not one more origin beside the countries.
-        return text + ("; and those counted over all origins" if "all origins" in origins else "")
+        return text + (f", and {CATEGORY_NOUNS[category]} counted over all origins" if "all origins" in origins else "")
 
     rows = [{"group": who(side, category, g["origins"]),
              "verdict": verdict, "cannot": verdict.startswith("cannot"), "reason": reason,

@@ -177,7 +177,8 @@ def view(briefing) -> dict | None:
     return {"empty": "", "threshold": f"{threshold:g}", "chart": chart,
             "rows": rows, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
             "fx_kind": briefing.params["fx_kind"], "max_age": COMPARATOR_MAX_AGE_DAYS,
-            "conversions": conversion_words(briefing, SECTION, use="compared"), "no_rows": no_rows}
+            "conversions": conversion_words(briefing, SECTION, offers=list(briefing.army["offer_id"])),
+            "no_rows": no_rows}
 
 
 def show(briefing):

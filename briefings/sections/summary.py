@@ -54,7 +54,8 @@ def _newest(briefing) -> str:
 def _age(day, as_of) -> str:
     months = (pd.Timestamp(as_of).year - pd.Timestamp(day).year) * 12 + pd.Timestamp(as_of).month - pd.Timestamp(day).month
     if months >= 24:
-        return f"{months // 12} years"
+        years, rest = divmod(months, 12)
+        return f"{years} years" + (f" and {rest} {'month' if rest == 1 else 'months'}" if rest else "")
     return f"{months} months" if months > 1 else "a month"
 
 
