@@ -510,6 +510,10 @@ def none(c, v) -> list[str]:
         mine = int(sum(s in PRESENCE and sp.high > 0 for s, sp in zip(latest["stage"], latest["span"])))
     elif what == "other_pay_reports":
         mine = len(offers) - len(v.monthly)
+    elif what == "ranked_origins":
+        scope = {k: c["subject"][k] for k in ("stages", "side", "confirmed", "reached")}
+        mine = sum(len(_scope_candidates(v, {**scope, "count_type": kind, "countries": True}))
+                   for kind in ("cumulative", "current"))
     else:
         return [f"an absence of {what!r} the checker does not know"]
     if mine != count:

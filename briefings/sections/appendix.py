@@ -8,7 +8,7 @@ import pandas as pd
 
 from analysis import claims as claim
 from analysis.article47 import CONDITIONS
-from analysis.headcounts import CONTRADICTION_WINDOW_DAYS, STAGES
+from analysis.headcounts import CONTRADICTION_WINDOW_DAYS, STAGES, stage_is_read
 from analysis.intervals import DEFAULT_RULE
 from analysis.judgements import money
 from analysis.speakers import SPEAKER_LABELS
@@ -96,8 +96,9 @@ def _claims_table(briefing) -> dict:
     for index, c in briefing.all_claims.sort_values(["side", "origin", "stage", "known_from"]).iterrows():
         say(briefing, claim.headcount(c), c["stated"], SECTION)
         text = say(briefing, claim.status(c["claim_id"], status.get(index, "")), status.get(index, ""), SECTION)
+        read = "; our reading" if stage_is_read(c["stage_detail"]) else ""
         rows.append([c["claim_id"], f"{side_word(c['side'])} · {origin_word(c['origin'])}",
-                     f"{STAGE_TITLES[str(c['stage'])]} ({COUNT_TYPE_WORDS[c['count_type']]})", c["stated"],
+                     f"{STAGE_TITLES[str(c['stage'])]} ({COUNT_TYPE_WORDS[c['count_type']]}{read})", c["stated"],
                      f"{c['claimant_name']}, {when(c)}", SPEAKER_LABELS[c["speaker_type"]], text,
                      grade(briefing, c), _source(briefing, c["source_id"])])
         ids.append(f"row-{c['claim_id']}")

@@ -52,3 +52,13 @@ def show_section(name: str, view: dict | None) -> Html:
     if view is None:
         return Html("")
     return render(f"sections/{name}.html.j2", no_maths=NO_MATHS, **view)
+
+
+def record_drawn(briefing, rows, chart: str) -> None:
+    """Every headcount a chart draws, recorded for the CSV of figures (the CSV holds what the charts show)."""
+    for _, row in rows.iterrows():
+        people = row["people"]
+        briefing.refs.record([row["claim_id"]], section=f"Chart: {chart}", figure=row["stated"],
+                             what=row["stage_detail"], low=round(people.low),
+                             high=None if people.open_above else round(people.high), unit="people",
+                             date=pd.Timestamp(row["known_from"]).date().isoformat())

@@ -10,8 +10,8 @@ from analysis.judgements import pct
 
 from .. import charts
 from ..words import credit, described, figure_phrase, place, say
-from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, STAGE_WORDS, claim_ref, date_text, origin_word, show_section,
-                     shows, side_word, unconfirmed, when)
+from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, STAGE_WORDS, claim_ref, date_text, origin_word, record_drawn,
+                     show_section, shows, side_word, unconfirmed, when)
 
 SECTION = "Headcounts"
 #: The stages the chart draws, and so the stages its title's "largest" compares.
@@ -19,7 +19,8 @@ CHART_STAGES = ("signed_up", "arrived", "deployed")
 
 
 def _cell(briefing, row, cite) -> dict:
-    return {"figure": row["stated"], "ref": cite(row),
+    say(briefing, claim.headcount(row), row["stated"], "Appendix")
+    return {"figure": row["stated"], "ref": cite(row), "read": stage_is_read(row["stage_detail"]),
             "single": bool(row["single_source"]), "unconfirmed": unconfirmed(row),
             "date": date_text(row["date_reported"], "month" if row["date_precision"] == "day" else row["date_precision"])}
 
@@ -115,6 +116,7 @@ def view(briefing) -> dict | None:
         say(briefing, claim.none("headcounts", {"as_of": date_text(briefing.as_of)}, 0), text, SECTION)
         return {"empty": text}
     stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
+    record_drawn(briefing, stocks[stocks["stage"].astype(str).isin(CHART_STAGES)], "how many")
     adversary = len(briefing.adversary_latest)
     if adversary:
         say(briefing, claim.none("adversary_latest", {}, adversary), f"{adversary} figures", SECTION)

@@ -8,7 +8,7 @@ from analysis.headcounts import PRESENCE_STAGES, Scope
 
 from .. import charts
 from ..words import place, say
-from .common import show_section, shows
+from .common import date_text, record_drawn, show_section, shows
 
 SECTION = "Where recruits come from"
 KIND_WORDS = {"cumulative": "counted to date", "current": "counted at one time"}
@@ -44,10 +44,15 @@ def view(briefing) -> dict | None:
             blocks.append(ranked)
             words.append(_block_words(briefing, scope, ranked))
     if not blocks:
-        return None
+        scope = Scope("cumulative", tuple(PRESENCE_STAGES), side=side, reached=True, countries=True)
+        text = (f"No origin has a confirmed figure for people whose source says they reached the war by "
+                f"{date_text(briefing.as_of)}: a figure whose stage is only our reading of its source, and a reported "
+                "0, are no group to rank.")
+        return {"chart": None, "empty": say(briefing, claim.none("ranked_origins", scope.as_dict(), 0), text, SECTION)}
     import pandas as pd
 
     ranked = pd.concat(blocks, ignore_index=True)
+    record_drawn(briefing, ranked, "where recruits come from")
     title = "Of people whose source says they reached the war, " + "; ".join(words)
     regions = briefing.latest[(briefing.latest["origin_scope"] == "region")
                               & briefing.latest["stage"].astype(str).isin(PRESENCE_STAGES)]["origin"].nunique()

@@ -94,6 +94,9 @@ def _rows(briefing) -> list[dict]:
                                                      day, row["army_status"], row["army_wage_id"],
                                                      MISSING_WORDS[row["army_status"]]),
                             MISSING_WORDS[row["army_status"]], SECTION)
+        briefing.refs.record([offer["offer_id"], offer["fx_rate_id"]], section="Chart: pay", figure=usd,
+                             what=f"monthly pay offered to recruits from {whom}", low=_bounds(row["monthly_usd"])[0],
+                             high=_bounds(row["monthly_usd"])[1], unit="USD a month", date=day.date().isoformat())
         rows.append({"when": when(offer), "origin": "All origins" if offer["origin"] == "all" else offer["origin"],
                      "side": offer["side"], "usd": usd, "ref": offer_ref, "unconfirmed": unconfirmed(offer),
                      "home": home, "army": army, "home_none": home_none, "army_none": army_none,

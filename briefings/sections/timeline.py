@@ -10,7 +10,7 @@ from .. import charts
 from analysis.loading import SIDE_COUNTRY
 
 from ..words import CATEGORY_NOUNS, STAGE_PHRASES, TREND_WORDS, described, place, say, short_name
-from .common import date_text, show_section, shows, when
+from .common import date_text, record_drawn, show_section, shows, when
 
 SECTION = "Claims over time"
 
@@ -54,6 +54,8 @@ def view(briefing) -> dict | None:
     if not shows(briefing, "headcounts") or briefing.all_claims.empty:
         return None
     words, key = title(briefing)
+    claims = briefing.all_claims
+    record_drawn(briefing, claims[~claims["part_of"].isin(set(claims["claim_id"]))], "claims over time")
     chart = charts.claims_over_time(briefing.all_claims, briefing.as_of, title=words, highlight=key,
                                     source="Source: every claim in view, listed in the appendix with its date.")
     return None if chart is None else {"chart": chart}
