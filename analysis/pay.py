@@ -390,6 +390,7 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
         # The people are counted as their source stated them (method rule 15): "about 50,000" is 50,000.
         people = stated_interval(head["qualifier"], head["people_low"], head["people_high"])
         approximate = head["qualifier"] in APPROXIMATE
+        on_record = offers  # every monthly offer on record for the group, whenever it became known
         # People counted to date were recruited under offers made by then: an offer that became known
         # after the count cannot have drawn them, so it pairs only with a later count.
         lag = pd.Timestamp(head["known_from"]) - known_from(offers)
@@ -402,8 +403,10 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
             one_off = sum((o for o in extras["one_off_usd"]), Interval.exact(0.0))
             monthly_part = people * offer["monthly_usd"] * months
             one_off_part = people * one_off
-            higher = [i for i, o in zip(offers["offer_id"], offers["monthly_usd"]) if o.upper > offer["monthly_usd"].upper]
-            longer = [i for i, m in zip(offers["offer_id"], offers["contract_months"]) if pd.notna(m) and int(m) > months]
+            higher = [i for i, o in zip(on_record["offer_id"], on_record["monthly_usd"])
+                      if o.upper > offer["monthly_usd"].upper]
+            longer = [i for i, m in zip(on_record["offer_id"], on_record["contract_months"])
+                      if pd.notna(m) and int(m) > months]
             others = one_offs[(one_offs["source_id"] != offer["source_id"]) & (one_offs["side"] == offer["side"])
                               & one_offs["origin"].isin([offer["origin"], "all"])]
             ceiling = (not approximate and not people.open_above and offer["monthly_usd"].upper >= top_pay

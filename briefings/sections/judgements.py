@@ -257,19 +257,22 @@ def _cost(briefing, j):
     low = cost_words(cheapest)
     figures.append(low)
     if cheapest["offer_id"] == dearest["offer_id"]:
-        text = (f"Paying all of the {who} the only monthly offer reported for them at the time would cost "
-                f"{low}, {offer_words(cheapest)}")
+        text = (f"Paying every one of {who} the only monthly offer reported for them at the time, "
+                f"{offer_words(cheapest)[3:]}, would cost {low}")
     else:
         high = cost_words(dearest)
-        text = (f"Paying all of the {who} the monthly pay offered to them would cost from {low} "
+        text = (f"Paying every one of {who} the monthly pay offered to them would cost from {low} "
                 f"{offer_words(cheapest)} to {high} {offer_words(dearest)}, across {len(drives)} offers")
         figures.append(high)
-    text += ": what paying every one of them in full would cost, not a reported outlay"
+    text += ": what paying them in full would cost, not a reported outlay"
     if bool(dearest["ceiling"]):
-        text += "; no offer or contract on record for them is higher, so it is a ceiling"
+        bound = "; no offer or contract on record for them is higher, so it is a ceiling"
     elif list(dearest["higher_offers"]) or list(dearest["longer_contracts"]):
-        text += "; not a ceiling, as higher offers or longer contracts are on record"
-    return text + ".", figures
+        bound = "; not a ceiling, as higher offers or longer contracts for them are on record"
+    else:
+        bound = "; not a ceiling, as the count may be larger or another source's one-off sum is left out"
+    say(briefing, claim.cost(dearest), bound, SECTION)
+    return text + bound + ".", figures
 
 
 def _nothing(briefing, j):
