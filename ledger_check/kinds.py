@@ -267,7 +267,8 @@ def contradictions(c, v) -> list[str]:
         problems.append(f"contradicting headcount claims: printed {sorted(printed) or 'none'}, the data gives "
                         f"{sorted(found) or 'none'}")
     printed = {tuple(p) for p in c["value"]["offers"]}
-    found = v.offer_contradictions
+    # Words about pay offers are about every offer in view, whatever the briefing shows.
+    found = v.contradicting_offers() if "pay offer" in c.get("words", "") else v.offer_contradictions
     if printed != found:
         problems.append(f"contradicting pay offers: printed {sorted(printed) or 'none'}, the data gives "
                         f"{sorted(found) or 'none'}")

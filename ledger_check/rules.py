@@ -372,8 +372,12 @@ class View:
 
     @cached_property
     def offer_contradictions(self) -> set:
-        o = self.offers[(self.offers["period"] == "month") & self.offers["usd"].notna()] if self.money_shown \
-            else self.offers.iloc[0:0]
+        """Contradicting monthly offers of a briefing that shows money (none for one that does not)."""
+        return self.contradicting_offers() if self.money_shown else set()
+
+    def contradicting_offers(self) -> set:
+        """Every pair of contradicting monthly offers in view, whatever the briefing shows (rule 7)."""
+        o = self.offers[(self.offers["period"] == "month") & self.offers["usd"].notna()]
         pairs = set()
         key = ["side", "origin", "category", "theatre", "period", "component", "status"]
         for _, group in o.groupby(key):

@@ -372,3 +372,18 @@ def test_the_notebook_shows_the_sections_in_the_order_the_checks_use():
     calls = [name for cell in notebook.cells if cell.cell_type == "code"
              for name in re.findall(r"^briefing\.(\w+)\(\)", cell.source, re.M)]
     assert tuple(calls) == Briefing.SECTIONS
+
+
+def test_no_contradiction_among_pay_offers_said_in_a_briefing_without_pay_fails(rows):
+    # A headcounts-only briefing shows no offers, but "no two pay offers contradict" is about the record,
+    # which holds P001 ($200–300) against P002 ($1,100) of the same day.
+    words = ("No two headcount claims, and no two pay offers, about the same quantity made within 7 days of each "
+             "other by different claimants contradict each other.")
+    ledger = {"briefing": {**ENTRIES["headcounts-focus"], "as_of": "2022-03-31", "side": "both", "origins": [],
+                           "changes_since": "2021-03-31"},
+              "claims": [{"id": 1, "kind": "contradictions", "subject": {}, "value": {"headcounts": [], "offers": []},
+                          "rows": [], "words": words, "section": "Appendix"}]}
+    found = check_ledger(ledger, REPO / "data", rows=rows)
+    assert len(found) == 1 and "P001" in found[0].problem
+    assert check_ledger({**ledger, "claims": [{**ledger["claims"][0], "words": "No two headcount claims … contradict"}]},
+                        REPO / "data", rows=rows) == []

@@ -181,8 +181,9 @@ def _contradictions(briefing) -> tuple[list[list], str]:
                      f"pay {c['status']} {PERIOD_WORDS[c['period']]}",
                      f"{money(c['usd_a'])} ({names.get(c['claimant_a'], c['claimant_a'])}) {c['offer_a']}",
                      f"{money(c['usd_b'])} ({names.get(c['claimant_b'], c['claimant_b'])}) {c['offer_b']}"])
-    none = ("" if rows else f"No two headcount claims, and no two pay offers, about the same quantity made within "
-                            f"{CONTRADICTION_WINDOW_DAYS} days of each other by different claimants contradict each other.")
+    which = "No two headcount claims, and no two pay offers," if briefing.money_shown else "No two headcount claims"
+    none = ("" if rows else f"{which} about the same quantity made within {CONTRADICTION_WINDOW_DAYS} days of each "
+                            "other by different claimants contradict each other.")
     say(briefing, claim.contradictions(briefing.contradictions, briefing.offer_contradictions),
         none or f"{len(rows)} contradictions", SECTION)
     return rows, none
