@@ -170,7 +170,8 @@ def _army(briefing, j):
     verdict = (f"{'all' if len(reached) == n else number_words(len(reached))} of the {number_words(n)} "
                f"{'reaches' if len(reached) == 1 else 'reach'}" if reached else
                (f"none surely reaches, {number_words(len(maybe))} may reach" if maybe else
-                ("it does not reach" if n == 1 else f"none of the {number_words(n)} reaches")))
+                ("it does not reach" if n == 1 else "neither reaches" if n == 2 else
+                 f"none of the {number_words(n)} reaches")))
     text = ("Where the recruiting army's own pay of an offer's date is on record, offers were set against it: "
             + "; ".join(parts) + f". {verdict[0].upper() + verdict[1:]} our {limit:g}× convention for "
             "'substantially in excess'")
