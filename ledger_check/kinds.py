@@ -372,7 +372,13 @@ def extremes(c, v) -> list[str]:
 # ------------------------------------------------------------------ derived figures
 
 def _drives(v) -> list[dict]:
-    """Every drive the data prices for this selection (rule 15), by this module's own reading."""
+    """Every drive the data prices for this selection (rule 15), by this module's own reading (once per view)."""
+    if not hasattr(v, "_drives_found"):
+        v._drives_found = _find_drives(v)
+    return v._drives_found
+
+
+def _find_drives(v) -> list[dict]:
     stages = ["signed_up", "arrived", "deployed"]
     heads = v.latest[v.latest["category"].isin(("paid", "contract")) & (v.latest["origin_scope"] == "country")
                      & v.latest["stage"].isin(stages) & (v.latest["count_type"] == "cumulative")]

@@ -231,9 +231,12 @@ class View:
     def latest_adversary(self) -> pd.DataFrame:
         return self.latest_of(self.claims[self.claims["adversary"]])
 
+    @cached_property
+    def _claims_by_id(self) -> pd.DataFrame:
+        return self.claims.set_index("claim_id", drop=False)
+
     def status(self, claim_id: str) -> str:
-        c = self.claims.set_index("claim_id")
-        row = c.loc[claim_id]
+        row = self._claims_by_id.loc[claim_id]
         pool = self.claims[self.claims["adversary"] == row["adversary"]]
         if row["part_of"] in set(pool["claim_id"]):
             return f"part of {row['part_of']}"
@@ -245,6 +248,12 @@ class View:
             f"superseded by {winner.iloc[0]['claim_id']}"
 
     def trends(self) -> list[dict]:
+        """Computed once per view (see :meth:`_trends`)."""
+        if not hasattr(self, "_trends_found"):
+            self._trends_found = self._trends()
+        return self._trends_found
+
+    def _trends(self) -> list[dict]:
         """Series whose claims changed over time (rule 7): claims of one time that cannot both hold
         are a contradiction, not a change; the rest change when their ranges do not all overlap."""
         out = []
@@ -280,9 +289,15 @@ class View:
     # -------------------------------------------------------------- money
 
     def rate(self, currency: str, day, kind: str | None = None):
-        """The rate in force for ``currency`` on ``day`` (rule 10), as a row, or None."""
+        """The rate in force for ``currency`` on ``day`` (rule 10), as a row, or None (looked up once)."""
+        key = (currency, pd.Timestamp(day), kind or self.fx_kind)
+        memo = self.__dict__.setdefault("_rates_found", {})
+        if key not in memo:
+            memo[key] = self._rate(*key)
+        return memo[key]
+
+    def _rate(self, currency: str, day, kind: str):
         day = pd.Timestamp(day)
-        kind = kind or self.fx_kind
         rates = self.rows.exchange_rates
         rates = rates[(rates["currency"] == currency) & (rates["date_reported"] <= self.as_of)]
         for wanted in (kind, "official" if kind == "market" else "market"):
