@@ -21,7 +21,7 @@ from . import claims as claim
 from .article47 import assess_groups
 from .changes import data_revisions, default_since, revisions_in
 from .coverage import record_reach
-from .headcounts import (PRESENCE_STAGES, STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
+from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
                          largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
@@ -301,13 +301,14 @@ class Assessment:
 
     #: The three "largest" of a side's judgement: people who reached the war, counted to date and
     #: at one time (never ranked against each other), and the largest count to date at any stage.
-    SIDE_SCOPES = (("reached_to_date", "cumulative", tuple(PRESENCE_STAGES), True),
-                   ("reached_at_one_time", "current", tuple(PRESENCE_STAGES), True),
-                   ("any_to_date", "cumulative", tuple(STAGES), False))
+    SIDE_SCOPES = (("reached_to_date", "cumulative", "presence", True),
+                   ("reached_at_one_time", "current", "presence", True),
+                   ("any_to_date", "cumulative", "all", False))
 
     def _side_judgement(self, side: str):
         parts, evidence, ids = {}, [], []
-        for name, count_type, stages, reached in self.SIDE_SCOPES:
+        for name, count_type, which, reached in self.SIDE_SCOPES:
+            stages = tuple(PRESENCE_STAGES) if which == "presence" else ()
             scope = Scope(count_type, stages, side=side, reached=reached)
             winner, candidates = self.largest(scope)
             parts[name] = {"claim": claim.largest(scope, winner, candidates), "row": winner}

@@ -27,14 +27,14 @@ from .intervals import Interval, format_claim
 
 #: kind -> the rule of docs/method.md that makes such a claim (tests/test_claims.py checks each exists).
 RULES = {
-    "headcount": "§1 qualifiers; §19 the source's words", "pay": "§9 pay basis; §10 exchange rates",
+    "headcount": "§1 qualifiers; §21 the source's words", "pay": "§9 pay basis; §10 exchange rates",
     "wage": "§10 exchange rates", "rate": "§10 exchange rates", "status": "§3 series and the latest claim",
-    "ratio": "§11 comparators in force", "in_force": "§11 comparators in force; §20 coverage",
+    "ratio": "§11 comparators in force", "in_force": "§11 comparators in force; §22 coverage",
     "largest": "§14 largest, ranked", "ranking": "§14 largest, ranked", "trend": "§7 contradictions and trends",
     "trends": "§7 contradictions and trends", "contradictions": "§7 contradictions and trends",
     "threshold": "§12 Article 47", "cost": "§15 cost of a recruitment drive", "gap": "§6 signed up → arrived",
-    "none": "§20 coverage", "credit": "§8 who is speaking", "newest": "§17 what changed",
-    "window": "§17 what changed; §20 coverage", "revisions": "§17 what changed", "change": "§17 what changed",
+    "none": "§22 coverage", "credit": "§8 who is speaking", "newest": "§17 what changed",
+    "window": "§17 what changed; §22 coverage", "revisions": "§17 what changed", "change": "§17 what changed",
     "not_assessed": "§12 Article 47", "conversions": "§10 exchange rates", "extremes": "§11 comparators in force",
 }
 KINDS = tuple(RULES)

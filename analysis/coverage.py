@@ -1,6 +1,6 @@
 """Absent from the data is not absent from the world: where the data covers a time and a place.
 
-The rule (``docs/method.md``, rule 20), implemented here once:
+The rule (``docs/method.md``, rule 22), implemented here once:
 
 * A sentence may say "none" or "no … in force" as a fact about the world only where the data
   *covers* that subject on that day; elsewhere it says "not on record".

@@ -19,7 +19,7 @@ The rules (``docs/method.md`` gives them in full, with the parameters that overr
   :data:`CORROBORATION_WINDOW_DAYS` of it, overlaps it.
 * **Unknown is not zero.** A stage nobody reported has no row; it is "not reported", never 0.
 * **Signed up → arrived.** A gap is computed only when a signed-up stock and evidence of presence
-  (arrived, deployed, killed or left) for the same side, origin and category were reported within
+  (arrived, deployed, killed, missing or left) for the same side, origin and category were reported within
   :data:`GAP_WINDOW_DAYS` of each other. The gap is signed up minus the largest presence figure, so
   it counts those *not reported* to have arrived, an upper bound on those who did not.
 * **Contradictions and trends.** Two claims of one series by different claimants, known within
@@ -41,10 +41,11 @@ from .speakers import with_speakers
 
 #: The stages, in the order a recruit passes through them (applied → signed up → ... → left): the
 #: descriptor's enum order for headcount_claims.stage IS this order, and tables follow it.
-STAGES = list(schema.values("headcount_claims", "stage"))
-#: Stages that show someone reached the war (our choice of stages, checked against the schema).
-PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "left"))
-COUNT_TYPES = list(schema.values("headcount_claims", "count_type"))
+STAGES = schema.lazy_values("headcount_claims", "stage")
+#: Stages that show someone reached the war (our choice of stages, checked against the schema): missing
+#: in action counts, since only those in the fighting go missing in it.
+PRESENCE_STAGES = schema.lazy_subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
+COUNT_TYPES = schema.lazy_values("headcount_claims", "count_type")
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
 GAP_WINDOW_DAYS = 92
@@ -53,9 +54,9 @@ CORROBORATION_WINDOW_DAYS = 31
 # Ranks, higher = more specific. The descriptor lists origin_scope and date_precision from the most
 # specific value to the least (country, region, all; day, month, year), so the rank is the reverse
 # of the enum order; tests/test_schema.py pins both orders.
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))}
-_PRECISION_RANK = {precision: rank for rank, precision in
-                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))}
+_SCOPE_RANK = schema.LazyMap(lambda: {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))})
+_PRECISION_RANK = schema.LazyMap(lambda: {precision: rank for rank, precision in
+                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))})
 
 
 def count_key(count_type: str, start=None, end=None) -> str:
@@ -72,8 +73,9 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
 
     Adds ``known_from`` (Timestamp), ``people`` (Interval, people), ``stated`` (the figure as its
     source put it, e.g. '40,000+'), ``count_key`` and the speaker columns of
-    :func:`analysis.speakers.with_speakers`. Totals over all origins or a region are dropped when
-    ``origins`` is given, since they are not about those origins alone.
+    :func:`analysis.speakers.with_speakers`. Totals over all origins are dropped when ``origins`` is
+    given, since they are not about those origins alone; so is a region's total unless the region
+    itself is one of the ``origins`` (an Africa briefing shows Africa's total beside its countries).
     """
     frame = claims.copy()
     frame["known_from"] = known_from(frame)
@@ -82,7 +84,7 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
     if sides:
         frame = frame[frame["side"].isin(list(sides))]
     if origins:
-        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] == "country")]
+        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] != "all")]
     frame["people"] = [from_claim(q, lo, hi, rule) for q, lo, hi in
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
     frame["stated"] = [format_claim(q, lo, hi) for q, lo, hi in
@@ -312,7 +314,7 @@ def _stated(claim) -> Interval:
 # ------------------------------------------------------------------ the source's words
 
 #: Phrases in a claim's ``stage_detail`` that mark its stage as our reading of the source's words
-#: (the source said "recruited" or "joined"; the data enters it as arrived). Method rule 19.
+#: (the source said "recruited" or "joined"; the data enters it as arrived). Method rule 21.
 STAGE_READING_MARKERS = ("entered as", "reads this as", "means they")
 
 
@@ -330,7 +332,7 @@ def source_description(detail) -> str:
 
 def reached_the_war(claim) -> bool:
     """A figure for people who reached the war as its source put it: a presence stage (arrived,
-    deployed, killed, left) that is not only our reading of the source (method rule 19)."""
+    deployed, killed, missing, left) that is not only our reading of the source (method rule 21)."""
     return str(claim["stage"]) in PRESENCE_STAGES and not stage_is_read(claim["stage_detail"])
 
 
@@ -347,14 +349,18 @@ class Scope:
     per-country figures (no total over all origins or a region)."""
 
     count_type: str
-    stages: tuple = tuple(STAGES)
+    stages: tuple = ()  # () means every stage (the schema's list is read on first use, not at import)
     side: str | None = None
     confirmed: bool = True
     reached: bool = False
     countries: bool = False
 
+    @property
+    def stage_list(self) -> list:
+        return list(self.stages) if self.stages else list(STAGES)
+
     def as_dict(self) -> dict:
-        return {"count_type": self.count_type, "stages": list(self.stages), "side": self.side or "both",
+        return {"count_type": self.count_type, "stages": self.stage_list, "side": self.side or "both",
                 "confirmed": self.confirmed, "reached": self.reached, "countries": self.countries}
 
 
@@ -367,7 +373,7 @@ def in_scope(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:
     if latest.empty:
         return latest.assign(middle=pd.Series(dtype=float))
     keep = (~latest["adversary"].astype(bool) & (latest["count_type"] == scope.count_type)
-            & latest["stage"].astype(str).isin(scope.stages)
+            & latest["stage"].astype(str).isin(scope.stage_list)
             & pd.Series([p.high > 0 for p in latest["people"]], index=latest.index))
     if scope.side:
         keep &= latest["side"] == scope.side

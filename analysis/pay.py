@@ -49,10 +49,10 @@ QUOTED_RATE_DAYS = 7
 #: Offers pair with a headcount for a drive's cost when known within this many days of it.
 DRIVE_WINDOW_DAYS = 183
 
-FX_KINDS = schema.values("exchange_rates", "kind")
+FX_KINDS = schema.lazy_values("exchange_rates", "kind")
 #: The measures a home wage may be (our choice: not base pay or a supplement alone), checked against the schema.
-HOME_MEASURES = schema.subset("reference_wages", "measure",
-                              ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage"))
+HOME_MEASURES = schema.lazy_subset("reference_wages", "measure",
+                                   ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage"))
 #: The army-pay measure an offer of each pay component is compared with.
 ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 
@@ -470,10 +470,11 @@ def offer_contradictions(offers_usd: pd.DataFrame, window_days: int = CONTRADICT
         if len(offers_usd) else offers_usd
     if offers.empty:
         return pd.DataFrame(columns=columns)
-    offers = offers.assign(known_day=known_from(offers))
+    offers = offers.assign(known_day=known_from(offers),
+                           region=offers["region"].fillna("") if "region" in offers else "")  # regions set their own
     window = pd.Timedelta(days=window_days)
     rows = []
-    for values, group in offers.groupby(key, sort=True):
+    for values, group in offers.groupby(key + ["region"], sort=True):
         records = list(group.sort_values(["known_day", "offer_id"]).itertuples(index=False))
         for i, first in enumerate(records):
             for second in records[i + 1:]:

@@ -22,15 +22,17 @@ CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract soldiers", "vol
                   "conscript": "conscripts", "state_deployed": "state-sent troops",
                   "unknown": "foreign fighters of unstated status"}
 STAGE_TITLES = {"applied": "Applied", "signed_up": "Signed up", "arrived": "Arrived", "deployed": "Deployed",
-                "killed": "Killed", "left": "Left"}
+                "killed": "Killed", "missing": "Missing in action", "left": "Left"}
 #: stage -> (words for a count to date, words for a count of those present at one time)
 STAGE_WORDS = {"applied": ("applied", "applying"), "signed_up": ("signed up", "signed up"),
                "arrived": ("arrived", "present"), "deployed": ("deployed", "serving"),
-               "killed": ("killed", "killed"), "left": ("left", "left")}
+               "killed": ("killed", "killed"), "missing": ("missing in action", "missing in action"),
+               "left": ("left", "left")}
 #: stage -> words after a group of people: "paid recruits from Syria <who had signed up for Russia>"
 STAGE_PHRASES = {"applied": "who had applied to fight for {side}", "signed_up": "who had signed up for {side}",
                  "arrived": "who had arrived to fight for {side}", "deployed": "deployed with {side}'s forces",
-                 "killed": "killed fighting for {side}", "left": "who had left {side}'s forces"}
+                 "killed": "killed fighting for {side}", "missing": "missing in action fighting for {side}",
+                 "left": "who had left {side}'s forces"}
 COUNT_TYPE_WORDS = {"cumulative": "to date", "current": "present at the time", "flow": "over a period"}
 #: A count type as a reader names it when two kinds stand side by side ("counted to date").
 COUNT_KIND_WORDS = {"cumulative": "to date", "current": "at one time", "flow": "over a period"}

@@ -24,7 +24,8 @@ def _data_for(reports: Path) -> Path | None:
     return None
 
 
-def run(reports: Path, data: Path | None, out=sys.stdout) -> int:
+def run(reports: Path, data: Path | None, out=sys.stdout, quiet: bool = False) -> int:
+    """Check every ledger under ``reports``; with ``quiet``, print only disagreements and problems."""
     if not reports.is_dir():
         print(f"{reports}: no such folder; pass the --out folder of a build", file=out)
         return 2
@@ -42,11 +43,13 @@ def run(reports: Path, data: Path | None, out=sys.stdout) -> int:
         ledger = json.loads(path.read_text(encoding="utf-8"))
         found = check_ledger(ledger, data, rows=rows)
         checked += len(ledger.get("claims", []))
-        print(f"{path.parent.name}: {len(ledger.get('claims', []))} claims, {len(found)} disagreements", file=out)
+        if found or not quiet:
+            print(f"{path.parent.name}: {len(ledger.get('claims', []))} claims, {len(found)} disagreements", file=out)
         for disagreement in found:
             print(f"  - {disagreement}", file=out)
         failed += bool(found)
-    print(f"{len(ledgers)} briefings, {checked} claims checked, {failed} with disagreements", file=out)
+    if failed or not quiet:
+        print(f"{len(ledgers)} briefings, {checked} claims checked, {failed} with disagreements", file=out)
     return 1 if failed else 0
 
 
@@ -54,8 +57,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ledger_check", description=__doc__.split("\n\n")[0])
     parser.add_argument("reports", type=Path, help="a build's output folder (briefings build --out)")
     parser.add_argument("--data", type=Path, default=None, help="the data package the briefings were built from")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only disagreements")
     args = parser.parse_args(argv)
-    return run(args.reports, args.data)
+    return run(args.reports, args.data, quiet=args.quiet)
 
 
 if __name__ == "__main__":

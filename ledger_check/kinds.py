@@ -16,8 +16,6 @@ import pandas as pd
 from .rules import (APPROXIMATE, PRESENCE, READING, SIDE_COUNTRY, UNCONFIRMED, GAP_DAYS, DRIVE_DAYS, Span,
                     as_stated, close, known, ratio_printed_ok, same_span, span, stated_text)
 
-STAGES = ("applied", "signed_up", "arrived", "deployed", "killed", "left")
-
 
 def _day(value) -> str | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
@@ -49,7 +47,7 @@ def headcount(c, v) -> list[str]:
             problems.append(f"{row_id}: {key} printed as {value.get(key)!r}, the row gives {want!r}")
     if words and words != row["stated"]:
         # A sentence names the figure with the source's own description of who was counted, and
-        # says so where the stage is our reading of the source (rule 19).
+        # says so where the stage is our reading of the source (rule 21).
         if row["stated"] not in words:
             problems.append(f"{row_id}: the words do not state its figure {row['stated']!r}")
         description = _describe(row["stage_detail"])
@@ -305,7 +303,7 @@ def in_force(c, v) -> list[str]:
     words = value.get("words", "") + " " + c.get("words", "")
     if re.search(r"\bnone in force\b|\bhad none\b", words):
         problems.append(f"{subject['offer']}: says no {subject['measure']} was in force, but a wage missing from the "
-                        "data is only 'not on record' (rule 20)")
+                        "data is only 'not on record' (rule 22)")
     offer = _row(v.offers, "offer_id", subject["offer"])
     if offer is None:
         return problems + [f"{subject['offer']}: not an offer in view"]
@@ -649,4 +647,4 @@ CHECKS = {"headcount": headcount, "pay": pay, "wage": wage, "rate": rate, "statu
           "not_assessed": not_assessed, "none": none, "newest": newest, "window": window, "change": change,
           "revisions": revisions, "conversions": conversions}
 
-__all__ = ["CHECKS", "STAGES", "SIDE_COUNTRY", "known", "span", "dt"]
+__all__ = ["CHECKS", "SIDE_COUNTRY", "known", "span", "dt"]

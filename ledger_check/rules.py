@@ -22,14 +22,15 @@ QUALIFIER_RULE = {"exactly": (1.0, 1.0, False), "about": (0.9, 1.1, False), "nea
                   "more_than": (1.0, 1.0, True), "at_least": (1.0, 1.0, True), "up_to": (0.0, 1.0, False),
                   "range": (1.0, 1.0, False)}
 APPROXIMATE = ("about", "nearly")
-PRESENCE = ("arrived", "deployed", "killed", "left")
+# Stages that show someone reached the war (rule 6): missing in action counts, as only those in the fighting go missing.
+PRESENCE = ("arrived", "deployed", "killed", "missing", "left")
 SIDE_COUNTRY = {"russia": "Russia", "ukraine": "Ukraine"}
 ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 UNCONFIRMED = 4
 # Windows of the method, in days.
 CONTRADICTION_DAYS, GAP_DAYS, WAGE_AGE_DAYS, FX_GAP_DAYS, QUOTED_DAYS, DRIVE_DAYS = 7, 92, 365, 92, 7, 183
 SAME_WAGE_DAYS = 92
-# Method rule 19: a stage entered from the source's words by our reading says so in its detail.
+# Method rule 21: a stage entered from the source's words by our reading says so in its detail.
 READING = re.compile(r"entered as|reads this as|means they", re.IGNORECASE)
 
 
@@ -187,7 +188,8 @@ class View:
         c = with_known(self.rows.headcount_claims)
         c = c[(c["known"] <= self.as_of) & c["side"].isin(self.sides)]
         if self.origins:
-            c = c[c["origin"].isin(self.origins) & (c["origin_scope"] == "country")]
+            # Named origins: their own rows, a region's total included when the region is named (rule 5).
+            c = c[c["origin"].isin(self.origins) & (c["origin_scope"] != "all")]
         c = c.assign(span=[span(q, lo, hi) for q, lo, hi in zip(c["qualifier"], c["people_low"], c["people_high"])],
                      stated=[stated_text(q, lo, hi) for q, lo, hi in zip(c["qualifier"], c["people_low"],
                                                                           c["people_high"])],
@@ -395,7 +397,8 @@ class View:
         o = self.offers[(self.offers["period"] == "month") & self.offers["usd"].notna()]
         pairs = set()
         key = ["side", "origin", "category", "theatre", "period", "component", "status"]
-        for _, group in o.groupby(key):
+        o = o.assign(region=o["region"].fillna("") if "region" in o else "")  # regions set their own sums
+        for _, group in o.groupby(key + ["region"]):
             records = list(group.sort_values(["known", "offer_id"]).iterrows())
             for i, (_, a) in enumerate(records):
                 for _, b in records[i + 1:]:

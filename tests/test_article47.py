@@ -121,7 +121,7 @@ def test_c_unknown_when_offers_straddle_the_threshold():
 
 def test_c_unknown_when_no_offer_had_a_comparator():
     status, evidence = of(readings=["no comparator", "no comparator"]).conditions["c"]
-    # never "no army pay in force": a wage missing from the data is only not on record (method rule 20)
+    # never "no army pay in force": a wage missing from the data is only not on record (method rule 22)
     assert status == UNKNOWN and evidence.startswith("2 of 2 offers could not be set against the army's own pay")
 
 

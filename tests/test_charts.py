@@ -133,6 +133,24 @@ def test_headcount_ranges_not_reported_up_to_and_zero(latest):
     assert "90,000" not in svg and "Middle East" not in svg  # the other side's claim and the region are left out
 
 
+def test_headcount_ranges_draws_the_largest_groups_and_names_the_rest(latest):
+    # Ten more groups, Russia's contract soldiers from O1 ... O10 with 10, 20, ... 100 arrived: with the five
+    # groups of the fixture that makes 15. Drawn: the 8 largest by figure (Syria 50,000, all origins 20,000,
+    # the US 3,000, Canada up to 550 [mid 275], O10 100, O9 90, O8 80, O7 70); left out: O6 ... O1 and
+    # Cuba (a reported zero), 7 groups.
+    extra = pd.DataFrame([claim(f"E{n}", "2022-03-15", "russia", f"O{n}", "contract", "arrived", "exactly", 10 * n)
+                          for n in range(1, 11)])
+    chart = charts.headcount_ranges(pd.concat([latest, extra], ignore_index=True), title="t")
+    for shown in ("Syria", "Canada", "O10", "O7"):
+        assert f"{shown} · signed up" in chart.svg
+    for left_out in ("O6", "O1", "Cuba"):
+        assert f"{left_out} · signed up" not in chart.svg
+        assert f"Russia · {left_out}" in chart.note
+    assert "Only the 8 largest groups are drawn; seven smaller groups" in chart.note
+    # With the fixture alone (5 groups) nothing is left out, and the note says nothing of it.
+    assert "largest groups are drawn" not in charts.headcount_ranges(latest, title="t").note
+
+
 def test_headcount_ranges_none_without_figures(latest):
     assert charts.headcount_ranges(latest, ("killed",), title="t") is None
 
@@ -169,7 +187,7 @@ def test_pay_draws_the_title_it_is_given(pay):
     chart = charts.pay_against_wages(*pay, 1.5, title="Neither reached 1.5×")
     assert chart.title == "Neither reached 1.5×" and chart.alt.startswith(chart.title + ". ")
     assert "1.5× army pay (our convention, not law)" in chart.svg
-    # A row without a comparator has none *on record*, which does not mean there was none (rule 20).
+    # A row without a comparator has none *on record*, which does not mean there was none (rule 22).
     assert "has none on record" in chart.note and "had none" not in chart.note
 
 

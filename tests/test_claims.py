@@ -231,7 +231,7 @@ def test_a_window_after_the_record_stops_is_not_covered():
 
 
 def test_a_wage_missing_from_the_data_is_never_none():
-    # Pay is never covered (method rule 20): whatever the reach, "not on record".
+    # Pay is never covered (method rule 22): whatever the reach, "not on record".
     assert coverage.absence_words("army_pay", "2022-03-15", "2026-01-01") == "not on record"
     assert coverage.absence_words("offers", "2022-03-15", "2026-01-01") == "none"
     assert coverage.absence_words("offers", "2026-03-15", "2026-01-01") == "not on record"

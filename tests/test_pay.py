@@ -458,7 +458,7 @@ def test_wage_converts_at_the_offer_days_rate():
 def test_no_rate_on_the_offer_day_leaves_the_wage_in_force_unconverted():
     table = rates({"currency": "SYP", "date": "2021-01-01", "per_usd_low": 3600})
     # the only SYP rate is 438 days before the offer, beyond the 92-day gap: the wage is in force
-    # (never "none in force", method rule 20) but cannot be set against the offer in dollars
+    # (never "none in force", method rule 22) but cannot be set against the offer in dollars
     found = in_force({"currency": "SYP", "monthly_low_local": 27000, "date_in_force": "2022-01-28"}, table=table)
     assert found.wage_id == "W001" and found.monthly_usd is None and found.fx_rate_id is None
 

@@ -15,7 +15,7 @@ from ..words import conversion_words, number_words, place, say, short_name
 from .common import MEASURE_WORDS, date_text, show_section, shows, unconfirmed, when
 
 SECTION = "Pay"
-#: The words of a missing comparator (method rule 20: a wage missing from the data is never "none in force").
+#: The words of a missing comparator (method rule 22: a wage missing from the data is never "none in force").
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
