@@ -54,10 +54,11 @@ class LedgerDisagreement(Exception):
 
     def __init__(self, name: str, disagreements: list[Disagreement], checked: int):
         self.name, self.disagreements, self.checked = name, disagreements, checked
-        shown = "\n".join(f"  - {d}" for d in disagreements[:20])
+        # The first line names the first disagreement (a one-line log keeps it); the rest follow.
+        rest = "\n".join(f"  - {d}" for d in disagreements[1:20])
         more = f"\n  … and {len(disagreements) - 20} more" if len(disagreements) > 20 else ""
-        super().__init__(f"{name or 'briefing'}: {len(disagreements)} of {checked} claims disagree with the data; "
-                         f"not published:\n{shown}{more}")
+        super().__init__(f"{name or 'briefing'}: {len(disagreements)} of {checked} claims disagree with the data, not "
+                         f"published; {disagreements[0]}" + (f"\n{rest}{more}" if rest else ""))
 
 
 def check_ledger(ledger: dict, data_dir: Path | str, rows=None) -> list[Disagreement]:
