@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import files
+
 from .headcounts import latest_claims
 from .loading import known_from
 
@@ -103,7 +105,7 @@ def data_revisions(changelog: Path | str) -> list[Revision]:
     if not path.is_file():
         return []
     found: list[list] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in files.read_text(path, limit=64 * files.MB, what="changelog").splitlines():
         entry = _ENTRY.match(line)
         if entry:
             found.append([pd.Timestamp(entry.group(1)), entry.group(2).strip(" -—:")])
