@@ -108,7 +108,7 @@ def data_revisions(changelog: Path | str) -> list[Revision]:
     for line in files.read_text(path, limit=64 * files.MB, what="changelog").splitlines():
         entry = _ENTRY.match(line)
         if entry:
-            found.append([pd.Timestamp(entry.group(1)), entry.group(2).strip(" -—:")])
+            found.append([pd.Timestamp(entry.group(1)), entry.group(2).strip(" -—:()")])
             continue
         title = _TITLE.match(line)
         if title and found and not found[-1][1]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .headcounts import reached_the_war, stage_is_read
+from .headcounts import reached_the_war, side_is_read, stage_is_read
 from .intervals import Interval, format_claim
 
 #: kind -> the rule of docs/method.md that makes such a claim (tests/test_claims.py checks each exists).
@@ -96,6 +96,7 @@ def headcount(claim) -> Claim:
                  {"stated": claim["stated"], "side": claim["side"], "origin": claim["origin"],
                   "category": claim["category"], "stage": str(claim["stage"]), "count_type": claim["count_type"],
                   "known": _day(claim["known_from"]), "stage_read": stage_is_read(claim["stage_detail"]),
+                  "side_read": side_is_read(claim),
                   "reached": reached_the_war(claim), "zero": claim["people"].high == 0,
                   "adversary": bool(claim["adversary"])},
                  (claim["claim_id"],))

@@ -324,6 +324,12 @@ def stage_is_read(detail) -> bool:
     return any(marker in text for marker in STAGE_READING_MARKERS)
 
 
+def side_is_read(claim) -> bool:
+    """Whether a claim's side is our reading: its source names no side (``side_basis`` 'inferred',
+    method rule 20)."""
+    return str(claim.get("side_basis") or "") == "inferred"
+
+
 def source_description(detail) -> str:
     """Who was counted, in the source's terms: the first clause of ``stage_detail`` (what follows
     a ';' is our note on how it was entered): 'Nepalis recruited into the Russian army'."""

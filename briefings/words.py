@@ -11,7 +11,7 @@ import re
 import inflect
 
 from analysis import claims as claim
-from analysis.headcounts import source_description, stage_is_read
+from analysis.headcounts import side_is_read, source_description, stage_is_read
 from analysis.intervals import CURRENCY_SYMBOLS, date_text, format_claim
 from analysis.judgements import UNCONFIRMED_CREDIBILITY, join_words
 
@@ -74,8 +74,16 @@ _THE = {"United States", "United Kingdom", "Middle East", "Netherlands", "Philip
 #: First words of a source's description that are ordinary nouns, lower-cased inside a sentence
 #: (a demonym such as "Syrians" keeps its capital).
 _COMMON_FIRST_WORDS = {"people", "foreigners", "foreign", "current", "applications", "retired", "fighters",
-                       "volunteers", "men", "soldiers", "troops", "recruits", "members", "personnel", "those",
-                       "some", "citizens", "nationals", "former", "contract", "paid", "mercenaries", "would-be"}
+                       "volunteers", "men", "women", "soldiers", "troops", "recruits", "members", "personnel", "those",
+                       "some", "citizens", "nationals", "former", "contract", "paid", "mercenaries", "would-be",
+                       "migrants", "workers", "prisoners", "convicts", "students", "servicemen", "veterans", "fighters"}
+
+
+def _common(word: str) -> bool:
+    """Whether a description's first word is an ordinary word (lower-cased in a sentence), not a name:
+    the list above, or a participle ('Naturalised migrants', 'Retired soldiers')."""
+    lower = word.lower()
+    return lower in _COMMON_FIRST_WORDS or (lower.endswith(("ed", "ing")) and len(lower) > 4)
 
 
 def money_stated(qualifier: str, low: float, high: float, currency: str) -> str:
@@ -133,7 +141,7 @@ def described(detail) -> str:
     'people in Syria registered to fight for Russia', 'Nepalis recruited into the Russian army'."""
     text = source_description(detail)
     first, _, rest = text.partition(" ")
-    if first.lower() in _COMMON_FIRST_WORDS:
+    if _common(first):
         first = first.lower()
     return f"{first} {rest}".strip()
 
@@ -184,8 +192,12 @@ def figure_phrase(briefing, row, section: str, *, with_credit: bool = True, same
     reading of the source says so."""
     made = claim.headcount(row)
     text = f"{row['stated']} {described(row['stage_detail'])}"
-    reading = (f"counted as {STAGE_WORDS[str(row['stage'])][0]}: our reading of the source"
-               if stage_is_read(row["stage_detail"]) else "")
+    readings = []
+    if stage_is_read(row["stage_detail"]):
+        readings.append(f"counted as {STAGE_WORDS[str(row['stage'])][0]}: our reading of the source")
+    if side_is_read(row):
+        readings.append(f"the source names no side; {SIDE_NAMES[row['side']]} side is our reading")
+    reading = "; ".join(readings)
     if same_report_as is not None and row["source_id"] == same_report_as["source_id"] and \
             when(row) == when(same_report_as) and row["claimant_id"] == same_report_as["claimant_id"]:
         phrase = f"{text} (the same report{'; ' + reading if reading else ''})"

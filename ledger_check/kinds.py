@@ -40,7 +40,8 @@ def headcount(c, v) -> list[str]:
     problems = []
     expected = {"stated": row["stated"], "side": row["side"], "origin": row["origin"], "category": row["category"],
                 "stage": row["stage"], "count_type": row["count_type"], "known": _day(row["known"]),
-                "stage_read": bool(READING.search(str(row["stage_detail"] or ""))), "zero": row["span"].high == 0,
+                "stage_read": bool(READING.search(str(row["stage_detail"] or ""))),
+                "side_read": str(row.get("side_basis") or "") == "inferred", "zero": row["span"].high == 0,
                 "adversary": bool(row["adversary"])}
     for key, want in expected.items():
         if value.get(key) != want:
@@ -56,6 +57,9 @@ def headcount(c, v) -> list[str]:
         if expected["stage_read"] and "our reading" not in words:
             problems.append(f"{row_id}: its stage ({row['stage']}) is our reading of the source, and the words "
                             "present it as the source's own")
+        if expected["side_read"] and "names no side" not in words:
+            problems.append(f"{row_id}: its source names no side (rule 20), and the words present {row['side']}'s "
+                            "side as the source's")
     return problems
 
 

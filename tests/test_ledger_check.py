@@ -207,6 +207,14 @@ def test_recruited_presented_as_arrived_fails(monkeypatch, rows):
     assert any(d.kind == "headcount" and "our reading" in d.problem for d in found)
 
 
+def test_a_side_the_source_does_not_name_presented_as_its_own_fails(monkeypatch, rows):
+    # Colombia's consulate records name no side for the deaths Russia reported (side_basis: inferred):
+    # "On Russia's side, … 6 Colombians" must say the side is our reading. Planted: it does not.
+    monkeypatch.setattr(briefings.words, "side_is_read", lambda claim: False)
+    found = disagreements(ENTRIES["colombia"], rows)
+    assert any(d.kind == "headcount" and "names no side" in d.problem for d in found)
+
+
 def test_a_stage_read_by_us_ranked_among_people_who_reached_the_war_fails(monkeypatch, rows):
     monkeypatch.setattr(analysis.headcounts, "reached_the_war",
                         lambda c: str(c["stage"]) in analysis.headcounts.PRESENCE_STAGES)

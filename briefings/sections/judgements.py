@@ -103,8 +103,8 @@ def _gap(briefing, j):
             text += "."
     elif row["status"] == "presence exceeds sign-ups":
         say(briefing, j.parts["claim"], "no gap is computed", SECTION)
-        text = (f"{lead}, but more were reported present ({figure_phrase(briefing, present, SECTION)}) than signed "
-                "up: the two figures count different groups, so no gap is computed.")
+        text = (f"{lead}, but more were reported present ({present['stated']}, {when(present)}) than signed up: the "
+                "two figures count different groups, so no gap is computed.")
     elif row["status"] == "presence reported at another time":
         say(briefing, j.parts["claim"], "how many have not arrived is not known", SECTION)
         text = (f"{lead}; the latest figure for those of this group present dates from another time "
