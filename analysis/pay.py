@@ -363,9 +363,10 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     The people are the headcount as its source stated it ("about 50,000" is 50,000, with
     ``approximate`` set), so the cost never runs past the figures it comes from. ``ceiling`` says
     whether the cost is one (method rule 15): no drive for the group could cost more, because the
-    headcount is neither approximate nor open above, the offer is the highest monthly offer on
-    record for the group, its months the longest contract on record, and no other source's
-    one-off sum is left out; ``higher_offers`` and ``longer_contracts`` name what prevents it.
+    headcount is neither approximate nor open above, the offer is stated with a top and is the
+    highest monthly offer on record for the group, its months are stated and the longest contract on
+    record, and no other source's one-off sum is left out; ``higher_offers`` and
+    ``longer_contracts`` name what prevents it.
     """
     rows = []
     stages = ["signed_up", "arrived", "deployed"]
@@ -409,8 +410,10 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
                       if pd.notna(m) and int(m) > months]
             others = one_offs[(one_offs["source_id"] != offer["source_id"]) & (one_offs["side"] == offer["side"])
                               & one_offs["origin"].isin([offer["origin"], "all"])]
-            ceiling = (not approximate and not people.open_above and offer["monthly_usd"].upper >= top_pay
-                       and months >= top_months and others.empty)
+            # ... and a cost that is itself bounded: an offer stated as "more than" has no top, and months
+            # assumed may be fewer than a contract runs.
+            ceiling = (not approximate and not people.open_above and not offer["monthly_usd"].open_above
+                       and offer["monthly_usd"].upper >= top_pay and stated and months >= top_months and others.empty)
             received = offers_usd[(offers_usd["source_id"] == offer["source_id"]) & (offers_usd["status"] == "received")
                                   & (offers_usd["side"] == offer["side"])]
             rows.append({"received_ids": list(received["offer_id"]),

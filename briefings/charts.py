@@ -522,7 +522,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
             interval = offer["monthly_usd"]
             at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
                              up_to=False, width=5)
-            text = format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else "")
+            text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if interval.low == 0 < interval.high
+                    else format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else ""))
             ax.text(min(at, right), y, text, va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, [_label(t) for t in labels])
         ax.set_ylim(-0.7, len(offers) - 0.3)

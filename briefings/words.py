@@ -246,3 +246,14 @@ def conversion_words(briefing, section: str, offers=None) -> str:
         article = "an" if kind[0] in "aeiou" else "a"
         words += f" {len(other)} used {article} {kind} rate, as no {wanted} rate was on record within 92 days."
     return say(briefing, made, words + " The rate of each conversion is listed in the appendix.", section)
+
+
+def usd_words(record, interval) -> str:
+    """A converted amount as its source's qualifier puts it: 'up to $2,713' for "up to 350,000 KES",
+    never '$0–2,713' (the 0 is our rule's low end, not the source's figure)."""
+    from analysis.intervals import Interval
+    from analysis.judgements import money
+
+    if record.get("qualifier") == "up_to" and interval is not None and interval.low == 0:
+        return "up to " + money(Interval.exact(interval.high))
+    return money(interval)

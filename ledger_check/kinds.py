@@ -74,6 +74,8 @@ def pay(c, v) -> list[str]:
         problems.append(f"{row_id}: stated as {value.get('stated')!r}, the row gives {stated!r}")
     if value.get("day") != _day(row["known"]):
         problems.append(f"{row_id}: its day is {value.get('day')}, but it counts as known on {_day(row['known'])}")
+    if row["qualifier"] == "up_to" and re.search(r"\$0\b|\$0–", c.get("words", "")):
+        problems.append(f"{row_id}: the source said 'up to'; the words print a range from $0")
     if (value.get("usd") is None) != (row["usd"] is None):
         problems.append(f"{row_id}: converted {'without' if value.get('usd') is None else 'with'} a rate, but the data "
                         f"{'has one' if row['usd'] is not None else 'has none'} by {v.as_of.date()}")
@@ -401,7 +403,8 @@ def _find_drives(v) -> list[dict]:
             lag = (head["known"] - offer["known"]).days
             if not 0 <= lag <= DRIVE_DAYS:
                 continue
-            months = int(offer["contract_months"]) if pd.notna(offer["contract_months"]) else v.default_months
+            stated = pd.notna(offer["contract_months"])
+            months = int(offer["contract_months"]) if stated else v.default_months
             extra = one_offs[(one_offs["source_id"] == offer["source_id"]) & (one_offs["side"] == offer["side"])
                              & one_offs["origin"].isin([offer["origin"], "all"])]
             others = one_offs[(one_offs["source_id"] != offer["source_id"]) & (one_offs["side"] == offer["side"])
@@ -413,8 +416,9 @@ def _find_drives(v) -> list[dict]:
             approximate = head["qualifier"] in APPROXIMATE
             out.append({"headcount": head["claim_id"], "offer": offer["offer_id"], "months": months,
                         "one_offs": sorted(extra["offer_id"]), "cost": cost, "approximate": approximate,
-                        "ceiling": (not approximate and not people.open and offer["usd"].top >= top_pay
-                                    and months >= top_months and others.empty)})
+                        "ceiling": (not approximate and not people.open and not offer["usd"].open
+                                    and offer["usd"].top >= top_pay and stated and months >= top_months
+                                    and others.empty)})
     return out
 
 

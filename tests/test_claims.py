@@ -171,10 +171,10 @@ def test_the_offers_day_is_the_day_it_counts_as_known():
 def test_a_cost_is_a_ceiling_only_where_nothing_on_record_is_higher():
     heads = latest({"origin": "Syria", "stage": "signed_up", "people_low": 1000, "date_reported": "2022-04-30"})
     frame = pay.offers_in_usd(package({"amount_low_local": 1000, "contract_months": 6},
-                                      {"amount_low_local": 6590}))
+                                      {"amount_low_local": 6590, "contract_months": 6}))
     drives = pay.drive_costs(heads, frame, 6).set_index("offer_id")
     # 1,000 people × $1,000 × 6 = $6M: no ceiling, a $6,590 offer is on record; 1,000 × $6,590 × 6
-    # (assumed) = $39.54M: a ceiling, as no offer is higher and no contract longer than 6 months
+    # = $39.54M: a ceiling, as no offer is higher and no contract longer than its stated 6 months
     assert drives.loc["P001", "cost_usd"].high == 6e6 and not drives.loc["P001", "ceiling"]
     assert drives.loc["P001", "higher_offers"] == ["P002"]
     assert drives.loc["P002", "cost_usd"].high == pytest.approx(39.54e6) and drives.loc["P002", "ceiling"]
@@ -183,6 +183,15 @@ def test_a_cost_is_a_ceiling_only_where_nothing_on_record_is_higher():
     # "about 1,000" may be more: then no cost is a ceiling, and it is computed on the stated 1,000
     drive = pay.drive_costs(about, frame, 6).set_index("offer_id").loc["P002"]
     assert not drive["ceiling"] and drive["approximate"] and drive["cost_usd"].high == pytest.approx(39.54e6)
+
+
+@pytest.mark.parametrize("offer", [{"amount_low_local": 6590},                              # 6 months assumed
+                                   {"amount_low_local": 6590, "qualifier": "more_than",       # $6,590+: no top
+                                    "contract_months": 6}])
+def test_no_ceiling_with_assumed_months_or_an_open_offer(offer):
+    heads = latest({"origin": "Syria", "stage": "signed_up", "people_low": 1000, "date_reported": "2022-04-30"})
+    drive = pay.drive_costs(heads, pay.offers_in_usd(package(offer)), 6).iloc[0]
+    assert not drive["ceiling"]
 
 
 def test_a_wage_in_force_without_a_rate_is_in_force_not_missing():

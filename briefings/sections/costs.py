@@ -7,7 +7,7 @@ from __future__ import annotations
 from analysis import claims as claim
 from analysis.judgements import money
 
-from ..words import say
+from ..words import say, usd_words
 from .common import PERIOD_WORDS, STAGE_WORDS, date_text, show_section, unconfirmed, when
 
 SECTION = "Cost of recruitment drives"
@@ -37,7 +37,7 @@ def view(briefing) -> dict | None:
                                              low=round(row["people"].low), unit="people",
                                              high=None if row["people"].open_above else round(row["people"].high),
                                              date=row["known_from"].date().isoformat()),
-            "offer": f"{money(c['monthly_usd'])} a month ({when(offer)})",
+            "offer": f"{usd_words(offer, c['monthly_usd'])} a month ({when(offer)})",
             "offer_unconfirmed": unconfirmed(offer),
             "offer_ref": briefing.refs.cite([c["offer_id"], offer["fx_rate_id"]] + list(c["one_off_ids"])),
             # Method rule 15: what the same source says a recruit actually got, beside the offer.

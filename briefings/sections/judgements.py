@@ -18,7 +18,7 @@ from analysis.judgements import Judgement, join_words, money, pct
 from analysis.loading import SIDE_COUNTRY
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
-                     origins_words, place, say, when)
+                     origins_words, place, say, usd_words, when)
 from .common import date_text
 
 SECTION = "Key judgements"
@@ -49,7 +49,7 @@ def _side(briefing, j):
                        f"{figure_phrase(briefing, to_date, SECTION)}")
         figures.append(to_date["stated"])
     if at_time is not None:
-        clauses.append(f"the largest count of those present at one time is {figure_phrase(briefing, at_time, SECTION)}")
+        clauses.append(f"the largest count at one time is {figure_phrase(briefing, at_time, SECTION)}")
         figures.append(at_time["stated"])
     if to_date is None and at_time is None:
         clauses.append("no confirmed count of people who reached the war is on record")
@@ -161,7 +161,7 @@ def _army(briefing, j):
                                   row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
                                   row["monthly_usd"], row["ratio"], ratio), ratio, SECTION)
         who = f"recruits from {place(row['origin'])}" if row["origin"] != "all" else "recruits of every origin"
-        parts.append(f"{money(row['monthly_usd'])} to {who} ({when(offer)}"
+        parts.append(f"{usd_words(offer, row['monthly_usd'])} to {who} ({when(offer)}"
                      f"{', unconfirmed' if int(offer['credibility']) >= 4 else ''}) was {ratio} "
                      f"{SIDE_COUNTRY[row['side']]}'s own pay of that date, {money(row['army_pay_usd'])}")
         figures.append(ratio)
@@ -200,7 +200,7 @@ def _army(briefing, j):
 def _pull(briefing, j):
     p = j.parts
     origin, mine, ends, compared, soldier = p["origin"], p["offers"], p["ends"], p["compared"], p["soldier"]
-    figures = [money(o["monthly_usd"]) for o in ends]
+    figures = [usd_words(o, o["monthly_usd"]) for o in ends]
     say(briefing, p["extremes"], " to ".join(figures), SECTION)
     dates = [when(o) + (", unconfirmed" if int(o["credibility"]) >= 4 else "") for o in ends]
     by = "to date" if briefing.params["as_of"] == "latest" else f"by {date_text(briefing.as_of)}"
@@ -247,7 +247,7 @@ def _cost(briefing, j):
         offer = offers_by_id.loc[drive["offer_id"]]
         mark = ", unconfirmed" if int(offer["credibility"]) >= 4 else ""
         months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
-        return f"at {money(drive['monthly_usd'])} a month ({when(offer)}{mark}) for {months}"
+        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}) for {months}"
 
     def cost_words(drive) -> str:
         words = ("about " if drive["approximate"] and drive["cost_usd"].is_point else "") + money(drive["cost_usd"])

@@ -11,7 +11,7 @@ from analysis.loading import SIDE_COUNTRY
 from analysis.pay import COMPARATOR_MAX_AGE_DAYS, home_comparator_status
 
 from .. import charts
-from ..words import conversion_words, number_words, place, say, short_name
+from ..words import conversion_words, number_words, place, say, short_name, usd_words
 from .common import MEASURE_WORDS, date_text, show_section, shows, unconfirmed, when
 
 SECTION = "Pay"
@@ -50,7 +50,7 @@ def _rows(briefing) -> list[dict]:
         offer = offers.loc[row["offer_id"]]
         day = offer["day"]
         low, high = _bounds(row["monthly_usd"])
-        usd = say(briefing, claim.pay(offer), money(row["monthly_usd"]), SECTION)
+        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"]), SECTION)
         whom = "every origin" if offer["origin"] == "all" else offer["origin"]
         # A conversion's reference lists the rate with the row, so the dollar figure can be checked.
         offer_ref = briefing.refs.cite([offer["offer_id"], offer["fx_rate_id"]], section=SECTION,
@@ -142,7 +142,7 @@ def chart_title(briefing) -> str:
         ends = []
         for end in (low, high):
             offer = offers.loc[end["offer_id"]]
-            ends.append(f"{money(offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
+            ends.append(f"{usd_words(offer, offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
         words = (f"confirmed monthly offers to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
                  f"pay there ({'; '.join(dict.fromkeys(ends))})")
         parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],
