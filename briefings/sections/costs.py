@@ -27,7 +27,7 @@ def view(briefing) -> dict | None:
         offer, row = offers.loc[c["offer_id"]], latest.loc[c["claim_id"]]
         cost = c["cost_usd"]
         say(briefing, claim.headcount(row), row["stated"], SECTION)
-        say(briefing, claim.pay(offer), money(c["monthly_usd"]), SECTION)
+        say(briefing, claim.pay(offer), usd_words(offer, c["monthly_usd"]), SECTION)
         total = say(briefing, claim.cost(c), ("about " if c["approximate"] and cost.is_point else "") + money(cost),
                     SECTION)
         rows.append({
