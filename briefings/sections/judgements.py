@@ -56,8 +56,8 @@ def _side(briefing, j):
     text = f"On {SIDE_NAMES[side]} side, " + "; ".join(clauses) + "."
     # The largest count at any stage, unless the sign-ups judgement below leads with it already.
     gap_lead = briefing.assessment.gap_lead
-    if any_stage is not None and (to_date is None or any_stage["claim_id"] != to_date["claim_id"]) \
-            and any_stage["claim_id"] != gap_lead:
+    # Said only where no count to date of people who reached the war is on record (page 1 is short).
+    if any_stage is not None and to_date is None and any_stage["claim_id"] != gap_lead:
         text += f" The largest count to date at any stage is {figure_phrase(briefing, any_stage, SECTION)}"
         if not reached_the_war(any_stage):
             text += ", people not reported to have reached the war"
@@ -98,8 +98,8 @@ def _gap(briefing, j):
                 text += f"; those reported present are {share_words} of those signed up"
                 figures.append(pct(share))
                 if j.parts["likely_most_not"]:
-                    text += (f", so we judge it {j.parts['likely_most_not']} that most of those signed up had not "
-                             "reached the war by then, though arrivals may be under-reported")
+                    text += (f": we judge it {j.parts['likely_most_not']} that most had not reached the war by then "
+                             "(arrivals may be under-reported)")
             text += "."
     elif row["status"] == "presence exceeds sign-ups":
         say(briefing, j.parts["claim"], "no gap is computed", SECTION)
