@@ -256,6 +256,10 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
             stages["execute"] = time.perf_counter() - clock - stages.get("write", 0.0)
         from .rendering import read_meta, render_briefing
 
+        # The second read (issue 18): every claim the briefing printed is re-derived from the raw
+        # rows by ledger_check, written apart from the sentence code; a disagreement fails the
+        # briefing here, naming each sentence and its rows, and the last good output stays.
+        _check_claims(notebook, job)
         paths = render_briefing(notebook, staging, job.name, job.formats, stages=stages)
         written = [executed, *paths.values()]
         if "pdf" in paths:
@@ -286,6 +290,15 @@ def run_briefing(job: Job, warm: bool = True) -> Result:
         result.stages = {name: round(stages.get(name, 0.0), 3) for name in STAGES}
         result.stages["total"] = round(time.perf_counter() - clock, 3)
     return result
+
+
+def _check_claims(notebook, job: Job) -> None:
+    """Raise ``ledger_check.LedgerDisagreement`` unless every claim of the executed briefing holds
+    against the data it was built from (``--data``, else the project's data/)."""
+    from ledger_check import check_executed
+
+    data_dir = job.parameters.get("data_dir") or str(_project_relative(job, "")[0] / "data")
+    check_executed(notebook, data_dir, job.name)
 
 
 def _describe(error: Exception) -> str:
