@@ -15,12 +15,11 @@ import os
 import signal
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from analysis.errors import BriefingsError, SchedulerUnreachable
+from analysis.errors import BriefingsError
 from analysis.paths import ProjectNotFound, find_project
 
 log = logging.getLogger("briefings")
@@ -126,6 +125,8 @@ def main():
       briefings validate
     """
     signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
+    from .lifeline import follow_parent
+    follow_parent()  # a build started by `briefings preview` dies with it
 
 
 # ------------------------------------------------------------------------------ where things are
@@ -208,53 +209,6 @@ def list_briefings(config_path: Path | None):
         for key, value in spec.parameters.items():
             click.echo(f"  {key} = {value!r}")
     click.echo("\nNotebook parameters and their defaults:\n" + describe_parameters())
-
-
-@contextmanager
-def _local_executor(n_jobs: int, pending: int):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from .execution import warm_up
-
-    # forkserver, not fork: workers start kernels and threads of their own, which a plain fork of
-    # this process would copy half-made. The server imports the heavy packages once, in parallel
-    # with the validation here, and every worker forked from it shares them (1.5 s less on a
-    # cold build of the default set than spawn); each worker then warms its own kernel.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "weasyprint"])
-    # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
-    executor = ProcessPoolExecutor(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                                   initializer=warm_up, initargs=(os.getpid(),))
-    try:
-        yield executor
-    except BaseException:
-        # Interrupted (or the build itself failed): stop the workers now rather than wait for
-        # their briefings; their kernels notice the parent is gone and exit by themselves.
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(10)
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-
-
-@contextmanager
-def _dask_executor(address: str, timeout: int = 10):
-    from distributed import Client
-
-    try:
-        client = Client(address, timeout=f"{timeout}s")
-    except (OSError, TimeoutError) as error:
-        raise SchedulerUnreachable(f"--dask-scheduler {address}: no scheduler answered within {timeout} s "
-                                   f"({type(error).__name__}); check the address and that the scheduler runs, "
-                                   "or wait longer with --dask-timeout SECONDS") from None
-    try:
-        yield client.get_executor()
-    finally:
-        client.close()
 
 
 class _Progress:
@@ -344,7 +298,7 @@ def custom_specs(specs, overrides: dict):
 @click.option("--dask-scheduler", default=None, metavar="ADDRESS",
               help="Send the work to a Dask distributed scheduler (e.g. tcp://host:8786) instead of local processes.")
 @click.option("--dask-timeout", type=click.IntRange(min=1, max=3600), default=10, show_default=True,
-              metavar="SECONDS", help="How long to wait for the Dask scheduler to answer.")
+              metavar="SECONDS", help="How long to wait for the Dask scheduler to answer, and for a worker to be alive.")
 @click.option("-v", "--verbose", is_flag=True, help="Show debug output and tracebacks on the console.")
 def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides, dask_scheduler, dask_timeout,
           verbose):
@@ -376,6 +330,12 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         _fail(str(error))
     except ParameterError as error:
         _fail(f"-P: {error}")
+    if dask_scheduler:
+        from .workers import check_scheduler_address
+        try:
+            check_scheduler_address(dask_scheduler)
+        except BriefingsError as error:
+            _fail(str(error), error.exit_code)
     if not (data_dir / "datapackage.json").is_file():
         _fail(f"--data {data_dir}: no datapackage.json there; point --data at the folder holding the data package")
     from .ownership import check_out_location, claim
@@ -410,7 +370,8 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
             sys.exit(2)
 
     def executor_factory(pending: int):
-        return _dask_executor(dask_scheduler, dask_timeout) if dask_scheduler else _local_executor(jobs, pending)
+        from .workers import dask_workers, local_workers
+        return dask_workers(dask_scheduler, dask_timeout) if dask_scheduler else local_workers(jobs, pending)
 
     progress = _Progress(len(specs))
     try:
