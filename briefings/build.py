@@ -51,8 +51,8 @@ CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__
 VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "weasyprint", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
-    "all": ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),
-    "headcounts": ("sources", "headcount_claims"),
+    "all": ("sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),
+    "headcounts": ("sources", "claimants", "headcount_claims"),
     "pay": ("sources", "pay_offers", "reference_wages", "exchange_rates"),
 }
 

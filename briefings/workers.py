@@ -191,9 +191,39 @@ def dask_workers(address: str, timeout: int = 10):
     ``timeout`` seconds, a worker joins within ``timeout`` seconds, and every worker runs the
     versions of this machine. Each refusal is a :class:`BriefingsError` (exit 2) naming the
     scheduler."""
+    check_scheduler_address(address)
+    with _dask_logs_in_build_log():
+        yield from _connected(address, timeout)
+
+
+class _ToBuildLog(logging.Handler):
+    """Dask's own log records, as debug lines of the build's log (build.log; the console with -v)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("dask: %s", self.format(record))
+
+
+@contextmanager
+def _dask_logs_in_build_log():
+    """Route what Dask logs on its own (a lost connection, with its traceback) to build.log: the
+    build says what happened in one line of its own."""
+    import distributed  # noqa: F401 - configures its loggers on import; replaced here until the build ends
+
+    saved = {}
+    for name in ("distributed", "distributed.client"):
+        logger = logging.getLogger(name)
+        saved[name] = logger.handlers[:]
+        logger.handlers[:] = [_ToBuildLog()]
+    try:
+        yield
+    finally:
+        for name, handlers in saved.items():
+            logging.getLogger(name).handlers[:] = handlers
+
+
+def _connected(address: str, timeout: int):
     from distributed import Client
 
-    check_scheduler_address(address)
     try:
         client = Client(address, timeout=f"{timeout}s", set_as_default=False)
     except (OSError, TimeoutError) as error:
