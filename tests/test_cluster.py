@@ -38,9 +38,18 @@ from pypdf import PdfReader
 
 from briefings.ownership import LOCK, STAGING
 
+def _can_hide_folders() -> bool:
+    """Whether this machine lets us make a mount namespace (root, with the right to mount: not in every container)."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(["unshare", "--mount", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
 pytestmark = [
     pytest.mark.cluster,
-    pytest.mark.skipif(os.geteuid() != 0, reason="the workers' mount namespace (unshare --mount) needs root"),
+    pytest.mark.skipif(not _can_hide_folders(), reason="the workers' mount namespace (unshare --mount, then a "
+                                                       "tmpfs mount) needs root with the right to mount"),
 ]
 
 VENV = Path(sys.prefix)
@@ -145,10 +154,14 @@ class Cluster:
             self.stop(name)
 
 
-def hidden_folders(project_parent: Path) -> list[Path]:
-    """The folder holding the repository (itself when it sits at /) and the one holding the project and --out."""
-    repository = REPO.parent if REPO.parent != Path("/") else REPO
-    return [repository.resolve(), project_parent.resolve()]
+def hidden_folders(project_parent: Path, env: Path) -> list[Path]:
+    """The folder holding the repository (the repository itself when that folder also holds what a worker
+    needs: the worker's folder, Python, the shell) and the one holding the project and --out."""
+    needed = (env.resolve(), Path(sys.base_prefix).resolve(), Path(shutil.which("sh")).resolve())
+    repository = REPO.resolve().parent
+    if repository == Path("/") or any(path.is_relative_to(repository) for path in needed):
+        repository = REPO.resolve()
+    return [repository, project_parent.resolve()]
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +179,7 @@ def project(tmp_path_factory):
 def cluster(worker_env, project):
     """A scheduler and two workers, shared by the tests that leave it whole."""
     root, _ = project
-    running = Cluster(worker_env, hidden_folders(root.parent))
+    running = Cluster(worker_env, hidden_folders(root.parent, worker_env))
     try:
         running.start_scheduler()
         running.start_worker("worker-a")
@@ -263,7 +276,7 @@ def test_a_worker_killed_mid_briefing_is_retried_on_another(cluster, project):
 def small_cluster(worker_env, project):
     """A scheduler and one worker of this test's own, for the faults that break them."""
     root, _ = project
-    running = Cluster(worker_env, hidden_folders(root.parent))
+    running = Cluster(worker_env, hidden_folders(root.parent, worker_env))
     try:
         running.start_scheduler()
         yield running
