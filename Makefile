@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= reports
 JOBS ?=
+# What the user names on the command line reaches the shell through the environment, quoted
+# ("$$OUT"), never pasted into a recipe: OUT="x'; touch y; '" is a folder name, not a command.
+export OUT JOBS NAME
 
 KERNEL := briefings
 KERNEL_NAME := Python 3 (briefings)
@@ -30,6 +33,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
 	  git config filter.nbstripout.clean '.venv/bin/python -m nbstripout $(NBSTRIPOUT_FLAGS)'; \
 	  git config filter.nbstripout.smudge cat; \
+	  git config filter.nbstripout.required true; \
 	  git config diff.ipynb.textconv '.venv/bin/python -m nbstripout $(NBSTRIPOUT_FLAGS) -t'; \
 	fi
 	@touch $(STAMP)
@@ -43,7 +47,7 @@ venv: $(STAMP) ## Create or update the local virtual environment (.venv)
 
 .PHONY: briefings
 briefings: $(STAMP) ## Build every briefing in reports.yml into reports/ (HTML, PDF, index.html)
-	$(BIN)/briefings build --out $(OUT) $(if $(JOBS),-j $(JOBS))
+	$(BIN)/briefings build --out "$$OUT" $${JOBS:+-j "$$JOBS"}
 
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite
@@ -64,10 +68,10 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (127.0.
 
 .PHONY: preview
 preview: $(STAMP) ## Live preview of one briefing while you edit (NAME=overview by default)
-	$(BIN)/briefings preview $(or $(NAME),overview)
+	$(BIN)/briefings preview "$${NAME:-overview}"
 
 .PHONY: lock
-lock: $(STAMP) ## Pin new dependencies of pyproject.toml in $(LOCK) and environment.yml (UPGRADE=1: re-resolve all)
+lock: $(STAMP) ## Pin new dependencies of pyproject.toml in requirements.lock and environment.yml (UPGRADE=1: re-resolve all)
 	$(BIN)/python -m pip install --quiet 'pip-tools>=7.4'
 	$(BIN)/pip-compile --quiet --extra test --generate-hashes --allow-unsafe --strip-extras \
 	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) --output-file $(LOCK) pyproject.toml
@@ -79,7 +83,9 @@ bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by 
 	$(BIN)/python benchmarks/bench_validate.py
 
 .PHONY: clean
+clean: export BRIEFINGS_CODE := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+clean: export BRIEFINGS_PROJECT := $(CURDIR)
 clean: ## Delete what the build made in OUT (only what its record lists; never your files, data or notebooks)
-	@test -n "$(strip $(OUT))" || { echo "make clean: OUT is empty; name the output folder, e.g. OUT=reports" >&2; exit 2; }
-	PYTHONPATH='$(abspath $(dir $(lastword $(MAKEFILE_LIST))))' $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m briefings.ownership clean --root '$(CURDIR)' -- '$(OUT)'
+	@test -n "$$(printf %s "$$OUT" | tr -d '[:space:]')" || { echo "make clean: OUT is empty; name the output folder, e.g. OUT=reports" >&2; exit 2; }
+	PYTHONPATH="$$BRIEFINGS_CODE" $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -m briefings.ownership clean --root "$$BRIEFINGS_PROJECT" -- "$$OUT"
 	rm -rf .pytest_cache

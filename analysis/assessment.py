@@ -31,11 +31,12 @@ CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract soldiers", "vol
                   "conscript": "conscripts", "state_deployed": "state-sent troops",
                   "unknown": "foreign fighters of unstated status"}
 STAGE_TITLES = {"applied": "Applied", "signed_up": "Signed up", "arrived": "Arrived", "deployed": "Deployed",
-                "killed": "Killed", "left": "Left"}
+                "killed": "Killed", "missing": "Missing in action", "left": "Left"}
 #: stage -> (words for a count to date, words for a count of those present at one time)
 STAGE_WORDS = {"applied": ("applied", "applying"), "signed_up": ("signed up", "signed up"),
                "arrived": ("arrived", "present"), "deployed": ("deployed", "serving"),
-               "killed": ("killed", "killed"), "left": ("left", "left")}
+               "killed": ("killed", "killed"), "missing": ("missing in action", "missing in action"),
+               "left": ("left", "left")}
 COUNT_TYPE_WORDS = {"cumulative": "to date", "current": "present at the time", "flow": "over a period"}
 PERIOD_WORDS = {"month": "a month", "one_off": "once", "contract": "per contract"}
 STATUS_WORDS = {"offered": "offered", "received": "received, not an offer"}

@@ -19,7 +19,7 @@ The rules (``docs/method.md`` gives them in full, with the parameters that overr
   :data:`CORROBORATION_WINDOW_DAYS` of it, overlaps it.
 * **Unknown is not zero.** A stage nobody reported has no row; it is "not reported", never 0.
 * **Signed up → arrived.** A gap is computed only when a signed-up stock and evidence of presence
-  (arrived, deployed, killed or left) for the same side, origin and category were reported within
+  (arrived, deployed, killed, missing or left) for the same side, origin and category were reported within
   :data:`GAP_WINDOW_DAYS` of each other. The gap is signed up minus the largest presence figure, so
   it counts those *not reported* to have arrived, an upper bound on those who did not.
 * **Contradictions and trends.** Two claims of one series by different claimants, known within
@@ -38,10 +38,11 @@ from .speakers import with_speakers
 
 #: The stages, in the order a recruit passes through them (applied → signed up → ... → left): the
 #: descriptor's enum order for headcount_claims.stage IS this order, and tables follow it.
-STAGES = list(schema.values("headcount_claims", "stage"))
-#: Stages that show someone reached the war (our choice of stages, checked against the schema).
-PRESENCE_STAGES = schema.subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "left"))
-COUNT_TYPES = list(schema.values("headcount_claims", "count_type"))
+STAGES = schema.lazy_values("headcount_claims", "stage")
+#: Stages that show someone reached the war (our choice of stages, checked against the schema): missing
+#: in action counts, since only those in the fighting go missing in it.
+PRESENCE_STAGES = schema.lazy_subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
+COUNT_TYPES = schema.lazy_values("headcount_claims", "count_type")
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
 GAP_WINDOW_DAYS = 92
@@ -50,9 +51,9 @@ CORROBORATION_WINDOW_DAYS = 31
 # Ranks, higher = more specific. The descriptor lists origin_scope and date_precision from the most
 # specific value to the least (country, region, all; day, month, year), so the rank is the reverse
 # of the enum order; tests/test_schema.py pins both orders.
-_SCOPE_RANK = {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))}
-_PRECISION_RANK = {precision: rank for rank, precision in
-                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))}
+_SCOPE_RANK = schema.LazyMap(lambda: {scope: rank for rank, scope in enumerate(reversed(schema.values("headcount_claims", "origin_scope")))})
+_PRECISION_RANK = schema.LazyMap(lambda: {precision: rank for rank, precision in
+                   enumerate(reversed(schema.values("headcount_claims", "date_precision")))})
 
 
 def count_key(count_type: str, start=None, end=None) -> str:
@@ -69,8 +70,9 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
 
     Adds ``known_from`` (Timestamp), ``people`` (Interval, people), ``stated`` (the figure as its
     source put it, e.g. '40,000+'), ``count_key`` and the speaker columns of
-    :func:`analysis.speakers.with_speakers`. Totals over all origins or a region are dropped when
-    ``origins`` is given, since they are not about those origins alone.
+    :func:`analysis.speakers.with_speakers`. Totals over all origins are dropped when ``origins`` is
+    given, since they are not about those origins alone; so is a region's total unless the region
+    itself is one of the ``origins`` (an Africa briefing shows Africa's total beside its countries).
     """
     frame = claims.copy()
     frame["known_from"] = known_from(frame)
@@ -79,7 +81,7 @@ def claims_as_of(claims: pd.DataFrame, as_of=None, *, sides=None, origins=None, 
     if sides:
         frame = frame[frame["side"].isin(list(sides))]
     if origins:
-        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] == "country")]
+        frame = frame[frame["origin"].isin(list(origins)) & (frame["origin_scope"] != "all")]
     frame["people"] = [from_claim(q, lo, hi, rule) for q, lo, hi in
                        zip(frame["qualifier"], frame["people_low"], frame["people_high"])]
     frame["stated"] = [format_claim(q, lo, hi) for q, lo, hi in

@@ -37,9 +37,9 @@ from . import schema
 
 #: The qualifiers a stated figure may carry (one list for claims, offers and wages: the test
 #: suite checks the descriptor gives the three fields the same enum). DEFAULT_RULE covers each.
-QUALIFIERS = schema.values("headcount_claims", "qualifier")
+QUALIFIERS = schema.lazy_values("headcount_claims", "qualifier")
 #: How precisely a date is known, finest first (the descriptor's order); date_text covers each.
-DATE_PRECISIONS = schema.values("headcount_claims", "date_precision")
+DATE_PRECISIONS = schema.lazy_values("headcount_claims", "date_precision")
 
 # qualifier -> (factor for low, factor for high, open above?)
 DEFAULT_RULE: Mapping[str, tuple[float, float, bool]] = {

@@ -36,7 +36,7 @@ LIKELIHOOD_SCALE = [
 ]
 CONFIDENCE_LEVELS = ("low", "moderate", "high")
 #: Source grades that count as strong (our choice), checked against the schema's grades.
-STRONG_RELIABILITY = schema.subset("sources", "reliability", ("A", "B"))
+STRONG_RELIABILITY = schema.lazy_subset("sources", "reliability", ("A", "B"))
 STRONG_CREDIBILITY = 2
 UNCONFIRMED_CREDIBILITY = 4
 

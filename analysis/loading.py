@@ -17,18 +17,23 @@ import io
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import files
 from .clock import today as clock_today
 from .errors import BriefingsError
 from .paths import DATA_DIR, DESCRIPTOR_NAME
-from .version import _not_a_plain_file, data_version  # noqa: F401 - re-exported: callers import them from here
+from .text import EARLIEST_DATE, control_problem, name_problem
+from .version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES, _not_a_plain_file, data_version  # noqa: F401 - re-exported
 
 #: A pay offer or wage in a currency other than USD needs a rate within this many days.
 MAX_FX_GAP_DAYS = 92
+#: Text fields that name a thing the analysis matches on, besides the keys and the enums.
+NAME_FIELDS = ("origin", "currency")
 
 SIDE_COUNTRY = {"russia": "Russia", "ukraine": "Ukraine"}
 
@@ -107,11 +112,14 @@ def load_data(data_dir: Path | str = DATA_DIR, *, max_fx_gap_days: int = MAX_FX_
     key = (str(data_dir.resolve()), version, max_fx_gap_days, today)
     if trusted_version == version and _trusted_cache.get("key") == key:
         return _trusted_cache["data"]
-    numbers = {r["path"]: _number_problems(data_dir / r["path"], r) for r in descriptor["resources"]}
+    numbers = {r["path"]: _cell_problems(data_dir / r["path"], r) for r in descriptor["resources"]}
     if trusted_version != version:
-        # A cell that is not a finite number gets that message, not the schema's ("minimum = 0" for NaN).
+        # A cell that is not a finite number gets that message, not the schema's ("minimum = 0" for NaN);
+        # a file with a lone carriage return gets only that one (the validator splits the row there).
         flagged = {(p.file, p.row, p.column) for found in numbers.values() for p in found}
-        problems += [p for p in _schema_problems(data_dir) if (p.file, p.row, p.column) not in flagged]
+        split = {p.file for found in numbers.values() for p in found if p.message.startswith(_LONE_CR)}
+        problems += [p for p in _schema_problems(data_dir, descriptor)
+                     if (p.file, p.row, p.column) not in flagged and p.file not in split]
     for found in numbers.values():
         problems += found
     frames = {}
@@ -156,8 +164,10 @@ def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
     if not_plain:
         return None, [Problem(DESCRIPTOR_NAME, not_plain)]
     try:
-        descriptor = json.loads(path.read_text("utf-8"), parse_constant=_no_constant)
-    except (ValueError, RecursionError) as error:
+        descriptor = files.read_json(path, limit=MAX_DESCRIPTOR_BYTES, what="data package descriptor")
+    except files.FileRefused as error:
+        return None, [Problem(DESCRIPTOR_NAME, str(error).removeprefix(f"{path}: "))]
+    except (OSError, ValueError) as error:  # not JSON, NaN, nested too deeply
         return None, [Problem(DESCRIPTOR_NAME, f"cannot be read as a data package descriptor ({error})")]
     shape = _descriptor_shape_problems(descriptor)
     if shape:
@@ -182,10 +192,6 @@ def _read_descriptor(data_dir: Path) -> tuple[dict | None, list[Problem]]:
     if problems:
         return None, problems
     return descriptor, []
-
-
-def _no_constant(name: str):
-    raise ValueError(f"{name} is not a number JSON allows; numbers in the descriptor must be finite")
 
 
 _FIELD_TYPES = {"string", "integer", "number", "date", "boolean", "datetime", "year", "any"}
@@ -251,12 +257,15 @@ _EXAMPLES = {"date": "YYYY-MM-DD, e.g. 2022-03-15", "integer": "digits only, e.g
              "number": "digits with an optional decimal point, e.g. 29.25", "string": "text"}
 
 
-def _schema_problems(data_dir: Path) -> list[Problem]:
-    """Run the Frictionless validator and translate its errors into :class:`Problem`s."""
+def _schema_problems(data_dir: Path, descriptor: dict) -> list[Problem]:
+    """Run the Frictionless validator and translate its errors into :class:`Problem`s.
+
+    Frictionless opens the descriptor and the CSVs by name (allowed in tests/test_files.py): each
+    was checked to be a regular file inside the data folder, and read through analysis.files, just
+    before; ``descriptor`` is the one read then."""
     from frictionless import validate as frictionless_validate  # slow import: only when validating
 
     report = frictionless_validate(str(data_dir / DESCRIPTOR_NAME), limit_errors=500)
-    descriptor = json.loads((data_dir / DESCRIPTOR_NAME).read_text("utf-8"))
     fields_by_path = {r["path"]: {f["name"]: f for f in r["schema"]["fields"]} for r in descriptor["resources"]}
     paths_by_name = {r["name"]: r["path"] for r in descriptor["resources"]}
     headers = _header_problems(data_dir, descriptor)
@@ -288,9 +297,9 @@ def _header_problems(data_dir: Path, descriptor: dict) -> dict[str, list[Problem
     for resource in descriptor["resources"]:
         declared = [f["name"] for f in resource["schema"]["fields"]]
         try:
-            with open(data_dir / resource["path"], encoding="utf-8-sig", newline="") as handle:
-                header = next(csv.reader(handle), [])
-        except (OSError, UnicodeDecodeError, csv.Error):
+            text = files.read_text(data_dir / resource["path"], limit=MAX_CSV_BYTES, what="data file", bom=True)
+            header = next(csv.reader(io.StringIO(text, newline="")), [])
+        except (OSError, csv.Error):
             continue  # the validator reports unreadable files
         problems = [Problem(resource["path"], _ADVICE["missing-label"], column=name)
                     for name in declared if name not in header]
@@ -303,7 +312,7 @@ def _header_problems(data_dir: Path, descriptor: dict) -> dict[str, list[Problem
 
 def _is_utf8(path: Path) -> bool:
     try:
-        path.read_bytes().decode("utf-8")
+        files.read_bytes(path, limit=MAX_CSV_BYTES, what="data file").decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return False
     return True
@@ -312,7 +321,7 @@ def _is_utf8(path: Path) -> bool:
 def _locate_bad_bytes(path: Path, problem: Problem) -> Problem:
     """The row, column and text (undecodable bytes shown as \ufffd) of the first non-UTF-8 byte."""
     try:
-        raw = path.read_bytes()
+        raw = files.read_bytes(path, limit=MAX_CSV_BYTES, what="data file")
         raw.decode("utf-8")
         return problem
     except UnicodeDecodeError as error:
@@ -377,20 +386,106 @@ def _problem_from_frictionless(path: str, error, fields: dict, resource_paths: d
 NUMBER_LIMIT = 10**15
 
 
-def _number_problems(path: Path, resource: dict) -> list[Problem]:
+def _read_text(path: Path) -> str:
+    """A data file's text, read through the guarded opener (the BOM Excel writes dropped)."""
+    return files.read_text(path, limit=MAX_CSV_BYTES, what="data file", bom=True)
+
+
+def _cell_problems(path: Path, resource: dict) -> list[Problem]:
+    """The rules every cell of any descriptor follows, which the schema's checks let through:
+    numbers finite and in range (:func:`_number_problems`), dates from
+    :data:`~analysis.text.EARLIEST_DATE` on, and text that is text (:func:`_text_problems`)."""
+    try:
+        text = _read_text(path)
+    except (OSError, ValueError):
+        return []  # the schema pass reports a file it cannot read
+    problems = _text_problems(text, resource)
+    fields = resource["schema"]["fields"]
+    numbers = [f["name"] for f in fields if f.get("type") in ("number", "integer")]
+    dates = [f["name"] for f in fields if f.get("type") == "date"]
+    if not numbers and not dates:
+        return problems
+    try:  # one parse for both checks (a 100,000-row file takes about a second)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, usecols=numbers + dates)
+    except ValueError:
+        return problems  # the schema pass reports a file it cannot read
+    return problems + _number_problems(frame, resource["path"], numbers) + _early_date_problems(frame, resource["path"], dates)
+
+
+#: How a lone carriage return's problem starts (load_data then drops the validator's for that file).
+_LONE_CR = "holds a carriage return (CR) on its own"
+
+
+def _text_problems(text: str, resource: dict) -> list[Problem]:
+    """Text cells hold no control character (a tab, and line ends inside a quoted cell, aside), and
+    a name or key (an id, a foreign key, an enum value, :data:`NAME_FIELDS`) no invisible character
+    and only NFC text: ``Syr\\u200bia`` would be a second "Syria" that looks the same.
+
+    A carriage return on its own inside a quoted cell is named first: the validator reads it as
+    the end of a row and reports a cascade of problems, none of them the CR."""
+    # A lone CR in a file whose lines end in LF or CRLF (a file of CR line ends alone is read as such).
+    lone_cr = "\r" in text and "\n" in text and "\r" in text.replace("\r\n", "")
+    if not lone_cr and text.isascii() and not text.encode("ascii").translate(None, _PLAIN_ASCII):
+        return []  # the common case: nothing here can be invisible or a control character
+    if lone_cr:  # marked, so that quoted or not it stays inside its cell and is found there
+        text = re.sub("\r(?!\n)", _CR_MARK, text)
+    schema = resource["schema"]
+    names = set(NAME_FIELDS) | set(_as_list(schema.get("primaryKey")))
+    names |= {f for key in schema.get("foreignKeys", []) or [] if isinstance(key, dict)
+              for f in _as_list(key.get("fields"))}
+    names |= {f["name"] for f in schema["fields"] if "enum" in (f.get("constraints") or {})}
+    kinds = {f["name"]: f.get("type", "string") for f in schema["fields"]}
+    problems = []
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, [])
+    for number, cells in enumerate(rows, start=2):
+        for column, cell in zip(header, cells):
+            if not cell or (cell.isascii() and cell.isprintable()):
+                continue
+            if _CR_MARK in cell:
+                problems.append(Problem(resource["path"], f"{_LONE_CR}, which the validator reads as the end of the "
+                                        "row; remove it, or end every line of the file the same way (CRLF or LF)",
+                                        number, column, cell.replace(_CR_MARK, "\r")))
+                continue
+            problem = (name_problem(cell, column) if column in names
+                       else control_problem(cell.replace("\r\n", "\n"), lines=True) if kinds.get(column) == "string"
+                       else None)
+            if problem:
+                problems.append(Problem(resource["path"], problem, number, column, cell))
+    return problems
+
+
+_CR_MARK = "\ue000"  # a private-use character: refused in names, never in the data as written
+#: Printable ASCII and the line ends: a file of nothing else needs no cell-by-cell look.
+_PLAIN_ASCII = bytes(range(32, 127)) + b"\t\n\r"
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else [value] if isinstance(value, str) else []
+
+
+def _early_date_problems(frame: pd.DataFrame, path: str, fields: list[str]) -> list[Problem]:
+    """Every date is from :data:`~analysis.text.EARLIEST_DATE` on (pandas holds no date before 1677).
+    ``frame`` holds the ``fields`` (the date columns) as text."""
+    earliest = EARLIEST_DATE.isoformat()
+    problems = []
+    for name in fields:
+        cells = frame[name].str.strip()
+        early = cells[(cells != "") & (cells < earliest)]  # ISO dates sort as text; the rare hit is checked below
+        early = early[early.str.fullmatch(r"\d{4}-\d{2}-\d{2}")]
+        problems += [Problem(path, f"is before {earliest}, the earliest date any figure may have; "
+                             "check the year", int(index) + 2, name, value) for index, value in early.items()]
+    return problems
+
+
+def _number_problems(frame: pd.DataFrame, path: str, fields: list[str]) -> list[Problem]:
     """Every number and integer cell must be finite and at most :data:`NUMBER_LIMIT` in size.
+    ``frame`` holds the ``fields`` (the number and integer columns) as text.
 
     A generic rule, for any descriptor: the schema's type check lets ``inf``, ``nan`` and
     ``1e308`` through as numbers, and a 20-digit integer as an integer, each of which would
     break the arithmetic or the typed reading later, far from the cell that caused it.
     """
-    fields = [f["name"] for f in resource["schema"]["fields"] if f.get("type") in ("number", "integer")]
-    if not fields:
-        return []
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", usecols=fields)
-    except (ValueError, OSError, UnicodeDecodeError):
-        return []  # the schema pass reports a file it cannot read
     problems = []
     for name in fields:
         cells = frame[name]
@@ -406,13 +501,13 @@ def _number_problems(path: Path, resource: dict) -> list[Problem]:
                            "digits or a misplaced exponent")
             else:
                 message = "is not a finite number; write the figure in digits, e.g. 29.25"
-            problems.append(Problem(resource["path"], message, int(index) + 2, name, text))
+            problems.append(Problem(path, message, int(index) + 2, name, text))
     return problems
 
 
 def _read_typed(path: Path, schema: dict) -> pd.DataFrame:
     """Read a CSV that passed the schema check, with each column in its declared type."""
-    return typed_frame(pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig"), schema)
+    return typed_frame(pd.read_csv(io.StringIO(_read_text(path)), dtype=str, keep_default_na=False), schema)
 
 
 def typed_frame(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:

@@ -48,10 +48,10 @@ QUOTED_RATE_DAYS = 7
 #: Offers pair with a headcount for a drive's cost when known within this many days of it.
 DRIVE_WINDOW_DAYS = 183
 
-FX_KINDS = schema.values("exchange_rates", "kind")
+FX_KINDS = schema.lazy_values("exchange_rates", "kind")
 #: The measures a home wage may be (our choice: not base pay or a supplement alone), checked against the schema.
-HOME_MEASURES = schema.subset("reference_wages", "measure",
-                              ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage"))
+HOME_MEASURES = schema.lazy_subset("reference_wages", "measure",
+                                   ("soldier_pay", "minimum_wage", "public_sector_average", "average_wage"))
 #: The army-pay measure an offer of each pay component is compared with.
 ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 

@@ -22,8 +22,8 @@ from .loading import SIDE_COUNTRY
 
 #: Every speaker type: the two a party to the war can be, then one per claimant kind of the schema
 #: (a state not at war is a third-country government). SPEAKER_LABELS has a label for each.
-SPEAKER_TYPES = ("own_side", "adversary") + tuple(
-    "third_country_government" if kind == "state" else kind for kind in schema.values("claimants", "kind"))
+SPEAKER_TYPES = schema.Lazy(lambda: ("own_side", "adversary") + tuple(
+    "third_country_government" if kind == "state" else kind for kind in schema.values("claimants", "kind")))
 
 SPEAKER_LABELS = {
     "own_side": "a party to the war about its own side",

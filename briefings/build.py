@@ -32,18 +32,17 @@ import stat
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from . import ownership
+from .config import MAX_NOTEBOOK_BYTES, BriefingSpec, Config
+from analysis import files
 from analysis.errors import BriefingsError
 from .execution import Job, Result, publish, run_briefing
 from .ownership import LOCK, MANIFEST, write_atomically  # noqa: F401 - write_atomically: used by index
 from analysis.paths import DESCRIPTOR_NAME
-
-if TYPE_CHECKING:  # a worker imports this module for code_hash() outside any project: config reads the schema
-    from .config import BriefingSpec, Config
+from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 
 log = logging.getLogger("briefings")
 # Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
@@ -71,7 +70,9 @@ def _file_hash(path: Path) -> str:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return "not-a-regular-file"  # never opened: a pipe would block here; validation names it
-        return _sha(path.read_bytes())
+        return _sha(files.read_bytes(path, limit=MAX_CSV_BYTES))
+    except files.FileRefused:
+        return "not-a-regular-file"
     except OSError:
         return "missing"
 
@@ -88,8 +89,8 @@ def resource_hashes(data_dir: Path) -> dict[str, str]:
     try:
         if hashes["datapackage"] in ("missing", "not-a-regular-file"):
             raise ValueError("no descriptor to read")
-        paths = {r["name"]: r["path"] for r in json.loads(descriptor_path.read_text("utf-8"))["resources"]}
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        paths = {r["name"]: r["path"] for r in files.read_json(descriptor_path, limit=MAX_DESCRIPTOR_BYTES)["resources"]}
+    except (OSError, ValueError, KeyError, TypeError):
         paths = {}
     for name in FOCUS_RESOURCES["all"]:
         path = paths.get(name)
@@ -111,7 +112,7 @@ def code_hash() -> str:
                 continue
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(f"{root.name}/{path.relative_to(root)}".encode())
-                digest.update(path.read_bytes())
+                digest.update(files.read_bytes(path, limit=MAX_CSV_BYTES))
     return digest.hexdigest()[:16]
 
 
@@ -155,7 +156,7 @@ def briefing_inputs(spec: BriefingSpec, data_hashes: dict[str, str], code: str, 
         parameters["as_of"] = f"latest={today.isoformat()}"
     focus = parameters.get("focus", "all")
     return {
-        "notebook": _sha(spec.notebook.read_bytes()),
+        "notebook": _sha(files.read_bytes(spec.notebook, limit=MAX_NOTEBOOK_BYTES, what="notebook")),
         "data": {name: data_hashes[name] for name in ("datapackage",) + FOCUS_RESOURCES[focus]},
         "parameters": _sha(json.dumps(parameters, sort_keys=True, default=str).encode()),
         "code": code,
@@ -176,7 +177,7 @@ _ENTRY_TYPES = {"status": (str,), "outputs": (list,), "error": (str, type(None))
                 "inputs": (dict, type(None)), "started": (str, type(None)), "finished": (str, type(None)),
                 "pages": (int, type(None)), "thumbnail": (str, type(None)), "as_of": (str, type(None)),
                 "subject": (str, type(None)), "data_version": (str, type(None)),
-                "stages": (dict, type(None))}
+                "stages": (dict, type(None)), "config": (str, type(None))}
 
 
 def manifest_shape_problem(manifest) -> str | None:
@@ -203,9 +204,11 @@ def read_manifest(out_dir: Path) -> dict:
     if not os.path.lexists(path):
         return {"briefings": {}}
     try:
-        manifest = json.loads(path.read_text("utf-8"))
+        manifest = files.read_json(path, limit=ownership.MAX_MANIFEST_BYTES, what="manifest", follow=False)
         problem = manifest_shape_problem(manifest)
-    except (OSError, ValueError, RecursionError) as error:
+    except files.FileRefused:
+        raise  # a link, a pipe or a folder: refused (exit 2), never renamed or read
+    except (OSError, ValueError) as error:
         problem = f"not JSON ({error})"
     if problem is None:
         return manifest
@@ -277,6 +280,7 @@ class OutputLock:
 class BuildReport:
     results: list[Result]
     data_version: str
+    removed: list[str] = field(default_factory=list)  # briefings unpublished because they left the config
 
     @property
     def exit_code(self) -> int:
@@ -299,6 +303,8 @@ def clean_leftovers(out_dir: Path) -> None:
         return
     owned = ownership.owned_names(out_dir)
     for path in sorted(staging.iterdir()):
+        if not path.name.startswith(ownership.STAGED):
+            continue  # not the build's: never deleted (make clean keeps it too, and says so)
         if path.name.startswith("old-") and not ownership.is_link(path) and path.is_dir():
             relative = path.name[len("old-"):].rsplit("-", 2)[0].replace("+", "/")
             target = out_dir / relative
@@ -313,14 +319,50 @@ def clean_leftovers(out_dir: Path) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def removed_briefings(config: Config, entries: dict) -> list[str]:
+    """The manifest's briefings that this configuration built before and no longer lists: an entry
+    recorded with this config file whose name (or, for a ``<name>--custom-<hash>`` variant, whose
+    base name) is not among the config's briefings. Entries another config built are not this
+    config's to remove; an entry from before the config was recorded counts as this config's."""
+    path = getattr(config, "path", None)
+    if path is None:
+        return []
+    here, names = str(Path(path).resolve()), {spec.name for spec in config.briefings}
+    return sorted(name for name, entry in entries.items()
+                  if entry.get("config", here) == here and name.split("--custom-")[0] not in names)
+
+
+def _unpublish_removed(config: Config, entries: dict, out_dir: Path, keep: bool) -> list[str]:
+    """Remove the folders of briefings that left the configuration (see :func:`removed_briefings`)
+    and their manifest entries, so they leave the index and stop being served; with ``keep``,
+    only say so. Returns the names removed."""
+    gone = removed_briefings(config, entries)
+    removed = []
+    for name in gone:
+        if keep:
+            log.warning("%s: no longer in %s; its output is kept (--keep-removed)", name, config.path.name)
+            continue
+        if not ownership.remove_owned(out_dir, name) and os.path.lexists(out_dir / name):
+            log.warning("%s: no longer in %s; its folder %s holds files the build did not make, so it was kept "
+                        "(it left the index and the manifest)", name, config.path.name, out_dir / name)
+            del entries[name]
+            continue
+        del entries[name]
+        removed.append(name)
+        log.warning("%s: no longer in %s; its folder %s was removed and it left the index and the manifest "
+                    "(--keep-removed keeps it)", name, config.path.name, out_dir / name)
+    return removed
+
+
 def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir: Path,
           formats: tuple[str, ...], executor_factory, force: bool = False, progress=None,
-          validate=None) -> BuildReport:
+          validate=None, keep_removed: bool = False) -> BuildReport:
     """Build ``specs`` into ``out_dir``; returns a :class:`BuildReport` (exit code 0 or 1).
 
     ``executor_factory(n_jobs)`` gives the :class:`~concurrent.futures.Executor` to use;
     ``validate(data_dir)`` raises on bad data and is called only when a briefing needs building
     with data not validated before; ``progress(result)`` is called as each briefing ends.
+    Briefings that left the configuration are unpublished first, unless ``keep_removed``.
     """
     protected = [data_dir, getattr(config, "path", None), *(s.notebook for s in specs)]
     ownership.claim(out_dir, [s.name for s in specs], protected, data_dir)
@@ -331,6 +373,10 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         clean_leftovers(out_dir)
         manifest = read_manifest(out_dir)
         entries = manifest.setdefault("briefings", {})
+        removed = _unpublish_removed(config, entries, out_dir, keep_removed)
+        config_file = str(Path(config.path).resolve()) if getattr(config, "path", None) else None
+        if removed:
+            write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         hashes = resource_hashes(data_dir)
         data_version = _sha(json.dumps(hashes, sort_keys=True).encode())[:12]
         from analysis.clock import today as clock_today
@@ -355,7 +401,7 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                     jobs = _jobs(todo, data_dir, formats, trusted, code, versions)
                     for result in _run_all(executor, jobs, out_dir):
                         results.append(result)
-                        _record(entries, result, inputs[result.name])
+                        _record(entries, result, inputs[result.name], config_file)
                         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
                         _log_result(result)
                         if progress:
@@ -366,9 +412,9 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
         from .index import write_index
         from analysis.version import data_version as full_version
         # The version the briefings' own headers print (a hash of every data byte), not the build's key.
-        write_index(out_dir, config, manifest, data_version=full_version(data_dir))
+        write_index(out_dir, config, manifest, data_version=full_version(data_dir), data_dir=data_dir)
     order = {s.name: i for i, s in enumerate(specs)}
-    return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version)
+    return BuildReport(sorted(results, key=lambda r: order[r.name]), data_version, removed)
 
 
 def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manifest: dict, hashes: dict,
@@ -404,7 +450,8 @@ def _jobs(todo: list[BriefingSpec], data_dir: Path, formats: tuple[str, ...], tr
     jobs = []
     for spec in todo:
         if spec.notebook not in notebooks:
-            notebooks[spec.notebook] = (spec.notebook.read_bytes(), notebook_place(spec.notebook))
+            notebooks[spec.notebook] = (files.read_bytes(spec.notebook, limit=MAX_NOTEBOOK_BYTES, what="notebook"),
+                                        notebook_place(spec.notebook))
         notebook, place = notebooks[spec.notebook]
         jobs.append(Job(spec.name, notebook, place, data, {**spec.parameters, "data_dir": DATA_FOLDER}, formats,
                         spec.timeout_seconds, trusted, expected))
@@ -458,9 +505,9 @@ def _run_all(executor: Executor, jobs: list[Job], out_dir: Path):
             return
 
 
-def _record(entries: dict, result: Result, inputs: dict) -> None:
+def _record(entries: dict, result: Result, inputs: dict, config_path: str | None = None) -> None:
     entry = entries.setdefault(result.name, {})
-    entry.update({"status": result.status, "started": _iso(result.started), "finished": _iso(result.finished),
+    entry.update({"config": config_path,"status": result.status, "started": _iso(result.started), "finished": _iso(result.finished),
                   "duration_seconds": result.duration, "inputs": inputs, "error": result.error,
                   "stages": result.stages or None})
     if result.status == "built":

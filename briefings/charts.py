@@ -69,11 +69,12 @@ SIDE_NAMES = {"russia": "Russia", "ukraine": "Ukraine"}
 # in a legend, a group of unstated status is simply "foreign fighters".
 NOUNS = {**CATEGORY_NOUNS, "unknown": "foreign fighters"}
 STAGE_LABELS = {"applied": "applied", "signed_up": "signed up", "arrived": "arrived", "deployed": "deployed",
-                "killed": "killed", "left": "left"}
+                "killed": "killed", "missing": "missing in action", "left": "left"}
 #: stage -> words after a group of people: "40,000+ paid recruits from Syria <who had signed up for Russia>"
 STAGE_PHRASES = {"applied": "who had applied to fight for {side}", "signed_up": "who had signed up for {side}",
                  "arrived": "who had arrived to fight for {side}", "deployed": "deployed with {side}'s forces",
-                 "killed": "killed fighting for {side}", "left": "who had left {side}'s forces"}
+                 "killed": "killed fighting for {side}", "missing": "missing in action fighting for {side}",
+                 "left": "who had left {side}'s forces"}
 PRESENCE = ("arrived", "deployed")
 
 
@@ -425,9 +426,10 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     ``latest`` comes from :func:`analysis.headcounts.latest_claims`; claims by a party about its
     adversary and counts over a period are left out here. Where a series has both a count to date and
     a count of those present at one time, the count to date is drawn. Every side x origin with a
-    figure for at least one of ``stages`` gets one row per stage; a stage with no figure is shown
-    as "not reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a
-    dashed bar ending at N. None when no figure is left.
+    figure for at least one of ``stages`` gets one row per stage, for the :data:`MAX_SERIES` groups
+    with the largest figures (the note names the others); a stage with no figure is shown as "not
+    reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a dashed bar
+    ending at N. None when no figure is left.
 
     The title names the largest figure drawn and, when it is a count of people applying or signed
     up, how many of the same group are reported to have arrived or deployed.
@@ -446,6 +448,9 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     groups = sorted({(s, o) for s, o, _ in best.index},
                     key=lambda g: (-max(_mid(best.loc[g + (st,), "people"]) for st in stages if g + (st,) in best.index),
                                    str(g[0]), str(g[1])))
+    # Many origins make a chart nobody can read: the largest MAX_SERIES groups are drawn, the rest are
+    # counted in the note (every figure is in the appendix's stage grid).
+    omitted, groups = groups[MAX_SERIES:], groups[:MAX_SERIES]
     rows = [(g, st, best.loc[g + (st,)] if g + (st,) in best.index else None) for g in groups for st in stages]
 
     # The finding: the largest figure, and what became of that group.
@@ -515,6 +520,9 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
         note = (f"{source} Claims by a party about its adversary and counts over a period are not drawn; where a "
                 "series has a count to date and a count of those present at one time, the count to date is drawn. "
                 "'Not reported' means no figure, not zero.")
+        if omitted:
+            note += (f" Only the {len(groups)} largest groups are drawn; {_count(len(omitted), 'smaller group')} "
+                     f"({', '.join(f'{_side(s)} · {o}' for s, o in omitted)}) are in the appendix.")
         return _finish(fig, title, description, note)
 
 

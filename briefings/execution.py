@@ -111,18 +111,19 @@ class TimedOut(RuntimeError):
 def pack_data(data_dir: Path) -> dict[str, bytes]:
     """The data package as it travels: the descriptor and every file it names (each a regular
     file inside ``data_dir``, as validation checked), by its path inside the folder."""
-    import json
-
+    from analysis import files
     from analysis.paths import DESCRIPTOR_NAME
-    from analysis.version import _not_a_plain_file
+    from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES, _not_a_plain_file
 
-    names = [DESCRIPTOR_NAME] + [r["path"] for r in json.loads((data_dir / DESCRIPTOR_NAME).read_bytes())["resources"]]
-    packed = {}
-    for name in names:
+    path = data_dir / DESCRIPTOR_NAME
+    descriptor = files.read_bytes(path, limit=MAX_DESCRIPTOR_BYTES, what="data package descriptor")
+    packed = {DESCRIPTOR_NAME: descriptor}
+    for resource in files.parse_json(files.decode(descriptor, path), str(path))["resources"]:
+        name = resource["path"]
         problem = _not_a_plain_file(data_dir, name)
         if problem is not None:
             raise OSError(f"{data_dir / name}: {problem}")
-        packed[Path(name).as_posix()] = (data_dir / name).read_bytes()
+        packed[Path(name).as_posix()] = files.read_bytes(data_dir / name, limit=MAX_CSV_BYTES, what="data file")
     return packed
 
 

@@ -7,7 +7,10 @@ last. A failed briefing says so, with the reason, and that the last good build i
 
 Everything shown comes from ``reports.yml`` and the manifest: the page count, thumbnail name,
 as-of date and data version were recorded by the worker that built the briefing, so writing the
-index after a build with nothing to do reads no PDF. The page is rendered by
+index after a build with nothing to do reads no PDF. The date of the newest figure — of each
+briefing (the newest claim or offer in its scope, known by its as-of date) and of the data as a
+whole, with the tables whose newest row is more than 90 days old — is read from the data folder's
+CSVs by :mod:`analysis.freshness` (standard library only, a few milliseconds). The page is rendered by
 ``templates/index/index.html.j2`` in the shared autoescaping environment
 (:mod:`briefings.templating`): a description or error message is text, never markup.
 """
@@ -74,7 +77,46 @@ def _links(name: str, entry: dict) -> list[dict]:
     return links
 
 
-def card(spec, entry: dict, data_version: str | None) -> dict:
+def _newest(spec, entry: dict, data_version: str | None, data_dir: Path | None) -> dict:
+    """The card's "newest figure": its date, and whether it is more than STALE_AFTER_DAYS before
+    the briefing's as-of date. Only for a briefing last built from the data the index describes
+    (a failed one showing an older build would otherwise be credited with newer figures)."""
+    if data_dir is None or not entry.get("last_success") or entry.get("data_version") != data_version:
+        return {}
+    from analysis.freshness import STALE_AFTER_DAYS, newest_figure
+
+    try:
+        as_of = dt.date.fromisoformat(str(entry.get("as_of")))
+    except ValueError:
+        return {}
+    p = spec.parameters
+    origins = p.get("origins", "all")
+    origins = [] if origins in ("all", "", None) else [origins] if isinstance(origins, str) else list(origins)
+    newest = newest_figure(data_dir, side=str(p.get("side", "both")), origins=origins, as_of=as_of,
+                           focus=str(p.get("focus", "all")))
+    if newest is None:
+        return {"newest": "none on record", "newest_iso": "", "newest_stale": False}
+    return {"newest": newest.date_text, "newest_iso": newest.date.isoformat(),
+            "newest_stale": newest.is_stale(as_of), "stale_days": STALE_AFTER_DAYS}
+
+
+def freshness(data_dir: Path | None, today: dt.date) -> dict:
+    """The header's newest figure of the data as a whole and the tables whose newest row is stale."""
+    if data_dir is None:
+        return {}
+    from analysis.freshness import ROW_WORDS, STALE_AFTER_DAYS, newest_rows
+
+    newest = newest_rows(data_dir)
+    if not newest:
+        return {}
+    overall = max(newest.values(), key=lambda n: n.counts_from)
+    stale = [{"what": ROW_WORDS.get(n.table, n.table), "date": n.date_text, "iso": n.date.isoformat()}
+             for n in newest.values() if n.is_stale(today)]
+    return {"newest": overall.date_text, "newest_iso": overall.date.isoformat(), "stale": stale,
+            "stale_days": STALE_AFTER_DAYS}
+
+
+def card(spec, entry: dict, data_version: str | None, data_dir: Path | None = None) -> dict:
     """What the template shows for one briefing (plain values: the template escapes them)."""
     as_of = entry.get("as_of") if entry.get("last_success") else None
     if as_of:
@@ -106,26 +148,30 @@ def card(spec, entry: dict, data_version: str | None) -> dict:
         "data_version": entry.get("data_version") if entry.get("data_version") != data_version else None,
         "links": links,
         "pdf_href": next((link["href"] for link in links if link["kind"] == "pdf"), None),
+        **_newest(spec, entry, data_version, data_dir),
     }
 
 
-def page(config: Config, manifest: dict, data_version: str | None = None, now: dt.datetime | None = None) -> str:
-    """The index page's HTML."""
+def page(config: Config, manifest: dict, data_version: str | None = None, now: dt.datetime | None = None,
+         data_dir: Path | None = None) -> str:
+    """The index page's HTML; with ``data_dir``, the dates of the newest figures too."""
     from .templating import render
 
     entries = manifest.get("briefings", {})
-    cards = [card(spec, entries.get(spec.name) or {}, data_version) for spec in config.briefings]
+    cards = [card(spec, entries.get(spec.name) or {}, data_version, data_dir) for spec in config.briefings]
     now = now or dt.datetime.now(dt.timezone.utc)
     failed = sum(c["status"] == "failed" for c in cards)
     return render("index/index.html.j2", title=TITLE, cards=cards, data_version=data_version,
                   built_iso=now.isoformat(timespec="seconds"), built=_time_text(now.isoformat())[1],
-                  failed=failed, config_name=config.path.name, log_name=LOG, manifest_name=MANIFEST).markup
+                  failed=failed, config_name=config.path.name, log_name=LOG, manifest_name=MANIFEST,
+                  data=freshness(data_dir, now.astimezone(dt.timezone.utc).date())).markup
 
 
-def write_index(out_dir: Path, config: Config, manifest: dict, data_version: str | None = None) -> Path:
+def write_index(out_dir: Path, config: Config, manifest: dict, data_version: str | None = None,
+                data_dir: Path | None = None) -> Path:
     """Write the index page atomically; returns its path."""
     from .ownership import write_atomically
 
     path = out_dir / INDEX
-    write_atomically(path, page(config, manifest, data_version))
+    write_atomically(path, page(config, manifest, data_version, data_dir=data_dir))
     return path

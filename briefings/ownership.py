@@ -14,6 +14,13 @@ user's and is never touched. Before anything is written:
 Names are recorded before they are created, so a killed build never leaves an unrecorded
 name behind. Staging and set-aside folders live inside the recorded ``.briefings-staging``.
 
+The record is trusted only for what the build makes, in the shape it makes it
+(:func:`not_made_by_build`): its fixed files as regular files, its staging folder holding
+``tmp-*``/``old-*``/``removed-*`` folders, set-aside manifests, and briefing folders (a briefing's name) holding
+only files named after the briefing and its ``failed/`` folder. A name hand-added to the record
+(``mine.txt``, a folder of notes) is never deleted or replaced: ``make clean`` keeps it and says
+so, the build refuses to replace it. The record itself is always the build's.
+
 An output folder made by a build from before this record existed (it has a ``manifest.json``
 of the right shape, or a lock file) is adopted on its first build: the manifest, index, log,
 lock and the briefing folders the manifest lists are recorded as the build's. Leftover
@@ -26,16 +33,16 @@ This module uses the standard library only, so ``make clean`` runs it without th
 from __future__ import annotations
 
 import argparse
-import errno
 import fcntl
 import json
 import os
+import re
 import shutil
-import stat
 import sys
 import time
 from pathlib import Path
 
+from analysis import files
 from analysis.errors import UnsafeOutput
 
 RECORD = ".briefings-owned.json"
@@ -48,19 +55,26 @@ STAGING = ".briefings-staging"
 FIXED = (RECORD, LOCK, LOG, MANIFEST, INDEX, STAGING)
 #: Top-level folders of a project checkout that an output folder may never contain.
 PROJECT_FOLDERS = ("analysis", "briefings", "data", "notebooks", "tests", "docs", "benchmarks", ".git", ".ci", ".venv")
+#: What the build names its folders (a briefing, or a one-off variant of one) and set-aside manifests.
+BRIEFING_FOLDER = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}(--custom-[0-9a-f]{8})?\Z")
+CORRUPT_MANIFEST = re.compile(r"manifest\.corrupt-[0-9T]{15}-[0-9]+\.json\Z")
+#: What the build puts in its staging folder: folders being made, set aside, and being removed.
+STAGED = ("tmp-", "old-", "removed-")
+#: The bounds on what is read of the record, the manifest and the lock.
+MAX_RECORD_BYTES = files.MB
+MAX_MANIFEST_BYTES = 64 * files.MB
 
 
 # ------------------------------------------------------------------------------ files, never through links
 
 def open_nofollow(path: Path, flags: int, mode: int = 0o644) -> int:
-    """``os.open`` that refuses a symbolic link at ``path`` (raises :class:`UnsafeOutput`)."""
+    """An open descriptor on the regular file at ``path``, through the guarded opener
+    (:func:`analysis.files.open_fd`): never through a symbolic link, never a pipe, device or
+    folder, which would block or fail mid-write (raises :class:`UnsafeOutput`)."""
     try:
-        return os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, mode)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: "
-                               "remove it") from None
-        raise
+        return files.open_fd(path, flags, mode, what="file of the build", follow=False)
+    except files.FileRefused as error:
+        raise UnsafeOutput(str(error)) from None
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -97,20 +111,16 @@ def read_record(out_dir: Path) -> set[str] | None:
     if not os.path.lexists(path):
         return None
     try:
-        descriptor = open_nofollow(path, os.O_RDONLY)
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            os.close(descriptor)
-            raise ValueError("not a regular file")
-        with os.fdopen(descriptor, encoding="utf-8") as handle:
-            names = json.load(handle)["owned"]
+        names = files.read_json(path, limit=MAX_RECORD_BYTES, what="record", follow=False)["owned"]
         if not isinstance(names, list) or not all(isinstance(n, str) and n and "/" not in n and n not in (".", "..")
                                                   for n in names):
             raise ValueError("'owned' is not a list of names")
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise UnsafeOutput(f"{path}: the record of what the build made here cannot be read ({error}); "
+        reason = str(error).removeprefix(f"{path}: ")
+        raise UnsafeOutput(f"{path}: the record of what the build made here cannot be read ({reason}); "
                            "nothing was changed. Remove it only if this folder holds nothing of yours: "
                            "the next build then adopts only what a manifest.json lists") from None
-    return set(names)
+    return set(names) | {RECORD}  # the record is the build's, whether or not it lists itself
 
 
 def write_record(out_dir: Path, names: set[str]) -> None:
@@ -132,21 +142,51 @@ def legacy_owned(out_dir: Path) -> set[str]:
     lock = out_dir / LOCK
     if os.path.lexists(lock) and not is_link(lock) and lock.is_file():
         owned |= {LOCK, LOG}
+    # A staging folder of the build's shape: the record was deleted after a build made it.
+    if os.path.lexists(out_dir / STAGING) and not_made_by_build(out_dir, STAGING) is None:
+        owned.add(STAGING)
     manifest = out_dir / MANIFEST
     if os.path.lexists(manifest) and not is_link(manifest) and manifest.is_file():
         try:
-            data = json.loads(manifest.read_text("utf-8"))
+            data = files.read_json(manifest, limit=MAX_MANIFEST_BYTES, follow=False)
             entries = data["briefings"]
             assert isinstance(entries, dict)
-        except (OSError, ValueError, KeyError, TypeError, AssertionError, RecursionError):
+        except (OSError, ValueError, KeyError, TypeError, AssertionError):
             return owned
         owned |= {MANIFEST, INDEX, LOG, LOCK}
         for name, entry in entries.items():
             folder = out_dir / str(name)
             if isinstance(entry, dict) and "/" not in str(name) and str(name) not in (".", "..") \
-                    and not is_link(folder) and folder.is_dir():
+                    and not is_link(folder) and folder.is_dir() and not_made_by_build(out_dir, str(name)) is None:
                 owned.add(str(name))
     return owned
+
+
+def not_made_by_build(out_dir: Path, name: str) -> str | None:
+    """Why ``out_dir / name`` is not something the build makes, in the shape it makes it (None
+    when it is): the record is trusted for nothing else. A name that does not exist is fine."""
+    path = out_dir / name
+    if not os.path.lexists(path):
+        return None
+    if is_link(path):
+        return "it is a symbolic link"
+    if name in (RECORD, LOCK, LOG, MANIFEST, INDEX) or CORRUPT_MANIFEST.match(name):
+        return None if path.is_file() else ("it is a folder" if path.is_dir() else "it is not a regular file")
+    if name != STAGING and not BRIEFING_FOLDER.match(name):
+        return "the build makes nothing of that name"
+    if not path.is_dir():
+        return "the build makes a folder of that name, and this is not one"
+    if name == STAGING:
+        odd = sorted(p.name for p in path.iterdir() if not p.name.startswith(STAGED))
+        return f"it holds {odd[0]!r}, which the build does not make" if odd else None
+    for entry in sorted(path.iterdir()):
+        if entry.name == "failed" and entry.is_dir() and not is_link(entry):
+            odd = [p.name for p in entry.iterdir() if not (p.name.startswith(name) or p.name == "error.txt")]
+            if odd:
+                return f"it holds failed/{odd[0]!r}, which the build does not make"
+        elif is_link(entry) or not entry.is_file() or not entry.name.startswith((f"{name}.", f"{name}-")):
+            return f"it holds {entry.name!r}, which the build does not make (its files are named {name}.* and {name}-*)"
+    return None
 
 
 def owned_names(out_dir: Path) -> set[str]:
@@ -202,6 +242,10 @@ def claim(out_dir: Path, names, protected=(), data_dir: Path | None = None) -> s
         if os.path.lexists(path) and name not in owned:
             raise UnsafeOutput(f"{path} exists but was not made by this build (it is not in {RECORD}); the build "
                                "never replaces what it did not make: move it away or choose another --out")
+        odd = not_made_by_build(out_dir, name)
+        if odd:  # recorded, but not what the build makes there (hand-added, or changed since)
+            raise UnsafeOutput(f"{path} is listed in {RECORD}, but {odd}; the build never replaces what it did "
+                               "not make: move it away or choose another --out")
     owned |= set(FIXED)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_record(out_dir, owned)
@@ -222,6 +266,27 @@ def staging_dir(out_dir: Path) -> Path:
         raise UnsafeOutput(f"{path} is a symbolic link; the build never writes through links: remove it")
     path.mkdir(exist_ok=True)
     return path
+
+
+def remove_owned(out_dir: Path, name: str) -> bool:
+    """Remove the recorded folder ``<out>/<name>`` (a briefing that left the configuration) and drop
+    it from the record; returns whether anything was removed. The folder is first renamed into the
+    staging folder, so a reader or a killed build never sees it half-deleted; a name that is not
+    recorded, is a link, or holds what the build does not make (:func:`not_made_by_build`) is
+    left alone."""
+    path = out_dir / name
+    owned = owned_names(out_dir)
+    if name not in owned or name in FIXED or is_link(path) or not_made_by_build(out_dir, name):
+        return False
+    if os.path.lexists(path):
+        aside = staging_dir(out_dir) / f"removed-{name}-{os.getpid()}-{time.time_ns()}"
+        os.rename(path, aside)
+        if is_link(aside) or not aside.is_dir():
+            aside.unlink()
+        else:
+            shutil.rmtree(aside)
+    write_record(out_dir, owned - {name})
+    return True
 
 
 # ------------------------------------------------------------------------------ clean
@@ -262,21 +327,31 @@ def clean(out_dir: str | Path, root: Path | None = None) -> list[str]:
         except BlockingIOError:
             lock.close()
             raise UnsafeOutput(f"{lock_path}: a build is running in {out_dir}; wait for it to finish") from None
-    removed = []
+    removed, kept = [], []
     try:
         for name in sorted(names - {RECORD, LOCK}) + [LOCK]:
             path = out / name
             if not os.path.lexists(path) or name not in names:
+                continue
+            odd = not_made_by_build(out, name)
+            if odd and not is_link(path):  # a link is removed itself, never what it points to
+                kept.append(f"{name} ({odd})")
                 continue
             if not is_link(path) and path.is_dir():
                 shutil.rmtree(path)
             else:
                 path.unlink()  # a file, or a link (removed itself, never what it points to)
             removed.append(name)
-        (out / RECORD).unlink(missing_ok=True)
+        if kept:  # the record keeps listing them, so that a later clean says so again
+            write_record(out, {n for n in names if os.path.lexists(out / n)})
+        else:
+            (out / RECORD).unlink(missing_ok=True)
     finally:
         if lock is not None:
             lock.close()
+    if kept:
+        print(f"{out_dir}: kept what the record lists but the build does not make: {'; '.join(kept)}",
+              file=sys.stderr)
     return removed
 
 

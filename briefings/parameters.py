@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from analysis import schema
+from analysis.text import control_problem, name_problem, parse_date, shown
 
-#: 'both', then each side the data package declares.
-SIDES = ("both",) + schema.values("headcount_claims", "side")
+#: 'both', then each side the data package declares (read on first use, see analysis.schema).
+SIDES = schema.Lazy(lambda: ("both",) + schema.values("headcount_claims", "side"))
 FOCUSES = ("all", "headcounts", "pay")
 _FX_KIND_DEFAULT = "market"
 #: The exchange-rate kinds the data package declares, the default first.
-FX_KIND_CHOICES = (_FX_KIND_DEFAULT,) + tuple(kind for kind in schema.values("exchange_rates", "kind")
-                                              if kind != _FX_KIND_DEFAULT)
+FX_KIND_CHOICES = schema.Lazy(lambda: (_FX_KIND_DEFAULT,) + tuple(
+    kind for kind in schema.values("exchange_rates", "kind") if kind != _FX_KIND_DEFAULT))
 
 
 class ParameterError(ValueError):
@@ -26,25 +28,32 @@ class ParameterError(ValueError):
 @dataclass(frozen=True)
 class Parameter:
     default: Any
-    help: str
+    help_text: str | Callable[[], str]  # a callable when it names the descriptor's values (read on first use)
     check: Callable[[str, Any], Any]
     type: str = "str"  # as annotated in the notebook's parameters cell, shown by papermill --help-notebook
+
+    @property
+    def help(self) -> str:
+        return self.help_text() if callable(self.help_text) else self.help_text
 
 
 def _text(limit: int) -> Callable[[str, Any], str]:
     def check(name: str, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise ParameterError(f"parameter {name!r} must be non-empty text; got {value!r}")
+            raise ParameterError(f"parameter {name!r} must be non-empty text; got {shown(value)}")
         if len(value) > limit:
             raise ParameterError(f"parameter {name!r} must be at most {limit} characters; got {len(value)}")
-        return value.strip()
+        problem = control_problem(value)
+        if problem:
+            raise ParameterError(f"parameter {name!r} {problem} (it is one line of text); got {shown(value)}")
+        return unicodedata.normalize("NFC", value.strip())
     return check
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[str, Any], str]:
     def check(name: str, value: Any) -> str:
-        if value not in choices:
-            raise ParameterError(f"parameter {name!r} must be one of: {', '.join(choices)}; got {value!r}")
+        if not isinstance(value, str) or value not in choices:
+            raise ParameterError(f"parameter {name!r} must be one of: {', '.join(choices)}; got {shown(value)}")
         return value
     return check
 
@@ -53,15 +62,10 @@ def _as_of(name: str, value: Any) -> str:
     """'latest' or an ISO date not after today."""
     if value == "latest":
         return value
-    if isinstance(value, dt.datetime):  # a datetime (or pandas Timestamp) cannot compare to a date
-        day = value.date()
-    elif isinstance(value, dt.date):
-        day = value
-    else:
-        try:
-            day = dt.date.fromisoformat(str(value))
-        except ValueError:
-            raise ParameterError(f"parameter {name!r} must be 'latest' or a date YYYY-MM-DD; got {value!r}") from None
+    try:
+        day = parse_date(value)
+    except ValueError as error:  # not a date, a day the calendar lacks (2022-02-30), or before 1900
+        raise ParameterError(f"parameter {name!r} must be 'latest' or {error}; got {shown(value)}") from None
     from analysis.clock import today  # the one clock (UTC), as validation and 'latest' use
 
     if day > today():
@@ -74,14 +78,10 @@ def _since(name: str, value: Any) -> str:
     """'auto' or an ISO date (checked against as_of in :func:`check_parameters`)."""
     if value == "auto":
         return value
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
     try:
-        return dt.date.fromisoformat(str(value)).isoformat()
-    except ValueError:
-        raise ParameterError(f"parameter {name!r} must be 'auto' or a date YYYY-MM-DD; got {value!r}") from None
+        return parse_date(value).isoformat()
+    except ValueError as error:
+        raise ParameterError(f"parameter {name!r} must be 'auto' or {error}; got {shown(value)}") from None
 
 
 def _origins(name: str, value: Any) -> list[str]:
@@ -91,38 +91,42 @@ def _origins(name: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [part.strip() for part in value.split(",")]
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ParameterError(f"parameter {name!r} must be 'all' or a list of origin names; got {value!r}")
+        raise ParameterError(f"parameter {name!r} must be 'all' or a list of origin names; got {shown(value)}")
+    for origin in value:  # the same rule as the data's origins: no second "Syria" that looks the same
+        problem = name_problem(origin.strip(), "origin")
+        if problem:
+            raise ParameterError(f"parameter {name!r}: origin {shown(origin)} {problem}")
     return [v.strip() for v in value]
 
 
 def _number(low: float, high: float) -> Callable[[str, Any], float]:
     def check(name: str, value: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise ParameterError(f"parameter {name!r} must be a number from {low:g} to {high:g}; got {value!r}")
+            raise ParameterError(f"parameter {name!r} must be a number from {low:g} to {high:g}; got {shown(value)}")
         return float(value)
     return check
 
 
 def _months(name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 120:
-        raise ParameterError(f"parameter {name!r} must be a whole number of months from 1 to 120; got {value!r}")
+        raise ParameterError(f"parameter {name!r} must be a whole number of months from 1 to 120; got {shown(value)}")
     return value
 
 
 def _path(name: str, value: Any) -> str:
     if not isinstance(value, str):
-        raise ParameterError(f"parameter {name!r} must be a folder path as text ('' for the project's data/); got {value!r}")
+        raise ParameterError(f"parameter {name!r} must be a folder path as text ('' for the project's data/); got {shown(value)}")
     return value
 
 
 PARAMETERS: dict[str, Parameter] = {
     "title": Parameter("Foreign fighters in the Russia–Ukraine war", "Briefing title", _text(200)),
-    "side": Parameter("both", "Which side's recruits: " + ", ".join(SIDES), _choice(SIDES)),
+    "side": Parameter("both", lambda: "Which side's recruits: " + ", ".join(SIDES), _choice(SIDES)),
     "origins": Parameter("all", "'all' or a list of origin countries, e.g. ['Syria']", _origins, "str or list[str]"),
     "as_of": Parameter("latest", "'latest' or YYYY-MM-DD: show only what had been reported by then", _as_of),
     "changes_since": Parameter("auto", "'auto' (365 days before as_of) or YYYY-MM-DD: the 'what changed' box lists "
                                "figures that became known after this date", _since),
-    "fx_kind": Parameter(_FX_KIND_DEFAULT, "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
+    "fx_kind": Parameter(_FX_KIND_DEFAULT, lambda: "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
     "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
     "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
     "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0), "float"),
@@ -153,7 +157,8 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
     problems = []
     unknown = sorted(set(values) - set(PARAMETERS))
     if unknown:
-        problems.append(f"unknown parameter(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PARAMETERS)}")
+        named = ", ".join(shown(str(n), 40) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        problems.append(f"unknown parameter(s) {named}; allowed: {', '.join(PARAMETERS)}")
     checked = {}
     for name, spec in PARAMETERS.items():
         try:
@@ -180,8 +185,11 @@ def check_origins(origins: list[str], known: list[str]) -> None:
     """
     unknown = [o for o in origins if o not in known]
     if unknown:
-        raise ParameterError(f"parameter 'origins': unknown origin(s) {', '.join(map(repr, unknown))}; "
-                             f"allowed: all, or any of {', '.join(known)}")
+        # "all" is also a value of the data's origin column (a figure for every origin): named once.
+        countries = [o for o in known if o != "all"]
+        named = ", ".join(shown(o, 40) for o in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        raise ParameterError(f"parameter 'origins': unknown origin(s) {named}; "
+                             f"allowed: all, or any of {', '.join(countries)}")
 
 
 def parameters_from_namespace(namespace: dict[str, Any], before: set[str]) -> dict[str, Any]:

@@ -6,9 +6,13 @@
   keeps the last good page) and sees edits to the ``analysis`` package as well as to the data.
 * **Watch.** :mod:`watchfiles` watches the data folder, the briefing's notebook, the config file
   and the ``analysis`` package (code, templates, stylesheet); a burst of saves is one rebuild.
-* **Serve.** :mod:`tornado` serves the preview folder on 127.0.0.1 only. Each HTML page is sent
-  with a small script that listens to ``/_preview/events`` (server-sent events) and reloads the
-  page when a build changed it, or shows the build's error in a banner when it failed.
+* **Serve.** :mod:`tornado` serves the preview folder on 127.0.0.1 only, and only to requests
+  addressed to it (``Host: 127.0.0.1:<port>`` or ``localhost:<port>``): a web page elsewhere
+  whose name is made to resolve to 127.0.0.1 (DNS rebinding) gets 403, not the briefing. Each
+  HTML page is sent with a small script that listens to ``/_preview/events`` (server-sent
+  events) and reloads the page when a build changed it, or shows the build's error in a banner
+  when it failed. Pages are read through the guarded opener; one that is not UTF-8 is answered
+  with a message, not a traceback.
 """
 
 from __future__ import annotations
@@ -26,7 +30,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import files
+
 log = logging.getLogger("briefings")
+#: The largest page the preview reads (a briefing's HTML, charts inlined, is under a megabyte).
+MAX_PAGE_BYTES = 256 * files.MB
 
 EVENTS_PATH = "/_preview/events"
 from .build import CODE_ROOTS
@@ -99,7 +107,7 @@ class Preview:
 
     def _fingerprint(self) -> str:
         try:
-            return hashlib.sha256(self.page.read_bytes()).hexdigest()
+            return hashlib.sha256(files.read_bytes(self.page, limit=MAX_PAGE_BYTES, follow=False)).hexdigest()
         except OSError:
             return ""
 
@@ -171,7 +179,18 @@ class Preview:
 
         preview = self
 
-        class Events(tornado.web.RequestHandler):
+        class Local(tornado.web.RequestHandler):
+            """Answers only requests addressed to this server by its own name (no DNS rebinding)."""
+
+            def prepare(self):
+                allowed = {f"127.0.0.1:{preview.port}", f"localhost:{preview.port}"}
+                if self.request.host.lower() not in allowed:
+                    self.set_status(403)
+                    self.set_header("Content-Type", "text/plain; charset=utf-8")
+                    self.finish(f"This preview answers only http://127.0.0.1:{preview.port}/ "
+                                f"(the request was addressed to {self.request.host[:100]!r}).\n")
+
+        class Events(Local):
             async def get(self):
                 self.set_header("Content-Type", "text/event-stream")
                 self.set_header("Cache-Control", "no-store")
@@ -191,7 +210,7 @@ class Preview:
                 finally:
                     preview.state.listeners.discard(queue)
 
-        class Page(tornado.web.RequestHandler):
+        class Page(Local):
             def get(self, path: str = ""):
                 if not path:
                     if preview.page.is_file():
@@ -201,7 +220,14 @@ class Preview:
                 target = (preview.out_dir / path).resolve()
                 if not target.is_relative_to(preview.out_dir.resolve()) or not target.is_file():
                     raise tornado.web.HTTPError(404)
-                self._send(target.read_text("utf-8"))
+                try:
+                    page = files.read_text(target, limit=MAX_PAGE_BYTES, what="page")
+                except OSError as error:  # not UTF-8, not a regular file, too large: said, not a traceback
+                    log.warning("preview: cannot show %s: %s", path, error)
+                    self.set_status(500)
+                    return self._send(_WAITING % {"name": html.escape(preview.name), "message": html.escape(
+                        f"Cannot show {path}: {str(error).removeprefix(f'{target}: ')}")})
+                self._send(page)
 
             def _send(self, page: str):
                 script = _SCRIPT % {"version": preview.state.version, "events": EVENTS_PATH}
@@ -211,7 +237,9 @@ class Preview:
                 self.set_header("Cache-Control", "no-store")
                 self.write(page)
 
-        class Files(tornado.web.StaticFileHandler):
+        class Files(Local, tornado.web.StaticFileHandler):
+            # Tornado opens these files itself (allowed in tests/test_files.py): it serves regular
+            # files only, from inside the preview folder.
             def set_extra_headers(self, path):
                 self.set_header("Cache-Control", "no-store")
 

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import nh3
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
@@ -64,6 +63,7 @@ __all__ = [
 ]
 
 from .briefing import FIGURES_MIMETYPE, META_MIMETYPE  # noqa: E402,F401 - declared once, with the outputs that carry them
+from .sanitize import sanitize_html  # noqa: E402,F401 - nothing from a notebook can run, fetch or cover the page
 from .sections.header import META_KEYS, render_header, view as header_view  # noqa: E402 - the one header
 
 #: Output mimetypes readers may see, in order of preference (vector first).
@@ -80,65 +80,6 @@ CSS_PATH = Path(__file__).parent / "styles" / "briefing.css"
 # some (NUL) break HTML/XML tooling downstream.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SVG_PROLOG_RE = re.compile(r"^.*?(?=<svg[\s>])", re.DOTALL)
-
-
-# --------------------------------------------------------------------------
-# sanitising: no script, event attribute or javascript: link from any notebook
-# --------------------------------------------------------------------------
-
-# The exporters' promise holds for any notebook, not only ours: every text/html and
-# image/svg+xml output and every Markdown cell (after rendering) goes through nh3 (the Ammonia
-# sanitiser) with an allow-list: the formatting, table and chart elements briefings use, and
-# attributes that cannot run anything. <script>, <iframe>, <object>, forms, on* attributes and
-# javascript:/data: links never reach the page. One narrow exception, for charts
-# (briefings.charts.Chart): an <img> whose src is a base64 SVG data URL, with its alt text. A
-# browser draws an SVG loaded as an image without running its scripts or fetching anything, and
-# WeasyPrint fetches nothing but data: URLs (see _url_fetcher). Any other <img> is removed whole.
-_SVG_TAGS = {"svg", "g", "path", "defs", "use", "text", "tspan", "rect", "circle", "ellipse", "line", "polyline",
-             "polygon", "clipPath", "symbol", "title", "desc", "linearGradient", "radialGradient", "stop", "mask",
-             "pattern", "marker"}
-_HTML_TAGS = (set(nh3.ALLOWED_TAGS) - {"map", "area"}) | {"section", "main", "figure", "figcaption", "bdi",
-                                                                  "wbr", "time", "caption", "colgroup", "col"}
-_GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "dir", "role", "style", "colspan", "rowspan", "scope",
-                       "headers", "datetime", "start", "reversed", "span", "width", "height", "align"}
-_SVG_ATTRIBUTES = {"d", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "dx", "dy", "points",
-                   "transform", "viewBox", "version", "xmlns", "preserveAspectRatio", "clip-path", "clipPathUnits",
-                   "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
-                   "stroke-linejoin", "stroke-dasharray", "stroke-miterlimit", "opacity", "font-size", "font-family",
-                   "font-weight", "font-style", "text-anchor", "dominant-baseline", "offset", "stop-color",
-                   "stop-opacity", "gradientUnits", "gradientTransform", "mask", "marker-end", "marker-start",
-                   "href", "xlink:href", "type"}
-_ACTIVE_URL = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
-#: The only image source kept: a chart's SVG as a base64 data URL (nothing else in it).
-_CHART_SRC = re.compile(r"data:image/svg\+xml;base64,[A-Za-z0-9+/]+={0,2}")
-_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
-
-
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    """Drop any attribute whose value is a script or data URL, wherever it appears; an <img> keeps
-    its src only when it is a base64 SVG data URL."""
-    if tag == "img" and attribute == "src":
-        return value if _CHART_SRC.fullmatch(value) else None
-    squeezed = "".join(ch for ch in value if ch.isprintable() and not ch.isspace())
-    if _ACTIVE_URL.match(squeezed):
-        return None
-    if attribute in ("href", "xlink:href") and tag in _SVG_TAGS and not value.startswith("#"):
-        return None  # an SVG chart links only within itself
-    return value
-
-
-def sanitize_html(html: str | list, svg: bool = False) -> str:
-    """``html`` (an output or rendered Markdown) with nothing that can run or fetch: see above."""
-    if isinstance(html, list):
-        html = "".join(html)
-    tags = _HTML_TAGS | _SVG_TAGS | ({"style"} if svg else set())  # a chart's own <style>, not a page's
-    # "data" is an allowed scheme only so that a chart's src reaches _attribute_filter, which
-    # drops every data: URL but that one.
-    clean = nh3.clean(html, tags=tags, clean_content_tags={"script", "style"} - ({"style"} if svg else set()),
-                      attributes={"*": _GENERIC_ATTRIBUTES | _SVG_ATTRIBUTES, "a": {"href"}, "img": {"src", "alt"}},
-                      attribute_filter=_attribute_filter, generic_attribute_prefixes={"aria-", "data-"},
-                      url_schemes={"http", "https", "mailto", "data"}, link_rel=None, strip_comments=True)
-    return _IMG_WITHOUT_SRC.sub("", clean) if "<img" in clean else clean
 
 
 # --------------------------------------------------------------------------

@@ -94,3 +94,29 @@ CLAIM_DEFAULTS = {"side": "russia", "origin": "Nepal", "origin_scope": "country"
                   "people_high": None, "part_of": None, "claimant": "test", "claimant_id": "C001",
                   "date_reported": "2022-03-15", "date_precision": "day", "credibility": 3,
                   "credibility_reason": "test", "source_id": "S001", "note": None}
+
+
+def dated_tables(folder: Path, claims=(), offers=(), wages=(), rates=()) -> Path:
+    """A folder with a descriptor and the dated columns of the four figure tables, enough for
+    analysis.freshness (which reads dates, not the whole schema). Claims are (id, side, origin,
+    origin_scope, date_reported, date_precision); offers (id, side, origin, date_reported,
+    date_precision); wages (id, date_reported, date_precision); rates (id, date, date_reported)."""
+    import json
+
+    tables = {"headcount_claims": (["claim_id", "side", "origin", "origin_scope", "date_reported", "date_precision"],
+                                   claims),
+              "pay_offers": (["offer_id", "side", "origin", "date_reported", "date_precision"], offers),
+              "reference_wages": (["wage_id", "date_reported", "date_precision"], wages),
+              "exchange_rates": (["rate_id", "date", "date_reported"], rates)}
+    folder.mkdir(parents=True, exist_ok=True)
+    resources = []
+    for name, (columns, rows) in tables.items():
+        with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows(rows)
+        resources.append({"name": name, "path": f"{name}.csv",
+                          "schema": {"fields": [{"name": c, "type": "string"} for c in columns],
+                                     "primaryKey": [columns[0]]}})
+    (folder / "datapackage.json").write_text(json.dumps({"resources": resources}), "utf-8")
+    return folder

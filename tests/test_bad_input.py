@@ -187,7 +187,7 @@ def test_data_missing_file(site):
 def test_data_empty_file(site):
     (site.data / "pay_offers.csv").write_bytes(b"")
     site.assert_refused(site.build(), "1 problem(s) in the data:",
-                        "pay_offers.csv: file is empty; it needs at least the header row (offer_id, recruiter, side, "
+                        "pay_offers.csv: file is empty; it needs at least the header row (offer_id, recruiter, region, side, "
                         "origin, category, theatre, period, component, status, pay_detail, qualifier, "
                         "amount_low_local, amount_high_local, currency, contract_months, benefits, claimant, "
                         "claimant_id, date_reported, date_precision, credibility, credibility_reason, source_id, note)")
@@ -258,7 +258,7 @@ def test_data_unknown_currency(site):
     set_cell(site.data / "pay_offers.csv", "P005", "currency", "XYZ")
     site.assert_refused(site.build(), "pay_offers.csv row 6, column currency (value 'XYZ'): unknown currency; use "
                                       "USD or add rates for it to exchange_rates.csv (currencies with rates: GBP, "
-                                      "RUB, SYP, UAH, USD)")
+                                      "KES, RUB, SYP, UAH, USD)")
 
 
 def test_data_no_exchange_rate_within_92_days(site):
@@ -382,9 +382,11 @@ def test_parameter_unknown_side(site):
 def test_parameter_unknown_origin(site):
     # Origins are checked against the data, so this needs the data; still refused before anything runs.
     config = site.write_config(briefing_with({"origins": ["Syria", "Atlantis"]}))
-    site.assert_refused(site.build(config=config),
-                        f"error: {config}, line 5: briefing 'bad': parameter 'origins': unknown origin(s) "
-                        "'Atlantis'; allowed: all, or any of ")
+    result = site.build(config=config)
+    site.assert_refused(result, f"error: {config}, line 5: briefing 'bad': parameter 'origins': unknown origin(s) "
+                                "'Atlantis'; allowed: all, or any of ")
+    # "all" is named once, as the choice, not again among the countries (the data's origin column has it too).
+    assert result.stderr.count("all,") == 1 and ", all," not in result.stderr and not result.stderr.rstrip().endswith(", all"), result.stderr
     assert not (site.out / "bad").exists()
 
 
@@ -669,9 +671,10 @@ def test_env_another_build_holds_the_lock(site):
 # what it made, inputs are plain files and plain data, numbers are finite, one clock, killed means gone,
 # the exporters' promise holds for any notebook.
 
-def stub_build(site, monkeypatch, status: str = "built"):
+def stub_build(site, monkeypatch, status: str = "built", out: Path | None = None):
     """The real build (ownership, lock, manifest, index) in this process, every briefing "executed" by a stub:
-    for the cases about what the build does in --out, not about running notebooks."""
+    for the cases about what the build does in --out (``out``, by default the site's), not about running
+    notebooks."""
     from briefings import build as build_module
     from briefings.config import load_config
     from briefings.execution import Result
@@ -684,7 +687,7 @@ def stub_build(site, monkeypatch, status: str = "built"):
 
     monkeypatch.setattr(build_module, "run_briefing", run_briefing)
     config = load_config(site.config)
-    return build_module.build(config, config.briefings, data_dir=site.data, out_dir=site.out, formats=("html",),
+    return build_module.build(config, config.briefings, data_dir=site.data, out_dir=out or site.out, formats=("html",),
                               executor_factory=lambda n: ThreadPoolExecutor(1), force=True)
 
 
@@ -1158,6 +1161,265 @@ def test_exporter_strips_script_event_attributes_and_javascript_links():
     text = "".join(doc.text)
     assert "paid recruits" in text and "chart" in text and "Heading" in text and "raw" in text
 
+
+# ============================================================================== issue 21, the third red-team round:
+# nothing hangs, nothing fetches, values are parsed once at the edge, the record is trusted only for what the
+# build makes. (The exporter's allow-list in a browser is tests/test_sanitize.py; preview's cases are in
+# tests/test_preview.py.)
+
+# ------------------------------------------------------------------------------ nothing hangs
+
+def test_own_record_that_is_a_named_pipe(site):
+    record = site.out / RECORD
+    record.unlink()
+    os.mkfifo(record)  # opened before its type was checked, it blocked build and make clean forever
+    site.before = site.rendered()
+    expected = (f"{record}: the record of what the build made here cannot be read (record is not a regular file (a "
+                "pipe, device or socket); give a regular file); nothing was changed")
+    result = run_briefings("build", "--config", site.config, "--data", site.data, "--out", site.out, "-j", "1",
+                           timeout=120)
+    site.assert_refused(result, expected)
+    result = make_clean(site, "out")
+    assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr
+    site.assert_nothing_lost()
+
+
+@pytest.mark.parametrize("name", ["build.log", LOCK, MANIFEST])
+def test_own_log_lock_or_manifest_that_is_a_named_pipe(site, name):
+    path = site.out / name
+    path.unlink()
+    os.mkfifo(path)  # the log was opened for appending before its type was checked: a pipe with no reader blocks
+    site.before = site.rendered()
+    result = run_briefings("build", "--config", site.config, "--data", site.data, "--out", site.out, "-j", "1",
+                           timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert (f"error: {path} is listed in {RECORD}, but it is not a regular file; the build never replaces what it "
+            "did not make") in result.stderr
+    assert "Traceback" not in result.stderr and site.rendered() == site.before
+
+
+def test_input_project_descriptor_a_named_pipe_with_data_elsewhere(site, tmp_path):
+    good = tmp_path / "good-data"
+    shutil.copytree(site.data, good)
+    descriptor = site.data / "datapackage.json"
+    descriptor.unlink()
+    os.mkfifo(descriptor)  # analysis.schema read it on import: build, list and preview hung, even with --data
+    result = run_briefings("build", "--out", site.out, "--data", good, "-j", "1", cwd=site.root, timeout=120)
+    assert result.returncode == 0, result.stderr  # the value lists come from --data's descriptor
+    assert (site.out / "ref" / "ref.html").read_bytes() == site.before["ref/ref.html"]
+    result = run_briefings("list", cwd=site.root, timeout=120)  # list has no --data: the pipe is named, not read
+    assert result.returncode == 2, result.stderr
+    assert (f"error: {descriptor}: data package descriptor is not a regular file (a pipe, device or socket); give a "
+            "regular file; the value lists (stages, qualifiers, sides...) are read from it") in result.stderr
+
+
+def test_input_descriptor_nested_200000_deep(site):
+    (site.data / "datapackage.json").write_text("[" * 200_000 + "]" * 200_000, "utf-8")  # a RecursionError before
+    site.assert_refused(site.check(), "nested more than 64 levels deep")
+    result = cli_in_process("validate", "--data", site.data)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert ("datapackage.json: cannot be read as a data package descriptor (nested more than 64 levels deep)"
+            in result.stderr)
+
+
+# ------------------------------------------------------------------------------ values parsed once, at the edge
+
+@pytest.mark.parametrize("override, message", [
+    ("as_of=2022-02-30", "parameter 'as_of' must be 'latest' or a date YYYY-MM-DD that the calendar has (day is out "
+                         "of range for month); got '2022-02-30'"),
+    ("changes_since=2022-13-01", "parameter 'changes_since' must be 'auto' or a date YYYY-MM-DD that the calendar has "
+                                 "(month must be in 1..12); got '2022-13-01'"),
+    ("as_of=0001-01-01", "parameter 'as_of' must be 'latest' or a date YYYY-MM-DD from 1900-01-01 on; got "
+                         "'0001-01-01'"),
+])
+def test_parameter_impossible_or_too_early_date(site, override, message):
+    # Exit 1 "unexpected error … please report it" before (YAML's date constructor raised ValueError); 0001-01-01
+    # failed in strftime once the notebook ran.
+    site.assert_refused(site.check("-P", override), f"error: -P: {message}")
+
+
+def test_parameter_alias_bomb_in_P(site):
+    # Eight levels of nine references: expanded, it printed a 351 MB error after 27 s.
+    levels = ["&a0 [x, x, x, x, x, x, x, x, x]"] + [f"&a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 8)]
+    started = time.monotonic()
+    result = site.check("-P", f"title=[{', '.join(levels)}]")
+    site.assert_refused(result, "title: anchors and aliases (&name, *name) are not allowed here; write each value out "
+                                "in full")
+    assert len(result.stderr) < 1_000 and time.monotonic() - started < 10
+
+
+def test_parameter_20000_item_list_is_refused_in_a_short_message(site):
+    result = site.check("-P", "origins=[" + ", ".join(["Syria"] * 20_000) + "]")
+    site.assert_refused(result, "origins: the value is 140,000 characters; at most 10,000 are read")
+    assert len(result.stderr) < 1_000  # 129 KB before
+    # Under the length bound, 1,000 unknown origins: five named, the rest counted.
+    result = site.check("-P", "origins=[" + ", ".join(f"X{i}" for i in range(1_000)) + "]")
+    site.assert_refused(result, "unknown origin(s) 'X0', 'X1', 'X2', 'X3', 'X4' and 995 more; allowed: all, or any of")
+    assert len(result.stderr) < 2_000
+
+
+def test_config_name_ending_in_a_newline(site):
+    config = site.write_config('briefings:\n  - name: "ref\\n"\n')  # "$" matched before the newline: a folder "ref⏎"
+    site.assert_refused(site.check(config=config), f"error: {config}, line 2: briefing name 'ref\\n' is not allowed; "
+                                                   "use 1–64 lower-case letters, digits, '-' or '_'")
+    assert sorted(p.name for p in site.out.iterdir() if p.name.startswith("ref")) == ["ref"]
+
+
+@pytest.mark.parametrize("where", ["data", "-P value", "-P name", "config key"])
+def test_invisible_character_in_a_name_or_key(site, where):
+    syria = "Syr\u200bia"  # passed validation and showed as a second "Syria"
+    if where == "data":
+        set_cell(site.data / "headcount_claims.csv", "H001", "origin", syria)
+        result, message = site.check(), ("headcount_claims.csv row 2, column origin (value 'Syr\\u200bia'): holds "
+                                         "U+200B ZERO WIDTH SPACE, which cannot be seen: it would make a different "
+                                         "origin that looks the same; remove it")
+    elif where == "-P value":
+        result, message = site.check("-P", f"origins=[{syria}]"), (
+            "parameter 'origins': origin 'Syr\\u200bia' holds U+200B ZERO WIDTH SPACE, which cannot be seen")
+    elif where == "-P name":
+        result, message = site.check("-P", "side\u200b=russia"), (
+            "'side\\u200b' holds U+200B ZERO WIDTH SPACE, which cannot be seen: it would make a different parameter "
+            "name that looks the same")
+    else:
+        config = site.write_config("briefings:\n  - name: bad\n    parameters:\n      \"side\u200b\": russia\n")
+        result, message = site.check(config=config), (f"error: {config}, line 4, column 7: key 'side\\u200b' holds "
+                                                       "U+200B ZERO WIDTH SPACE")
+    site.assert_refused(result, message)
+
+
+def test_data_lone_carriage_return_in_a_quoted_field(site):
+    path = site.data / "headcount_claims.csv"
+    set_cell(path, "H001", "note", "first-CR-second")
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("first-CR-second", '"first\rsecond"'), "utf-8")  # quoted, in a file of LF line ends
+    result = site.check()
+    # 40 problems before, none naming the CR: now the one that does.
+    site.assert_refused(result, "1 problem(s) in the data:", "headcount_claims.csv row 2, column note (value "
+                                "'first\\rsecond'): holds a carriage return (CR) on its own, which the validator reads "
+                                "as the end of the row; remove it")
+
+
+def test_data_date_before_1900(site):
+    set_cell(site.data / "headcount_claims.csv", "H002", "date_reported", "0001-01-01")  # accepted before
+    site.assert_refused(site.check(), "headcount_claims.csv row 3, column date_reported (value '0001-01-01'): is "
+                                      "before 1900-01-01, the earliest date any figure may have; check the year")
+
+
+@pytest.mark.parametrize("content, message", [
+    ("just some text", "is not a Jupyter notebook (not JSON: "),
+    ('{"nbformat": 4, "cells": 5}', 'is not a Jupyter notebook ("cells" is not a list of code, markdown and raw cells)'),
+    ('{"nbformat": 3, "worksheets": []}', 'is not a Jupyter notebook of format 4 (no "nbformat": 4)'),
+])
+def test_config_notebook_that_is_not_a_notebook(site, content, message):
+    (site.root / "notebooks" / "notes.ipynb").write_text(content, "utf-8")  # failed only when run, before
+    config = site.write_config("briefings:\n  - name: a\n    notebook: notebooks/notes.ipynb\n")
+    site.assert_refused(site.check(config=config),
+                        f"error: {config}, line 2: {site.root / 'notebooks' / 'notes.ipynb'}: {message}")
+
+
+def test_env_a_locale_that_is_not_utf8_and_a_folder_name_that_is_not_ascii(site):
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
+    out = site.root / "rëports"  # UnicodeEncodeError and "--- Logging error ---" before
+    result = subprocess.run([*BRIEFINGS, "build", "--config", str(site.config), "--data", str(site.data),
+                             "--out", str(out), "-j", "1"], cwd=REPO, capture_output=True, timeout=600, env=env)
+    stderr = result.stderr.decode("utf-8")
+    assert result.returncode == 0, stderr
+    assert "Logging error" not in stderr and "Traceback" not in stderr and f"index at {out}" in stderr
+    assert (out / "ref" / "ref.html").is_file() and f"{out}" in (out / "build.log").read_text("utf-8")
+    # A name that is not UTF-8 at all cannot go into the log or a notebook: refused at the edge.
+    result = subprocess.run([*map(os.fsencode, BRIEFINGS), b"build", b"--out", os.fsencode(site.root) + b"/r\xebports"],
+                            cwd=REPO, capture_output=True, timeout=120)
+    assert result.returncode == 2 and b"is not UTF-8 text; name the file or folder in UTF-8" in result.stderr
+
+
+# ------------------------------------------------------------------------------ the record trusted only for what the build makes
+
+def test_own_make_clean_keeps_what_was_hand_added_to_the_record(site):
+    (site.out / "mine.txt").write_text("mine")
+    (site.out / "mine").mkdir()
+    (site.out / "mine" / "notes.txt").write_text("mine")
+    record = json.loads((site.out / RECORD).read_text())
+    record["owned"] += ["mine.txt", "mine"]
+    (site.out / RECORD).write_text(json.dumps(record))
+    # The build will not replace the hand-listed folder either.
+    config = site.write_config(briefing_with({}).replace("name: bad", "name: mine"))
+    site.before = site.rendered()
+    site.assert_refused(site.check("--force", config=config),
+                        f"error: {site.out / 'mine'} is listed in {RECORD}, but it holds 'notes.txt', which the build "
+                        "does not make (its files are named mine.* and mine-*); the build never replaces what it did "
+                        "not make")
+    result = make_clean(site, "out")  # deleted the user's file before
+    assert result.returncode == 0, result.stderr
+    assert (site.out / "mine.txt").read_text() == "mine" and (site.out / "mine" / "notes.txt").read_text() == "mine"
+    assert "kept what the record lists but the build does not make: " in result.stderr
+    assert "mine (it holds 'notes.txt', which the build does not make" in result.stderr
+    assert "mine.txt (the build makes nothing of that name)" in result.stderr
+    assert not (site.out / "ref").exists() and not (site.out / "index.html").exists()  # what the build made: gone
+
+
+def test_own_empty_record(site, monkeypatch):
+    out = fresh_out(site)
+    (out / RECORD).write_text('{"owned": []}')  # it blamed itself: "… .briefings-owned.json exists but was not made"
+    assert stub_build(site, monkeypatch, out=out).exit_code == 0
+    assert {RECORD, "ref", "index.html"} <= set(json.loads((out / RECORD).read_text())["owned"])
+
+
+def test_own_deleted_record_adopts_the_builds_own_staging_folder(site, monkeypatch):
+    (site.out / RECORD).unlink()  # the build refused its own .briefings-staging afterwards
+    assert (site.out / STAGING).is_dir()
+    assert stub_build(site, monkeypatch).exit_code == 0
+    assert STAGING in json.loads((site.out / RECORD).read_text())["owned"]
+
+
+def test_own_index_that_became_a_folder(site):
+    (site.out / "index.html").unlink()
+    (site.out / "index.html").mkdir()
+    site.before = site.rendered()
+    # The briefing was swapped in, then writing the index failed, with "nothing already rendered was replaced".
+    site.assert_refused(site.check("--force"), f"error: {site.out / 'index.html'} is listed in {RECORD}, but it is a "
+                                               "folder; the build never replaces what it did not make")
+
+
+@pytest.mark.parametrize("out", ["x'; touch {root}/injected; '", '$(touch {root}/injected)', "`touch {root}/injected`",
+                                 'x"; touch {root}/injected; "'])
+def test_own_make_clean_runs_nothing_written_into_out(site, out):
+    result = make_clean(site, out.format(root=site.root))
+    assert not (site.root / "injected").exists(), result.stderr  # make clean ran the injected command before
+    # A folder of that odd name (nothing there), or, for $(…) which make itself expands to nothing, an empty OUT.
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr
+    assert "nothing of the build's was there" in result.stdout or "OUT is empty" in result.stderr
+    site.assert_nothing_lost()
+
+
+def test_env_nbstripout_filter_is_required(tmp_path):
+    """`make venv` configures nbstripout as a required filter: committing an executed notebook without the
+    filter's program (no .venv) fails instead of committing the outputs."""
+    recipe = [line.strip().rstrip("\\").strip().rstrip(";") for line in (REPO / "Makefile").read_text().splitlines()
+              if "git config filter.nbstripout" in line]
+    assert "git config filter.nbstripout.required true" in recipe
+    flags = re.search(r"^NBSTRIPOUT_FLAGS := (.*)$", (REPO / "Makefile").read_text(), re.M).group(1)
+    executed = json.loads((REPO / "notebooks" / "briefing.ipynb").read_text("utf-8"))
+    executed["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "an output\n"}]
+
+    def commit(lines: list[str]) -> subprocess.CompletedProcess:
+        repo = tmp_path / f"repo{len(lines)}"
+        repo.mkdir()
+        git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+        subprocess.run(git + ["init", "-q"], check=True)
+        shutil.copy2(REPO / ".gitattributes", repo / ".gitattributes")
+        for line in lines:  # as the Makefile runs them, in a clone without .venv
+            subprocess.run(["sh", "-c", line.replace("$(NBSTRIPOUT_FLAGS)", flags)], cwd=repo, check=True)
+        (repo / "executed.ipynb").write_text(json.dumps(executed), "utf-8")
+        added = subprocess.run(git + ["add", "executed.ipynb"], capture_output=True, text=True)
+        if added.returncode == 0:
+            subprocess.run(git + ["commit", "-qm", "x"], check=True)
+        return added
+
+    refused = commit(recipe)
+    assert refused.returncode != 0 and "nbstripout" in refused.stderr
+    # The control: without `required`, git ignores the missing program and commits the outputs.
+    accepted = commit([line for line in recipe if ".required" not in line])
+    assert accepted.returncode == 0
 
 # ============================================================================== issue 21 (third review round) and
 # issue 16, helper P's part: whatever dies, what it started dies too and leaves nothing behind; timeout_seconds is

@@ -29,14 +29,16 @@ def built(tmp_path_factory):
     config, out = write_config(root, TWO, formats=("html", "pdf")), root / "out"
     args = ("build", "--config", config, "--data", root / "data", "--out", out, "-j", "2")
     verbose = run_briefings(*args, "-v")
+    # build.log holds one build (the last): read the first build's before the second replaces it.
+    first_log = (out / "build.log").read_text("utf-8")
     quiet = run_briefings(*args)  # nothing changed: both skipped
-    return out, verbose, quiet
+    return out, verbose, quiet, first_log
 
 
 def test_each_built_briefing_logs_one_stage_line(built):
-    out, verbose, _ = built
+    out, verbose, _, first_log = built
     assert verbose.returncode == 0, verbose.stderr
-    lines = {m[0]: [float(v) for v in m[1:]] for m in LINE.findall((out / "build.log").read_text("utf-8"))}
+    lines = {m[0]: [float(v) for v in m[1:]] for m in LINE.findall(first_log)}
     assert set(lines) == {"heads", "money"}
     for name, (execute, html, pdf, write, total) in lines.items():
         assert min(execute, html, pdf, write) >= 0, name
@@ -45,7 +47,7 @@ def test_each_built_briefing_logs_one_stage_line(built):
 
 
 def test_the_manifest_records_the_stages(built):
-    out, _, _ = built
+    out, _, _, _ = built
     entries = json.loads((out / MANIFEST).read_text("utf-8"))["briefings"]
     for name in ("heads", "money"):
         stages = entries[name]["stages"]
@@ -56,7 +58,7 @@ def test_the_manifest_records_the_stages(built):
 
 
 def test_verbose_prints_the_summary_table_and_plain_does_not(built):
-    _, verbose, quiet = built
+    _, verbose, quiet, _ = built
     assert TABLE_HEADER.search(verbose.stderr), verbose.stderr
     for name in ("heads", "money"):
         assert re.search(rf"^{name}\s+built(\s+[\d.]+s){{5}}$", verbose.stderr, re.MULTILINE)

@@ -153,6 +153,24 @@ def test_headcount_ranges_a_reported_zero_arrival_is_none_not_fewer(latest):
     assert chart.title.endswith("who had signed up for Russia; none are reported to have arrived by then")
 
 
+def test_headcount_ranges_draws_the_largest_groups_and_names_the_rest(latest):
+    # Ten more groups, Russia's contract soldiers from O1 ... O10 with 10, 20, ... 100 arrived: with the five
+    # groups of the fixture that makes 15. Drawn: the 8 largest by figure (Syria 50,000, all origins 20,000,
+    # the US 3,000, Canada up to 550 [mid 275], O10 100, O9 90, O8 80, O7 70); left out: O6 ... O1 and
+    # Cuba (a reported zero), 7 groups.
+    extra = pd.DataFrame([claim(f"E{n}", "2022-03-15", "russia", f"O{n}", "contract", "arrived", "exactly", 10 * n)
+                          for n in range(1, 11)])
+    chart = charts.headcount_ranges(pd.concat([latest, extra], ignore_index=True))
+    for shown in ("Syria", "Canada", "O10", "O7"):
+        assert f"{shown} · signed up" in chart.svg
+    for left_out in ("O6", "O1", "Cuba"):
+        assert f"{left_out} · signed up" not in chart.svg
+        assert f"Russia · {left_out}" in chart.note
+    assert "Only the 8 largest groups are drawn; seven smaller groups" in chart.note
+    # With the fixture alone (5 groups) nothing is left out, and the note says nothing of it.
+    assert "largest groups are drawn" not in charts.headcount_ranges(latest).note
+
+
 def test_headcount_ranges_none_without_figures(latest):
     assert charts.headcount_ranges(latest, ("killed",)) is None
 

@@ -20,13 +20,36 @@ def test_version():
     assert result.output.strip() == f"briefings, version {metadata.version('foreign-fighter-briefings')}"
 
 
-@pytest.mark.parametrize("command", ["build", "validate", "list", "preview"])
-def test_help_has_an_example_and_the_exit_codes(command):
+#: What exit 0 means for each command, in its own words (a preview has no 0: it runs until stopped).
+OWN_ZERO = {"build": "every briefing built or was already up to date", "validate": "the data is valid",
+            "list": "the briefings were listed", "preview": None,
+            "add": "the row was written (with --dry-run: it passed every check; nothing written)"}
+
+
+@pytest.mark.parametrize("command", sorted(OWN_ZERO))
+def test_help_has_an_example_and_its_own_exit_codes(command):
     result = CliRunner().invoke(cli.main, [command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Example" in result.output and f"briefings {command}" in result.output
-    for code in ("0 ", "1 ", "2 ", "130", "143"):
+    for code in ("1 ", "2 ", "130", "143"):
         assert f"  {code}" in result.output
+    if OWN_ZERO[command]:
+        assert f"  0    {OWN_ZERO[command]}" in result.output
+    else:
+        assert "  0 " not in result.output
+    # No command's help borrows another's meaning of success.
+    for other, words in OWN_ZERO.items():
+        if other != command and words:
+            assert words not in result.output
+
+
+@pytest.mark.parametrize("command", sorted(OWN_ZERO))
+def test_every_command_takes_quiet_and_verbose_but_not_both(command):
+    options = {opt for param in cli.main.commands[command].params for opt in getattr(param, "opts", [])}
+    assert {"-q", "--quiet", "-v", "--verbose"} <= options
+    arguments = {"add": ["claim"]}.get(command, [])  # the arguments a command cannot run without
+    result = CliRunner().invoke(cli.main, [command, *arguments, "-q", "-v"])
+    assert result.exit_code == 2 and "cannot be used together" in result.output
 
 
 def test_every_option_is_described():

@@ -10,7 +10,9 @@ from briefings.config import ConfigError, load_config, parse_formats
 
 def write(tmp_path, text: str):
     (tmp_path / "notebooks").mkdir(exist_ok=True)
-    (tmp_path / "notebooks" / "briefing.ipynb").write_text("{}")
+    # The smallest notebook the config check accepts (nbformat 4, a list of cells).
+    (tmp_path / "notebooks" / "briefing.ipynb").write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
+                                                            '"cells": []}')
     path = tmp_path / "reports.yml"
     path.write_text(text, "utf-8")
     return path

@@ -45,23 +45,40 @@ def test_lock_is_made_by_pip_compile_with_hashes_and_no_local_indexes():
     assert "--index-url" not in LOCK_TEXT and "--find-links" not in LOCK_TEXT and "file://" not in LOCK_TEXT
 
 
-def test_conda_environment_pins_the_locked_versions():
+def test_conda_environment_pins_every_locked_package_at_the_locked_version():
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import pin_environment
+    finally:
+        sys.path.pop(0)
+    conda_to_pypi = {canonicalize_name(conda): pypi for pypi, conda in pin_environment.CONDA_NAMES.items()}
     conda = [d for d in ENVIRONMENT["dependencies"] if isinstance(d, str) and d not in ("pip",)
-             and not d.startswith("python")]
+             and not d.startswith("python=")]
     pip = [d for d in next(d["pip"] for d in ENVIRONMENT["dependencies"] if isinstance(d, dict))
            if not d.startswith("-")]
+    conda_pins = {conda_to_pypi.get(name, name): version for name, version in _pins(conda).items()}
+    pip_pins = _pins(pip)
     locked = _locked()
-    runtime = {canonicalize_name(Requirement(r).name) for r in PYPROJECT["dependencies"]}
-    test = {canonicalize_name(Requirement(r).name) for r in PYPROJECT["optional-dependencies"]["test"]}
-    assert set(_pins(conda)) == runtime, "environment.yml's conda packages are pyproject's runtime dependencies"
-    assert set(_pins(pip)) == test, "environment.yml's pip packages are pyproject's test extra"
-    for name, version in {**_pins(conda), **_pins(pip)}.items():
-        assert version == locked[name], f"environment.yml pins {name}=={version}, requirements.lock {locked[name]}"
+    # Every package of the lock, direct or transitive, exactly once: 163 names today, not only the 27 direct ones.
+    assert not set(conda_pins) & set(pip_pins)
+    assert set(conda_pins) | set(pip_pins) == set(locked), "environment.yml and requirements.lock list other packages"
+    assert set(pip_pins) == pin_environment.PIP_ONLY & set(locked)
+    for name, version in conda_pins.items():
+        # conda-forge numbers a PyPI post-release by its release: 2026.10.19.post1 -> 2026.10.19.
+        assert version == re.sub(r"\.post\d+$", "", locked[name]), f"environment.yml pins {name}=={version}, " \
+                                                                     f"requirements.lock {locked[name]}"
+    for name, version in pip_pins.items():
+        assert version == locked[name]
     assert PYPROJECT["requires-python"] == ">=3.11" and "python=3.11" in ENVIRONMENT["dependencies"]
+    # Generated, never edited: the tool writes exactly this file from the lock.
+    assert pin_environment.environment(pin_environment.locked_versions(LOCK_TEXT)) == \
+        (REPO / "environment.yml").read_text("utf-8")
 
 
 def test_makefile_installs_from_the_lock_and_ci_runs_make_test():
     makefile = (REPO / "Makefile").read_text("utf-8")
-    assert "--require-hashes -r $(LOCK)" in makefile and "LOCK := requirements.lock" in makefile
+    assert "--no-deps --require-hashes -r $(LOCK)" in makefile and "pip check" in makefile and "LOCK := requirements.lock" in makefile
     assert "--no-deps -e ." in makefile
     assert re.search(r"^\s*make test\s*$", (REPO / ".ci" / "run").read_text("utf-8"), re.MULTILINE)

@@ -97,3 +97,92 @@ def test_preview_reloads_the_page_after_a_data_edit(tmp_path, chromium_path):
             raise
         log.close()
     assert code == 130, (tmp_path / "preview.log").read_text("utf-8")
+
+
+# ------------------------------------------------------------------------------ what the server answers (issue 21)
+
+@pytest.fixture
+def served(tmp_path):
+    """The preview's web application over a folder of pages, on 127.0.0.1, without building anything:
+    yields (the preview folder, its port)."""
+    import asyncio
+    import socket
+
+    import tornado.httpserver
+    import tornado.netutil
+
+    from briefings.preview import Preview
+
+    out = tmp_path / ".preview"
+    (out / "live").mkdir(parents=True)
+    preview = Preview("live", [], out, {"data": tmp_path, "notebook": tmp_path / "n.ipynb",
+                                        "config": tmp_path / "reports.yml"})
+    sockets = tornado.netutil.bind_sockets(0, "127.0.0.1", family=socket.AF_INET)
+    preview.port = sockets[0].getsockname()[1]
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    def serve():
+        asyncio.set_event_loop(loop)
+
+        async def start():
+            tornado.httpserver.HTTPServer(preview._app()).add_sockets(sockets)
+            started.set()
+
+        loop.run_until_complete(start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started.wait(30)
+    try:
+        yield out, preview.port
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(30)
+
+
+def _get(port: int, path: str, host: str | None = None) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.putrequest("GET", path, skip_host=True)
+    connection.putheader("Host", host or f"127.0.0.1:{port}")
+    connection.endheaders()
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("host", ["attacker.example:{port}", "127.0.0.1.nip.io:{port}", "127.0.0.1:1", "localhost"])
+def test_preview_answers_only_requests_addressed_to_it(served, host):
+    out, port = served
+    (out / "live" / "live.html").write_text("<html><body><p>the briefing</p></body></html>", "utf-8")
+    (out / "live" / "live.csv").write_text("a,b\n", "utf-8")
+    for allowed in (f"127.0.0.1:{port}", f"localhost:{port}"):
+        assert _get(port, "/live/live.html", allowed) == (200, _get(port, "/live/live.html")[1])
+    # DNS rebinding: a page elsewhere whose name now resolves to 127.0.0.1 (served it before).
+    for path in ("/live/live.html", "/live/live.csv", "/_preview/events", "/"):
+        status, body = _get(port, path, host.format(port=port))
+        assert status == 403 and "the briefing" not in body and "a,b" not in body
+        assert f"This preview answers only http://127.0.0.1:{port}/" in body
+
+
+def test_preview_says_when_a_page_is_not_utf8(served, capfd):
+    out, port = served
+    (out / "live" / "live.html").write_bytes(b"<html><body><p>Newsw\xe9ek</p></body></html>")  # Latin-1
+    status, body = _get(port, "/live/live.html")
+    # A 500 with a traceback on the console before.
+    assert status == 500 and "Cannot show live/live.html: page is not UTF-8 text (byte 0xe9 on line 1)" in body
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_preview_out_that_is_a_file(tmp_path):
+    root = copy_inputs(tmp_path / "project")
+    write_config(root, [{"name": "live", "parameters": {"title": "Live preview check"}}])
+    (root / "taken").write_text("my notes", "utf-8")
+    result = subprocess.run([sys.executable, "-m", "briefings.cli", "preview", "live", "--out", "taken"], cwd=root,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr  # blamed "127.0.0.1:0" before
+    assert ("error: --out taken: is a file, not a folder; the preview writes its builds into a folder: choose another "
+            "--out (or remove the file)") in result.stderr
+    assert (root / "taken").read_text("utf-8") == "my notes" and "127.0.0.1" not in result.stderr

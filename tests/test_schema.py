@@ -104,7 +104,7 @@ def test_stages_run_in_the_order_a_recruit_passes_through_them():
     """Tables list stages in the descriptor's enum order, so that order must be applied → left."""
     from analysis.headcounts import COUNT_TYPES, PRESENCE_STAGES, STAGES
 
-    assert STAGES == ["applied", "signed_up", "arrived", "deployed", "killed", "left"]
+    assert STAGES == ["applied", "signed_up", "arrived", "deployed", "killed", "missing", "left"]
     assert STAGES == _declared()["headcount_claims", "stage"]
     assert COUNT_TYPES == _declared()["headcount_claims", "count_type"]
     assert set(PRESENCE_STAGES) < set(STAGES) and "signed_up" not in PRESENCE_STAGES
