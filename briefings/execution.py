@@ -32,7 +32,6 @@ import hashlib
 import os
 import secrets
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -145,7 +144,6 @@ def notebook_place(notebook: Path) -> str:
 # One warm kernel, and one private working folder, per worker thread: a Dask worker runs tasks
 # on several threads at once.
 _local = threading.local()
-_IMPORT_LOCK = threading.Lock()
 
 
 class _Kernel:
@@ -195,6 +193,9 @@ def _warm_kernel(descriptor: str | None = None) -> _Kernel:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
+    from analysis.paths import DESCRIPTOR_NAME
+    from analysis.schema import DESCRIPTOR_ENV
+
     from . import lifeline
 
     current: _Kernel | None = getattr(_local, "kernel", None)
@@ -220,8 +221,10 @@ def _warm_kernel(descriptor: str | None = None) -> _Kernel:
     # independent: ipykernel's own parent poller is not started (it would end the kernel before
     # the lifeline below removes the kernel's folder); the lifeline watches the worker instead.
     with open(os.path.join(folder, "kernel.log"), "ab") as log:
-        run_sync(manager.start_kernel)(cwd=str(place), env={**os.environ, lifeline.MARK_ENV: mark},
-                                       stdout=log, stderr=log, independent=True)
+        # The value lists are read from the descriptor of the kernel's own project, not from the
+        # build's (a path of the machine that asked, which this worker may not have).
+        environment = {**os.environ, lifeline.MARK_ENV: mark, DESCRIPTOR_ENV: str(place / DATA_FOLDER / DESCRIPTOR_NAME)}
+        run_sync(manager.start_kernel)(cwd=str(place), env=environment, stdout=log, stderr=log, independent=True)
     # The kernel ends itself, after killing what it started and removing its folder and this
     # worker's, when this process dies, however it dies (kill -9 included).
     _run_in_kernel(manager, _WARM_UP + "import briefings.lifeline\n"
@@ -271,10 +274,9 @@ def warm_up(build_pid: int | None = None) -> None:
         _warm_kernel()
         import papermill  # noqa: F401 - imported for its start-up cost, paid now
 
-        if "briefings.rendering" in sys.modules:  # imported inside a project (the build's fork server)
-            from .rendering import _html_exporter, html_to_pdf
-            _html_exporter()
-            html_to_pdf("<p>warm</p>")  # font configuration is built on first use
+        from .rendering import _html_exporter, html_to_pdf
+        _html_exporter()
+        html_to_pdf("<p>warm</p>")  # font configuration is built on first use
     except Exception:  # noqa: BLE001 - reported by the briefing that next needs the kernel
         _discard_kernel()
 
@@ -353,56 +355,6 @@ def _materialise(job: Job, place: Path) -> Path:
     return out
 
 
-def _renderer(place: Path):
-    """briefings.rendering, imported once per process inside a project: the package's modules read
-    the data package's value lists from the project, and a worker started outside any project
-    (a Dask worker in a folder of its own) gets one of its own, holding the descriptor of the
-    briefing it renders."""
-    with _IMPORT_LOCK:
-        home = _process_project(place)
-        if "briefings.rendering" not in sys.modules:
-            _adopt_project(home)
-            import briefings.rendering  # noqa: F401
-    from . import rendering
-
-    return rendering
-
-
-def _process_project(place: Path) -> Path:
-    """A folder for this process's life holding reports.yml and the data package descriptor that
-    ``place`` holds (refreshed for each briefing)."""
-    home = getattr(_process_project, "home", None)
-    if home is None or not home.is_dir():
-        home = Path(tempfile.mkdtemp(prefix="briefings-process-"))
-        _at_exit(shutil.rmtree, str(home), True)
-        (home / DATA_FOLDER).mkdir()
-        (home / "reports.yml").write_bytes((place / "reports.yml").read_bytes())
-        _process_project.home = home
-    descriptor = (place / DATA_FOLDER / "datapackage.json").read_bytes()
-    target = home / DATA_FOLDER / "datapackage.json"
-    if not target.is_file() or target.read_bytes() != descriptor:
-        fresh = target.with_name(f".datapackage.{threading.get_ident()}.json")
-        fresh.write_bytes(descriptor)
-        os.replace(fresh, target)
-    return home
-
-
-def _adopt_project(home: Path) -> None:
-    """Make ``home`` this process's default project when it found none where it started (the
-    package's modules would otherwise look for the data package beside the installed package).
-    A process started inside a project (a local worker) keeps its own."""
-    from analysis import paths
-
-    if (paths.DATA_DIR / paths.DESCRIPTOR_NAME).is_file():
-        return
-    project = paths.Project(home)
-    paths._DEFAULT, paths.REPO_ROOT, paths.DATA_DIR = project, project.root, project.data
-    paths.NOTEBOOKS_DIR, paths.REPORTS_DIR, paths.CONFIG_FILE = project.notebooks, project.reports, project.config
-    schema = sys.modules.get("analysis.schema")
-    if schema is not None:  # imported already (nothing of it was read: it would have failed)
-        schema.DESCRIPTOR = project.data / paths.DESCRIPTOR_NAME
-
-
 def _execute(job: Job, place: Path, executed: Path, deadline: float, stages: dict):
     """Run the job's notebook with papermill into ``executed``; returns the executed notebook
     node. The kernel (and all it started) is killed at ``deadline`` (a time.monotonic reading)."""
@@ -411,7 +363,9 @@ def _execute(job: Job, place: Path, executed: Path, deadline: float, stages: dic
 
     from . import lifeline
 
-    descriptor = hashlib.sha256(job.data.get("datapackage.json", b"")).hexdigest()
+    from analysis.paths import DESCRIPTOR_NAME
+
+    descriptor = hashlib.sha256(job.data.get(DESCRIPTOR_NAME, b"")).hexdigest()
     kernel = _warm_kernel(descriptor)
     expired = threading.Event()
 
@@ -494,7 +448,8 @@ def run_briefing(job: Job) -> Result:
             return result
         finally:
             stages["execute"] = time.perf_counter() - clock - stages.get("write", 0.0)
-        rendering = _renderer(place)
+        from . import rendering
+
         paths = rendering.render_briefing(notebook, out, job.name, job.formats, stages=stages)
         written = [executed, *paths.values()]
         if "pdf" in paths:
