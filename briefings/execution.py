@@ -159,13 +159,15 @@ class _Kernel:
         return getattr(process, "pid", None)
 
     def log_tail(self, size: int = 2000) -> str:
+        from analysis import files
+
         try:
-            with open(os.path.join(self.folder, "kernel.log"), "rb") as handle:
-                handle.seek(0, os.SEEK_END)
-                handle.seek(max(0, handle.tell() - size))
-                return handle.read().decode("utf-8", "replace")
+            descriptor = files.open_fd(os.path.join(self.folder, "kernel.log"), what="kernel log", follow=False)
         except OSError:
             return ""
+        with os.fdopen(descriptor, "rb") as handle:
+            handle.seek(max(0, os.fstat(descriptor).st_size - size))
+            return handle.read(size).decode("utf-8", "replace")
 
 
 def _workplace() -> Path:
@@ -193,6 +195,7 @@ def _warm_kernel(descriptor: str | None = None) -> _Kernel:
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
+    from analysis import files
     from analysis.paths import DESCRIPTOR_NAME
     from analysis.schema import DESCRIPTOR_ENV
 
@@ -220,11 +223,15 @@ def _warm_kernel(descriptor: str | None = None) -> _Kernel:
     # terminal of the build after its prompt came back.
     # independent: ipykernel's own parent poller is not started (it would end the kernel before
     # the lifeline below removes the kernel's folder); the lifeline watches the worker instead.
-    with open(os.path.join(folder, "kernel.log"), "ab") as log:
+    log = files.open_fd(os.path.join(folder, "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600,
+                        what="kernel log", follow=False)
+    try:
         # The value lists are read from the descriptor of the kernel's own project, not from the
         # build's (a path of the machine that asked, which this worker may not have).
         environment = {**os.environ, lifeline.MARK_ENV: mark, DESCRIPTOR_ENV: str(place / DATA_FOLDER / DESCRIPTOR_NAME)}
         run_sync(manager.start_kernel)(cwd=str(place), env=environment, stdout=log, stderr=log, independent=True)
+    finally:
+        os.close(log)
     # The kernel ends itself, after killing what it started and removing its folder and this
     # worker's, when this process dies, however it dies (kill -9 included).
     _run_in_kernel(manager, _WARM_UP + "import briefings.lifeline\n"
@@ -341,7 +348,7 @@ def _materialise(job: Job, place: Path) -> Path:
     empty its output folder; returns the output folder."""
     for name in (DATA_FOLDER, "notebooks", "out"):
         shutil.rmtree(place / name, ignore_errors=True)
-    (place / "reports.yml").write_text("# A briefings worker's private project: the briefing it runs now.\n", "utf-8")
+    _write(place / "reports.yml", b"# A briefings worker's private project: the briefing it runs now.\n")
     files = {f"{DATA_FOLDER}/{name}": content for name, content in job.data.items()}
     files[job.notebook_path] = job.notebook
     for relative, content in files.items():
@@ -349,7 +356,7 @@ def _materialise(job: Job, place: Path) -> Path:
         if not target.is_relative_to(place.resolve()) or target == place.resolve():
             raise ValueError(f"{relative!r}: a file of the job would be written outside its folder")
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        _write(target, content)
     out = place / "out"
     out.mkdir()
     return out
@@ -407,6 +414,27 @@ def _execute(job: Job, place: Path, executed: Path, deadline: float, stages: dic
     return notebook
 
 
+#: The most a worker sends back of one file it made (a 70-page PDF is a few MB).
+MAX_OUTPUT_BYTES = 256 * 1024 * 1024
+
+
+def _read(path: Path) -> bytes:
+    """A file this worker made in its own folder, read through the guarded opener (never a link)."""
+    from analysis import files
+
+    return files.read_bytes(path, limit=MAX_OUTPUT_BYTES, what="rendered file", follow=False)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write a file in a folder of this process's own (a worker's, or a staging folder made by
+    mkdtemp) through the guarded opener: never through a link, only a regular file."""
+    from analysis import files
+
+    descriptor = files.open_fd(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, what="file", follow=False)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
+
+
 def _add_stage(stages: dict | None, name: str, started: float) -> None:
     """Add the seconds since ``started`` (a perf_counter reading) to ``stages[name]``."""
     if stages is not None:
@@ -443,7 +471,7 @@ def run_briefing(job: Job) -> Result:
         except Exception as error:  # noqa: BLE001 - any failure of the notebook is this briefing's failure
             result.error = _describe(error)
             result.detail = traceback.format_exc()
-            result.failed_files = {executed.name: executed.read_bytes()} if executed.exists() else {}
+            result.failed_files = {executed.name: _read(executed)} if executed.exists() else {}
             result.failed_files["error.txt"] = (result.error + "\n").encode("utf-8")
             return result
         finally:
@@ -470,7 +498,7 @@ def run_briefing(job: Job) -> Result:
         result.as_of, result.subject, result.data_version = (meta["as_of"] or None, meta["subject"] or None,
                                                              meta["data_version"] or None)
         started = time.perf_counter()
-        result.files = {Path(p).name: Path(p).read_bytes() for p in written}
+        result.files = {Path(p).name: _read(Path(p)) for p in written}
         _add_stage(stages, "write", started)
         result.status = "built"
         result.outputs = [f"{job.name}/{name}" for name in result.files]
@@ -546,7 +574,7 @@ def _write_folder(out_dir: Path, name: str, files: dict[str, bytes], final: Path
     try:
         os.chmod(staging, 0o755)  # mkdtemp makes it private; the published folder must be readable
         for file, content in files.items():
-            (staging / file).write_bytes(content)
+            _write(staging / file, content)
         _replace(staging, final, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
