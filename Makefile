@@ -78,7 +78,7 @@ lock: $(STAMP) ## Pin new dependencies of pyproject.toml in requirements.lock an
 	$(BIN)/python tools/pin_environment.py
 
 .PHONY: bench
-bench: $(STAMP) ## Time the build against papermill + nbconvert + weasyprint by hand (writes benchmarks/results.md), and 100,000-row validation
+bench: $(STAMP) ## Time the build against papermill + nbconvert --to briefing_pdf by hand (writes benchmarks/results.md), and 100,000-row validation
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_validate.py
 

@@ -15,3 +15,8 @@ import datetime as dt
 def today() -> dt.date:
     """Today's date in UTC."""
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+def now_utc() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.timezone.utc)

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import inflect
-
 from . import schema
 from .intervals import Interval, format_interval
+from .words import Words
 
-_inflect = inflect.engine()
+# inflect's plural, number_to_words and join, without its 2 CPU-s import (analysis/words.py).
+_inflect = Words()
 
 #: ICD 203 expressions of likelihood, with the probability range each stands for.
 LIKELIHOOD_SCALE = [
@@ -50,7 +50,7 @@ def likelihood_word(probability: float) -> str:
 
 
 def plural(noun: str, count: int) -> str:
-    """'1 offer', '3 offers' (inflect, not hand-written rules)."""
+    """'1 offer', '3 offers'."""
     return f"{count} {_inflect.plural(noun, count)}"
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from . import schema
@@ -67,6 +68,39 @@ class Rate:
     basis: str
 
 
+# The lookups below run for every offer and wage (hundreds of times a briefing). Each frame is
+# indexed once, by currency and kind (rates) or by country and measure (wages), into small sorted
+# frames with their dates as numpy arrays, so a lookup is a few array comparisons instead of
+# several boolean masks over the whole frame. Frames from analysis.loading are never changed after
+# loading; the index is keyed by the frame object itself.
+_INDEXES: dict[tuple[str, int], tuple[pd.DataFrame, dict]] = {}
+
+
+def _dates(column: pd.Series) -> np.ndarray:
+    return pd.to_datetime(column).to_numpy(dtype="datetime64[ns]")
+
+
+def _indexed(kind: str, frame: pd.DataFrame, build) -> dict:
+    key = (kind, id(frame))
+    hit = _INDEXES.get(key)
+    if hit is not None and hit[0] is frame:
+        return hit[1]
+    if len(_INDEXES) > 32:
+        _INDEXES.clear()
+    index = build(frame)
+    _INDEXES[key] = (frame, index)
+    return index
+
+
+def _rate_index(rates: pd.DataFrame) -> dict:
+    out = {}
+    for key, group in rates.groupby(["currency", "kind"], sort=False):
+        group = group.sort_values(["date", "rate_id"])
+        out[key] = (group, _dates(group["date"]), _dates(group["in_force_until"]),
+                    group["basis"].to_numpy(dtype=object) == "quoted", _dates(group["date_reported"]))
+    return out
+
+
 def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
                   max_gap_days: int = MAX_FX_GAP_DAYS, known_by=None) -> Rate | None:
     """The :class:`Rate` for ``currency`` in force on ``day`` (see module docstring), or None.
@@ -76,32 +110,35 @@ def rate_in_force(rates: pd.DataFrame, currency: str, day, kind: str,
     if kind not in FX_KINDS:
         raise ValueError(f"unknown exchange-rate kind {kind!r}; allowed: {', '.join(FX_KINDS)}")
     day = pd.Timestamp(day)
-    candidates = rates[rates["currency"] == currency]
-    if known_by is not None:
-        candidates = candidates[candidates["date_reported"] <= pd.Timestamp(known_by)]
+    index = _indexed("rates", rates, _rate_index)
     for wanted in (kind, next(k for k in FX_KINDS if k != kind)):
-        found = _lookup(candidates[candidates["kind"] == wanted], day, max_gap_days)
+        if (currency, wanted) not in index:
+            continue
+        found = _lookup(*index[(currency, wanted)], day, max_gap_days, known_by)
         if found is not None:
             return Rate(Interval(found["per_usd_low"], found["per_usd_high"]), wanted, found["rate_id"],
                         found["date"], found["basis"])
     return None
 
 
-def _lookup(rates: pd.DataFrame, day: pd.Timestamp, max_gap_days: int):
-    gap = pd.Timedelta(days=max_gap_days)
-    pegged = rates[(rates["date"] <= day) & (rates["in_force_until"].notna()) & (rates["in_force_until"] >= day)]
-    if len(pegged):
-        return pegged.sort_values(["date", "rate_id"]).iloc[-1]
-    before = rates[(rates["date"] <= day) & (rates["date"] >= day - gap)
-                   & ~(rates["in_force_until"].notna() & (rates["in_force_until"] < day))]
-    quoted = before[(before["basis"] == "quoted") & (before["date"] >= day - pd.Timedelta(days=QUOTED_RATE_DAYS))]
-    if len(quoted):
-        return quoted.sort_values(["date", "rate_id"]).iloc[-1]
-    if len(before):
-        return before.sort_values(["date", "rate_id"]).iloc[-1]
-    after = rates[(rates["date"] > day) & (rates["date"] <= day + gap)]
-    if len(after):
-        return after.sort_values(["date", "rate_id"]).iloc[0]
+def _lookup(rows: pd.DataFrame, dates: np.ndarray, until: np.ndarray, quoted: np.ndarray, reported: np.ndarray,
+            day: pd.Timestamp, max_gap_days: int, known_by=None):
+    """The rate row in force on ``day`` among ``rows`` (one currency and kind, sorted by date and id)."""
+    on = day.to_datetime64()
+    gap = np.timedelta64(max_gap_days, "D")
+    known = np.ones(len(rows), dtype=bool) if known_by is None else reported <= pd.Timestamp(known_by).to_datetime64()
+    pegged = known & (dates <= on) & ~np.isnat(until) & (until >= on)
+    if pegged.any():
+        return rows.iloc[np.flatnonzero(pegged)[-1]]
+    before = known & (dates <= on) & (dates >= on - gap) & ~(~np.isnat(until) & (until < on))
+    recent = before & quoted & (dates >= on - np.timedelta64(QUOTED_RATE_DAYS, "D"))
+    if recent.any():
+        return rows.iloc[np.flatnonzero(recent)[-1]]
+    if before.any():
+        return rows.iloc[np.flatnonzero(before)[-1]]
+    after = known & (dates > on) & (dates <= on + gap)
+    if after.any():
+        return rows.iloc[np.flatnonzero(after)[0]]
     return None
 
 
@@ -207,6 +244,17 @@ class Comparator:
     disagreeing: tuple = ()  # (wage_id, monthly_usd Interval) of other sources in force that disagree
 
 
+def _wage_index(wages: pd.DataFrame) -> dict:
+    """(country, measure) -> (its wages in the order the latest in force wins: date in force, then
+    the better credibility, then id; their dates in force; whether each can be a yardstick: a wage
+    whose low end may be zero cannot)."""
+    out = {}
+    for key, group in wages.groupby(["country", "measure"], sort=False, observed=True):
+        group = group.assign(_grade=-group["credibility"].astype(int)).sort_values(["date_in_force", "_grade", "wage_id"])
+        out[key] = (group, _dates(group["date_in_force"]), np.array([w.low > 0 for w in group["monthly_local"]], dtype=bool))
+    return out
+
+
 def comparator_in_force(wages: pd.DataFrame, country: str, measure: str, on, rates: pd.DataFrame,
                         fx_kind: str, *, max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
                         known_by=None) -> Comparator | None:
@@ -216,18 +264,19 @@ def comparator_in_force(wages: pd.DataFrame, country: str, measure: str, on, rat
     the better credibility grade. Wages whose low end may be zero cannot be a yardstick.
     """
     on = pd.Timestamp(on)
-    rows = wages[(wages["country"] == country) & (wages["measure"] == measure)
-                 & (wages["date_in_force"] <= on)
-                 & (wages["date_in_force"] >= on - pd.Timedelta(days=max_age_days))]
-    rows = rows[[w.low > 0 for w in rows["monthly_local"]]] if len(rows) else rows
-    if rows.empty:
+    group = _indexed("wages", wages, _wage_index).get((country, measure))
+    if group is None:
+        return None
+    ordered, in_force, usable = group
+    window = usable & (in_force <= on.to_datetime64()) & (in_force >= (on - pd.Timedelta(days=max_age_days)).to_datetime64())
+    if not window.any():
         return None
 
     def in_usd(wage) -> tuple[Interval, str | None]:
         usd, rate = to_usd(wage["monthly_local"], wage["currency"], on, rates, fx_kind, known_by=known_by)
         return usd, rate.rate_id if rate else None
 
-    ordered = rows.assign(_grade=-rows["credibility"].astype(int)).sort_values(["date_in_force", "_grade", "wage_id"])
+    ordered = ordered[window]  # already in order: date in force, then credibility, then id
     chosen = ordered.iloc[-1]
     try:
         usd, rate_id = in_usd(chosen)

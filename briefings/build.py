@@ -47,7 +47,7 @@ from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 log = logging.getLogger("briefings")
 # Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
 CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent)
-VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "weasyprint", "pandas", "matplotlib", "frictionless")
+VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "typst", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
     "all": ("sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),
@@ -408,6 +408,11 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                             progress(result)
             finally:
                 clean_leftovers(out_dir)  # after an interruption, workers' staging folders are orphans
+        # The whole record, once per build (briefings link it): rewritten only when the data, the
+        # code or the formats changed.
+        from . import annex
+        if annex.publish(out_dir, data_dir, formats, hashes, code, manifest):
+            log.info("annex: the whole record written to %s", out_dir / annex.FOLDER)
         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
         from .index import write_index
         from analysis.version import data_version as full_version

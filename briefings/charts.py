@@ -183,9 +183,55 @@ def _up_to(row, interval: Interval) -> bool:
         interval.low == 0 and interval.high > 0 and not interval.open_above)
 
 
+_TICK_PT = 7.0  # a tick's length and its label's pad (3.5 pt each, matplotlib's defaults)
+_LABEL_PAD_PT = 4.0
+_EDGE_IN = 0.06  # clear space at the drawing's edges, inches
+
+
+def _text_width_pt(text: str) -> float:
+    """Width of ``text`` at TEXT_PT in DejaVu Sans, from the font's metrics (no drawing)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(family="DejaVu Sans", size=TEXT_PT),
+                                                              ismath=False)
+    return width
+
+
+def _fixed_layout(fig) -> None:
+    """Place the axes and the figure legend from the sizes of the texts around them, measured from
+    the font, instead of a layout engine: one draw when the SVG is written, not three (constrained
+    layout lays the figure out in a dry-run draw first, then draws it again)."""
+    ax = fig.axes[0]
+    width_in, height_in = fig.get_size_inches()
+    line_pt = TEXT_PT * 1.2
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    left_pt = max((_text_width_pt(t) for t in labels), default=0.0) + _TICK_PT
+    if ax.get_ylabel():
+        left_pt += line_pt + _LABEL_PAD_PT
+    bottom_pt = line_pt + _TICK_PT + (line_pt + _LABEL_PAD_PT if ax.get_xlabel() else 0.0)
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    right_pt = max(_text_width_pt(ticks[-1]) / 2 if ticks else 0.0, 6.0)
+    top_pt = line_pt / 2
+    for legend in fig.legends:
+        rows = math.ceil(len(legend.legend_handles) / max(1, legend._ncols))
+        legend_pt = rows * TEXT_PT * (1 + legend.labelspacing) + 2 * legend.borderpad * TEXT_PT
+        upper = legend._loc in (2, 9, 1)  # upper left, upper center, upper right
+        legend.set_bbox_to_anchor((0.5, 1 - _EDGE_IN / height_in if upper else _EDGE_IN / height_in),
+                                  transform=fig.transFigure)
+        if upper:
+            top_pt += legend_pt
+        else:
+            bottom_pt += legend_pt
+    fig.subplots_adjust(left=_EDGE_IN / width_in + left_pt / 72 / width_in,
+                        right=1 - _EDGE_IN / width_in - right_pt / 72 / width_in,
+                        bottom=_EDGE_IN / height_in + bottom_pt / 72 / height_in,
+                        top=1 - _EDGE_IN / height_in - top_pt / 72 / height_in)
+
+
 def _finish(fig, title: str, description: str, note: str) -> Chart:
     buffer = io.StringIO()
-    # One draw: "constrained" layout fits labels without bbox_inches="tight", which draws twice.
+    _fixed_layout(fig)
     fig.savefig(buffer, format="svg", metadata={"Date": None})  # no date: reproducible output
     plt.close(fig)
     return Chart(title, buffer.getvalue(), f"{_sentence(title)} {_sentence(description)}", note)
@@ -235,7 +281,7 @@ def _people_axis(fig, ax, label: str, categories) -> None:
     ax.set_axisbelow(True)
     shown = [c for c in CATEGORY_COLOURS if c in set(categories)]
     handles = [plt.Line2D([], [], color=CATEGORY_COLOURS[c], linewidth=6, label=NOUNS[c]) for c in shown]
-    fig.legend(handles=handles, loc="outside upper center", ncol=min(len(handles), 4), frameon=False)
+    fig.legend(handles=handles, loc="upper center", ncol=min(len(handles), 4), frameon=False)
 
 
 def _x_limits(values) -> tuple[float, float]:
@@ -334,7 +380,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     bottom, top = _x_limits(highs)
     bottom /= 2  # room below the smallest figure, so a zero drawn on the axis is not read as a tick's value
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, 3.8), layout="constrained")  # the legend below takes the rest
+        fig, ax = plt.subplots(figsize=(WIDTH, 3.8))  # the legend below takes the rest
         ax.set_yscale("log")
         series_handles = []
         for i, k in enumerate(drawn):
@@ -383,7 +429,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
                        label="claim by the other side"),
         ]
         # Below the plot, so the time axis keeps the full width: series first, then the marker key.
-        legend = fig.legend(handles=series_handles + key_handles, loc="outside lower center", ncol=2,
+        legend = fig.legend(handles=series_handles + key_handles, loc="lower center", ncol=2,
                             frameon=False, handlelength=1.6, columnspacing=1.2)
         legend.set_gid("legend")
         ax.set_ylim(bottom, top)
@@ -483,7 +529,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     lefts, rights = _x_limits([v for _, _, c in rows if c is not None for v in (c["people"].low, c["people"].high)])
     positions = list(range(len(rows)))[::-1]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(rows), 0.17, 1.0)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(rows), 0.17, 1.0)))
         ax.set_xscale("log")
         labels = []
         for y, ((side, origin), stage, claim) in zip(positions, rows):
@@ -606,7 +652,7 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
     left, right = _x_limits(values)
     positions = list(range(len(offers)))[::-1]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(offers), 0.24, 1.1)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(offers), 0.24, 1.1)))
         ax.set_xscale("log")
         for y, (_, offer) in zip(positions, offers.iterrows()):
             offer_id = offer["offer_id"]
@@ -637,7 +683,7 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
                     plt.Line2D([], [], color=ARMY, linewidth=1.6, label="recruiting army's own pay"),
                     plt.Line2D([], [], color=THRESHOLD, linewidth=1.2, linestyle=(0, (2, 1.5)),
                                label=f"{threshold:g}× army pay (our convention, not law)")]
-        fig.legend(handles=handles, loc="outside upper center", ncol=2, frameon=False, handlelength=1.5,
+        fig.legend(handles=handles, loc="upper center", ncol=2, frameon=False, handlelength=1.5,
                    columnspacing=1.0)
         description = (f"Each of {_count(len(offers), 'monthly offer')} is drawn as a range of US dollars on a "
                        "logarithmic scale, with the soldier's pay at home and the recruiting army's own pay marked "
@@ -698,7 +744,7 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
     left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
     positions = list(range(len(best)))[::-1]
     with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(best), 0.22, 1.0)), layout="constrained")
+        fig, ax = plt.subplots(figsize=(WIDTH, _height(len(best), 0.22, 1.0)))
         ax.set_xscale("log")
         for y, (_, row) in zip(positions, best.iterrows()):
             people = row["people"]

@@ -27,6 +27,8 @@ from .parameters import PARAMETERS, ParameterError, check_origins, check_paramet
 FORMATS = ("html", "pdf")
 # \Z, not $: "$" also matches before a final newline, and "ref\n" would become a folder "ref⏎".
 NAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")
+#: Folder names in --out the build itself uses, so no briefing may take them.
+RESERVED_NAMES = {"annex": "data annex, the whole record"}
 DEFAULT_TIMEOUT_SECONDS = 600
 MAX_TIMEOUT_SECONDS = 86_400  # a day: a briefing takes seconds; more is a typo
 MAX_CONFIG_BYTES = 1_000_000
@@ -293,6 +295,9 @@ def load_config(path: Path | str) -> Config:
         if not isinstance(name, str) or not NAME_PATTERN.match(name):
             raise ConfigError(f"{where}: briefing name {shown(name)} is not allowed; use 1–64 lower-case letters, "
                               "digits, '-' or '_' (it becomes a folder under --out, so no '/', '\\' or '..')")
+        if name in RESERVED_NAMES:
+            raise ConfigError(f"{where}: briefing name {name!r} is taken by the build's {RESERVED_NAMES[name]} "
+                              f"(<out>/{name}/); choose another")
         if name in seen:
             raise ConfigError(f"{where}: duplicate briefing name {name!r} (first declared at line {seen[name]})")
         seen[name] = line

@@ -47,8 +47,10 @@ DATA_FOLDER = "data"
 #: What a warm kernel imports before its first briefing: the slow third-party imports of the
 #: briefing's first cell (as briefings/charts.py sets matplotlib up). The project's own packages
 #: are imported by the first briefing, inside its project (they read the project's data package).
-_WARM_UP = ("import matplotlib\nmatplotlib.use('Agg')\n"
-            "import matplotlib.pyplot, matplotlib.dates, matplotlib.ticker, pandas, jinja2, yaml, inflect\n")
+_WARM_UP = ("import importlib, matplotlib\nmatplotlib.use('Agg')\n"
+            "for _name in ('matplotlib.pyplot', 'matplotlib.dates', 'matplotlib.ticker', 'pandas', 'jinja2', 'yaml'):\n"
+            "    try:\n        importlib.import_module(_name)\n    except ImportError:\n        pass\n"
+            "del _name\n")
 
 
 @dataclass(frozen=True)
@@ -257,8 +259,8 @@ def _kernel_folder() -> tuple[str, str]:
 
 def warm_up(build_pid: int | None = None) -> None:
     """Get a worker ready before its first briefing (a pool initializer): start its kernel and
-    import the slow packages in it, and load papermill, the exporters and the PDF engine's
-    fonts here, so the first briefing on each worker costs no more than the rest.
+    import the slow packages in it, and load papermill, the exporters and Typst's fonts here, so
+    the first briefing on each worker costs no more than the rest.
 
     With ``build_pid``, the worker first ties its life to that build process (and to its own
     parent), and leaves Ctrl-C to the build: killed means gone, interrupted means the build
@@ -281,9 +283,10 @@ def warm_up(build_pid: int | None = None) -> None:
         _warm_kernel()
         import papermill  # noqa: F401 - imported for its start-up cost, paid now
 
-        from .rendering import _html_exporter, html_to_pdf
+        from .pdf import warm
+        from .rendering import _html_exporter
         _html_exporter()
-        html_to_pdf("<p>warm</p>")  # font configuration is built on first use
+        warm()  # the Typst compiler reads its fonts on first use
     except Exception:  # noqa: BLE001 - reported by the briefing that next needs the kernel
         _discard_kernel()
 

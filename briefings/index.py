@@ -161,7 +161,12 @@ def page(config: Config, manifest: dict, data_version: str | None = None, now: d
     cards = [card(spec, entries.get(spec.name) or {}, data_version, data_dir) for spec in config.briefings]
     now = now or dt.datetime.now(dt.timezone.utc)
     failed = sum(c["status"] == "failed" for c in cards)
-    return render("index/index.html.j2", title=TITLE, cards=cards, data_version=data_version,
+    # The data annex this build wrote (briefings/annex.py), when it did.
+    from .annex import FOLDER
+    files = (manifest.get("annex") or {}).get("files", []) if isinstance(manifest.get("annex"), dict) else []
+    annex = {"html": f"{FOLDER}/annex.html", "csv": f"{FOLDER}/annex.csv",
+             "pdf": f"{FOLDER}/annex.pdf" if "annex.pdf" in files else ""} if "annex.html" in files else None
+    return render("index/index.html.j2", title=TITLE, cards=cards, data_version=data_version, annex=annex,
                   built_iso=now.isoformat(timespec="seconds"), built=_time_text(now.isoformat())[1],
                   failed=failed, config_name=config.path.name, log_name=LOG, manifest_name=MANIFEST,
                   data=freshness(data_dir, now.astimezone(dt.timezone.utc).date())).markup

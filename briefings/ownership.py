@@ -52,7 +52,8 @@ MANIFEST = "manifest.json"
 INDEX = "index.html"
 STAGING = ".briefings-staging"
 #: The names every build uses, whatever its briefings.
-FIXED = (RECORD, LOCK, LOG, MANIFEST, INDEX, STAGING)
+ANNEX = "annex"  # the data annex, the whole record (briefings/annex.py)
+FIXED = (RECORD, LOCK, LOG, MANIFEST, INDEX, STAGING, ANNEX)
 #: Top-level folders of a project checkout that an output folder may never contain.
 PROJECT_FOLDERS = ("analysis", "briefings", "data", "notebooks", "tests", "docs", "benchmarks", ".git", ".ci", ".venv")
 #: What the build names its folders (a briefing, or a one-off variant of one) and set-aside manifests.

@@ -128,6 +128,8 @@ PARAMETERS: dict[str, Parameter] = {
                                "figures that became known after this date", _since),
     "fx_kind": Parameter(_FX_KIND_DEFAULT, lambda: "Exchange rates to convert with: " + ", ".join(FX_KIND_CHOICES), _choice(FX_KIND_CHOICES)),
     "marking": Parameter("OPEN SOURCE", "Marking line printed on every page", _text(80)),
+    "author": Parameter("Foreign-fighter briefings project", "Author named in the PDF's and the HTML's metadata",
+                        _text(200)),
     "focus": Parameter("all", "Sections to include: " + ", ".join(FOCUSES), _choice(FOCUSES)),
     "excess_threshold": Parameter(1.5, "Multiple of the army's own pay that counts as 'substantially in excess' (Art. 47(2)(c))", _number(1.0, 10.0), "float"),
     "default_contract_months": Parameter(6, "Months assumed for a drive's cost when an offer states no contract length", _months, "int"),

@@ -14,18 +14,20 @@ by ``jupyter nbconvert`` from ``resources["outputs"]``), and the header links it
 Public API
 ----------
 - ``BriefingHTMLExporter`` -- nbconvert exporter ``briefing_html``
-- ``BriefingPDFExporter``  -- nbconvert exporter ``briefing_pdf`` (WeasyPrint)
-- ``render_briefing(nb, out_dir, stem, formats)`` -- both files, HTML built once
-- ``html_to_pdf(html)`` -- the PDF step on its own
+- ``BriefingPDFExporter``  -- nbconvert exporter ``briefing_pdf`` (Typst, see briefings.pdf)
+- ``render_briefing(nb, out_dir, stem, formats)`` -- both files
+- ``notebook_to_pdf(nb, briefing)`` -- the PDF step on its own, for a preprocessed notebook
 - ``read_meta(nb)`` -- the meta bundle with fallbacks
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import math
+import os
 import re
 import threading
 import time
@@ -35,7 +37,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import pass_context
-from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters import Exporter, HTMLExporter
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
@@ -57,7 +59,7 @@ __all__ = [
     "figures_csv",
     "read_figures",
     "check_executed_briefing",
-    "html_to_pdf",
+    "notebook_to_pdf",
     "read_meta",
     "render_briefing",
 ]
@@ -109,7 +111,7 @@ def _meta_from_output(output: NotebookNode) -> dict[str, Any] | None:
 
 
 def read_meta(nb: NotebookNode, fallback_title: str = "") -> dict[str, str]:
-    """Return the briefing meta bundle of ``nb`` as a dict of the six META_KEYS.
+    """Return the briefing meta bundle of ``nb`` as a dict of the META_KEYS.
 
     Values are strings with control characters removed (not HTML-escaped: the
     template escapes). Missing bundle or keys give ``""``; a missing title
@@ -271,6 +273,11 @@ class BriefingPreprocessor(Preprocessor):
     def preprocess(self, nb, resources):
         """Return ``(nb, resources)`` with hidden cells/outputs removed in place."""
         name = (resources.get("metadata") or {}).get("name", "")
+        metadata = resources.get("metadata")
+        if isinstance(metadata, dict) and metadata.get("path") == "":
+            # `jupyter nbconvert --to briefing_pdf out.ipynb` in the notebook's own folder: nbconvert's
+            # writer puts our CSV in `metadata.path`, and '' would make it create a folder named ''.
+            metadata["path"] = os.curdir
         meta = read_meta(nb, fallback_title=name)
         figures = read_figures(nb)
         figures_name = ""
@@ -329,10 +336,14 @@ class BriefingPreprocessor(Preprocessor):
             "as_of_display": header["as_of_display"],
             "generated_display": header["generated_display"],
             "run": header["run"],
-            "header_html": render_header(meta, quote(figures_name) if figures_name else ""),
+            "header_html": render_header(meta, quote(figures_name) if figures_name else "",
+                                         resources.get("annex_href", "")),
             # The CSV's file name (as written) and its link (URL-quoted, relative to the HTML).
             "figures_csv": figures_name,
             "figures_href": quote(figures_name) if figures_name else "",
+            # The build's data annex, beside the briefing folders ('' when rendered by hand).
+            "annex_href": resources.get("annex_href", ""),
+            "annex_pdf_href": resources.get("annex_pdf_href", ""),
         }
         return nb, resources
 
@@ -438,39 +449,45 @@ class BriefingHTMLExporter(HTMLExporter):
         return super().from_notebook_node(nb, resources=resources, **kw)
 
 
-class BriefingPDFExporter(BriefingHTMLExporter):
-    """PDF briefing via WeasyPrint (``--to briefing_pdf``); no TeX, no browser.
+class BriefingPDFExporter(Exporter):
+    """PDF briefing typeset by Typst (``--to briefing_pdf``); no TeX, no browser, no system library.
 
+    The same preprocessing as the HTML (code-facing outputs dropped, every output sanitised, the
+    meta bundle and figures read), then :mod:`briefings.pdf` builds one Typst document from the
+    meta bundle, the sections' view-models in notebook order, Markdown cells and other outputs.
     ``from_notebook_node`` returns ``(pdf: bytes, resources)``.
     """
 
     export_from_notebook = "Briefing PDF"
     output_mimetype = "application/pdf"
 
-    pdf_tags = Bool(True, help="Write a tagged (accessible) PDF.").tag(config=True)
+    require_briefing = Bool(
+        True, help="Refuse a notebook that was never executed or carries no briefing header.").tag(config=True)
 
     @default("file_extension")
     def _file_extension_default(self):
         return ".pdf"
 
-    @default("template_extension")
-    def _template_extension_default(self):
-        # Same template as the HTML exporter.
-        return ".html.j2"
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(BriefingPreprocessor(parent=self), enabled=True)
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        """Return ``(pdf_bytes, resources)`` for an executed notebook."""
-        html, resources = super().from_notebook_node(nb, resources=resources, **kw)
+        """Return ``(pdf_bytes, resources)`` for an executed notebook; raises :class:`NotABriefing`
+        for an unexecuted or foreign one."""
+        if self.require_briefing:
+            check_executed_briefing(nb, ((resources or {}).get("metadata") or {}).get("name", ""))
+        nb, resources = super().from_notebook_node(nb, resources=resources, **kw)
         resources["output_extension"] = ".pdf"
-        return html_to_pdf(html, pdf_tags=self.pdf_tags), resources
+        return notebook_to_pdf(nb, resources["briefing"]), resources
 
 
 # --------------------------------------------------------------------------
 # PDF step and the one-call API
 # --------------------------------------------------------------------------
 
-# nbconvert exporters and WeasyPrint's URL fetcher keep per-call state, so the
-# cached instances are per thread (dask workers may render in threads).
+# nbconvert exporters keep per-call state, so the cached instances are per thread (dask workers
+# may render in threads).
 _local = threading.local()
 
 
@@ -482,30 +499,23 @@ def _cached(name: str, factory):
     return obj
 
 
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
+def notebook_to_pdf(nb: NotebookNode, briefing: dict) -> bytes:
+    """PDF bytes for a notebook already through :class:`BriefingPreprocessor` (``briefing`` is its
+    ``resources["briefing"]``). The PDF's creation date is the briefing's generation time, so the
+    same notebook gives the same bytes."""
+    from .pdf import compile_pdf, document
 
-    return _cached("font_config", FontConfiguration)
+    created = briefing.get("created") or ""
+    try:
+        stamp = dt.datetime.fromisoformat(created.replace("Z", "+00:00")) if "T" in created else None
+    except ValueError:
+        stamp = None
+    return compile_pdf(document(nb, briefing), timestamp=stamp)
 
 
-def _url_fetcher():
-    from weasyprint import URLFetcher
-
-    # Everything a briefing needs is inline; refusing file: and http(s): keeps
-    # output-borne HTML from reading local files or the network, and is faster.
-    return _cached("url_fetcher", lambda: URLFetcher(allowed_protocols={"data"}))
-
-
-def html_to_pdf(html: str, pdf_tags: bool = True) -> bytes:
-    """Return PDF bytes for briefing HTML (A4, print CSS already inline).
-
-    Document metadata (title, subject, keywords, created) comes from the
-    HTML <title> and <meta> tags written by the template.
-    """
-    from weasyprint import HTML  # heavy import; only PDF callers pay it
-
-    document = HTML(string=html, url_fetcher=_url_fetcher(), media_type="print")
-    return document.write_pdf(font_config=_font_config(), pdf_tags=pdf_tags)
+def _pdf_exporter() -> "BriefingPDFExporter":
+    """Return this thread's cached PDF exporter."""
+    return _cached("pdf_exporter", BriefingPDFExporter)
 
 
 def _html_exporter() -> BriefingHTMLExporter:
@@ -519,14 +529,18 @@ def render_briefing(
     stem: str,
     formats: tuple[str, ...] = ("html", "pdf"),
     stages: dict[str, float] | None = None,
+    annex: bool = True,
 ) -> dict[str, Path]:
     """Render ``nb`` to ``<out_dir>/<stem>.html`` and/or ``.pdf``.
 
+    With ``annex`` (as in a build, which writes ``<out>/annex/``), the header links the data
+    annex beside the briefing's folder.
+
     Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
     ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
-    The HTML is built once; the PDF is made from that same string. ``stages``,
-    when given, gets the seconds spent under "html" (export), "pdf"
-    (WeasyPrint layout and write) and "write" (writing the files).
+    The HTML is built once; the PDF is typeset from the same notebook by the
+    PDF exporter. ``stages``, when given, gets the seconds spent under "html"
+    (export), "pdf" (the Typst document and its layout) and "write" (writing the files).
     """
     unknown = set(formats) - {"html", "pdf"}
     if unknown:
@@ -542,8 +556,12 @@ def render_briefing(
         stages[name] = stages.get(name, 0.0) + now - clock
         clock = now
 
-    html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}})
+    from .annex import HREF_FROM_BRIEFING, PDF_HREF_FROM_BRIEFING
+
+    links = {"annex_href": HREF_FROM_BRIEFING, "annex_pdf_href": PDF_HREF_FROM_BRIEFING} if annex else {}
+    html, resources = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, **links})
     lap("html")
+    figures_name = resources["briefing"]["figures_csv"]
     written: dict[str, Path] = {}
     if "html" in formats:
         path = out_dir / f"{stem}.html"
@@ -552,11 +570,10 @@ def render_briefing(
         lap("write")
     if "pdf" in formats:
         path = out_dir / f"{stem}.pdf"
-        pdf = html_to_pdf(html)
+        pdf, _ = _pdf_exporter().from_notebook_node(nb, resources={"metadata": {"name": stem}, **links})
         lap("pdf")
         path.write_bytes(pdf)
         written["pdf"] = path
-    figures_name = resources["briefing"]["figures_csv"]
     if figures_name:
         path = out_dir / figures_name
         path.write_bytes(resources["outputs"][figures_name])

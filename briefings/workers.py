@@ -24,11 +24,13 @@ import logging
 import os
 import sys
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from functools import lru_cache
 
 from analysis.errors import BriefingsError, SchedulerUnreachable
+
+from .pool import RecyclingPool
 
 log = logging.getLogger("briefings")
 
@@ -75,8 +77,9 @@ def mismatch(expected: dict, found: dict, where: str = "this worker", here: str 
 
 # ------------------------------------------------------------------------------ local processes
 
-class _LocalPool(ProcessPoolExecutor):
-    """A process pool the build can give up on (``abandon``): it is then stopped, not awaited."""
+class _LocalPool(RecyclingPool):
+    """The recycling pool (workers replaced every briefings.pool.TASKS_PER_POOL briefings, a
+    memory bound) that the build can give up on (``abandon``): it is then stopped, not awaited."""
 
     abandoned = False
 
@@ -85,10 +88,10 @@ class _LocalPool(ProcessPoolExecutor):
 
     def stop(self) -> None:
         """Stop the workers now rather than wait for their briefings; their kernels notice the
-        worker is gone and end themselves. Pending futures are never cancelled here: the pool
-        marks them broken itself (cancelling them first made Python's pool raise
-        InvalidStateError in its own thread, a traceback after Ctrl-C)."""
-        processes = list((getattr(self, "_processes", None) or {}).values())
+        worker is gone and end themselves. No future is cancelled here: the process pool marks its
+        own broken (cancelling them first made Python's pool raise InvalidStateError in its own
+        thread, a traceback after Ctrl-C)."""
+        processes = list(self._processes.values())
         for process in processes:
             process.terminate()
         for process in processes:
@@ -108,7 +111,7 @@ def local_workers(n_jobs: int, pending: int):
     # with the validation here, and every worker forked from it shares them (1.5 s less on a
     # cold build of the default set than spawn); each worker then warms its own kernel.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "weasyprint"])
+    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "typst"])
     # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
     executor = _LocalPool(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
                           initializer=warm_up, initargs=(os.getpid(),))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -47,6 +48,7 @@ def meta(**overrides):
         "marking": "OPEN SOURCE",
         "generated": "2022-04-02T09:15:00+00:00",
         "data_version": "a1b2c3d",
+        "author": "Analysis desk",
     }
     m.update(overrides)
     return m
@@ -177,6 +179,7 @@ def test_header_footer_and_metadata_tags(html):
     assert doc.title == TITLE
     metas = {a.get("name"): a.get("content") for a in doc.find("meta") if a.get("name")}
     assert metas["description"] == meta()["subject"]
+    assert metas["author"] == "Analysis desk"  # the same Author as the PDF's
     assert metas["dcterms.created"] == "2022-04-02T09:15:00Z"
     assert "OPEN SOURCE" in metas["keywords"]
     assert '<time datetime="2022-03-31">31 March 2022</time>' in html
@@ -253,7 +256,7 @@ def test_read_meta_tolerates_bad_bundles():
     nb = make_nb({"title": 42, "as_of": None, "extra": "ignored"})
     m = rendering.read_meta(nb, fallback_title="nb")
     assert m == {"title": "42", "subject": "", "as_of": "", "marking": "", "generated": "",
-                 "data_version": ""}
+                 "data_version": "", "author": ""}
     nb.cells[2].outputs[0].data[META_MIMETYPE] = '{"title": "From text"}'
     assert rendering.read_meta(nb)["title"] == "From text"
     nb.cells[2].outputs[0].data[META_MIMETYPE] = "not json"
@@ -276,36 +279,95 @@ def test_pdf_content(rendered):
     for wanted in ("Page 1 of", "OPEN SOURCE", "31 March 2022", "Headcounts by side",
                    "Data version a1b2c3d"):
         assert wanted in text, wanted
-    for forbidden in (CODE_LINE, INJECTED, STDOUT, TRACEBACK):
+    for forbidden in (CODE_LINE, INJECTED, STDOUT, TRACEBACK, PLAIN_REPR, "NOTEBOOK-SIDE-HEADER"):
         assert forbidden not in text
 
 
+def test_pdf_keeps_markdown_and_foreign_outputs(rendered):
+    # A Markdown cell, another notebook's HTML table and execute_result, and its SVG and PNG
+    # outputs all reach the PDF: text as text, images as images with their alt text.
+    text = pdf_text(rendered["pdf"])
+    for wanted in ("Method note", "Figures are claims.", "Claimed headcounts", "1,000", "3,000",
+                   "Source: [1]", "Timeline of claims", "EXEC-RESULT-HTML", "Headcount by stage"):
+        assert wanted in text, wanted
+    reader = pypdf.PdfReader(rendered["pdf"])
+    xobjects = [x.get_object() for page in reader.pages for x in (page["/Resources"].get("/XObject") or {}).values()]
+    assert [x["/Subtype"] for x in xobjects] == ["/Image"]  # the PNG; the SVG is drawn as vectors (its text above)
+    figures = [e for e in _structure(reader) if e.get("/S") == "/Figure"]
+    assert {str(f.get("/Alt")) for f in figures} >= {"Tiny chart", "Image"}
+
+
+def _structure(reader):
+    """Every structure element of a tagged PDF, depth first."""
+    out, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, pypdf.generic.DictionaryObject):
+            out.append(node)
+            kids = node.get("/K")
+            if kids is not None:
+                kids = kids.get_object() if hasattr(kids, "get_object") else kids
+                stack.extend(kids if isinstance(kids, list) else [kids])
+        elif isinstance(node, list):
+            stack.extend(node)
+    return out
+
+
 def test_pdf_document_metadata(rendered):
-    # Title/subject/keywords/created date come from the meta bundle; PDF is tagged.
+    # Title/subject/author/keywords/created date come from the meta bundle.
     reader = pypdf.PdfReader(rendered["pdf"])
     info = reader.metadata
     assert info.title == TITLE
     assert info.subject == meta()["subject"]
-    assert "OPEN SOURCE" in info["/Keywords"]
-    assert info.creation_date.year == 2022 and info.creation_date.month == 4
-    assert reader.trailer["/Root"].get("/MarkInfo", {}).get("/Marked") == True  # noqa: E712 (pypdf BooleanObject)
+    assert info.author == "Analysis desk"
+    assert "OPEN SOURCE" in info["/Keywords"] and "data a1b2c3d" in info["/Keywords"]
+    assert (info.creation_date.year, info.creation_date.month, info.creation_date.day) == (2022, 4, 2)
+
+
+def test_pdf_is_pdf_ua(rendered):
+    # PDF/UA-1 declared (XMP pdfuaid:part 1) and its machine-checkable parts met: tagged
+    # (MarkInfo, a structure tree with headings, tables and figures), document language, the title
+    # shown in the window, every figure with alt text, fonts embedded.
+    reader = pypdf.PdfReader(rendered["pdf"])
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (pypdf BooleanObject)
+    assert str(root["/Lang"]) == "en"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp), xmp[:500]
+    kinds = {str(e.get("/S")) for e in _structure(reader)}
+    assert {"/Document", "/H1", "/H2", "/Table", "/TH", "/TD", "/Figure", "/P", "/Link"} <= kinds, kinds
+    figures = [e for e in _structure(reader) if e.get("/S") == "/Figure"]
+    assert figures and all(str(f.get("/Alt", "")).strip() for f in figures)
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font)["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), font["/BaseFont"]
+            assert re.match(r"/[A-Z]{6}\+", str(font["/BaseFont"])), font["/BaseFont"]  # subset
 
 
 def test_render_briefing_builds_html_once(tmp_path, monkeypatch):
-    # The PDF is made from the very HTML string written to disk, built once.
-    calls = {"html": 0, "pdf": []}
-    real_export = BriefingHTMLExporter.from_notebook_node
+    # One HTML export, one PDF export, of the same notebook.
+    calls = {"html": 0, "pdf": 0}
+    real_html = BriefingHTMLExporter.from_notebook_node
 
-    def counting_export(self, *a, **k):
+    def counting_html(self, *a, **k):
         calls["html"] += 1
-        return real_export(self, *a, **k)
+        return real_html(self, *a, **k)
 
-    monkeypatch.setattr(BriefingHTMLExporter, "from_notebook_node", counting_export)
-    monkeypatch.setattr(rendering, "html_to_pdf", lambda h, **k: calls["pdf"].append(h) or b"%PDF")
+    def counting_pdf(self, nb, resources=None, **k):
+        calls["pdf"] += 1
+        return b"%PDF", resources
+
+    monkeypatch.setattr(BriefingHTMLExporter, "from_notebook_node", counting_html)
+    monkeypatch.setattr(rendering.BriefingPDFExporter, "from_notebook_node", counting_pdf)
     out = render_briefing(make_nb(meta()), tmp_path / "out", "b")
-    assert calls["html"] == 1
-    assert calls["pdf"] == [out["html"].read_text(encoding="utf-8")]
+    assert calls == {"html": 1, "pdf": 1}
     assert out == {"html": tmp_path / "out" / "b.html", "pdf": tmp_path / "out" / "b.pdf"}
+    assert (tmp_path / "out" / "b.pdf").read_bytes() == b"%PDF"
     assert render_briefing(make_nb(meta()), tmp_path, "h", formats=("html",)).keys() == {"html"}
     with pytest.raises(ValueError, match="docx"):
         render_briefing(make_nb(meta()), tmp_path, "x", formats=("docx",))

@@ -1,6 +1,7 @@
-"""Print layout rules of the briefing stylesheet (issue 9, item 3), read from the CSS itself.
+"""Print layout rules: of the HTML's stylesheet (for a reader who prints the HTML), read from the
+CSS itself, and of the PDF (typeset by Typst, see briefings/templates/typst), measured on the PDF.
 
-The stylesheet is parsed with tinycss2 (a WeasyPrint dependency). A rule *applies in print* when
+The stylesheet is parsed with tinycss2 (nbconvert's CSS sanitiser's parser). A rule *applies in print* when
 it is at the top level, inside ``@media print`` (or a media list naming print or all), or an
 ``@page`` rule and its margin boxes (running header and footer); ``@media screen`` rules do not.
 
@@ -24,13 +25,20 @@ are exempt.
 
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 import sys
+from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 import tinycss2
 
 from briefings.rendering import CSS_PATH
+
+REPO = Path(__file__).resolve().parent.parent
 
 MIN_PRINT_PT = 9.0
 ABSOLUTE_PT = {"pt": 1.0, "px": 0.75, "in": 72.0, "cm": 72 / 2.54, "mm": 72 / 25.4, "pc": 12.0, "q": 72 / 101.6}
@@ -194,43 +202,123 @@ def test_a_small_size_in_print_is_caught(monkeypatch, tmp_path):
     assert ".e" not in sizes
 
 
-SAMPLE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{css}</style></head><body>
-<header class="briefing-header" data-marking="OPEN SOURCE" data-asof="As of 31 Mar 2022"
- data-title="A title for the running header" data-version="data abc123">
-<p class="marking-band">Open source</p><div class="title-block"><h1 class="briefing-title">Title</h1>
-<p class="briefing-subject">Subject</p><dl class="briefing-meta"><div class="as-of"><dt>As of</dt><dd>31 Mar 2022</dd></div>
-<div><dt>Generated</dt><dd>1 Apr 2022</dd></div></dl></div></header>
-<nav class="toc"><p class="toc-title">Contents</p><ol><li><a href="#s">Section</a></li></ol></nav>
-<section class="briefing-section" id="s"><h2>Heading two <a class="cite" href="#x">[1]</a></h2><h3>Three</h3><h4>Four</h4>
-<div class="bluf"><ol><li>A judgement <span class="confidence">Confidence: moderate</span> <code>code</code></li></ol></div>
-<p>Text <small>small</small> <span class="flag">single source</span> <span class="grade">B2</span> <code>x</code></p>
-<table class="briefing-table"><caption>Caption</caption><thead><tr><th>Head</th><th class="num">N</th></tr></thead>
-<tbody><tr><td>Cell <small>small</small> <span class="flag">flag</span> <span class="grade">C3</span> <a class="cite">[2]</a>
-<code>code</code></td><td class="num">40,000+<small>1 Mar 2022</small></td></tr></tbody></table>
-<p class="source-note">Source note <a class="cite">[3]</a></p><ul class="evidence"><li>evidence</li></ul>
-<ol class="sources"><li>A source <span class="url">https://example.org</span></li></ol>
-<p class="not-reported">not reported</p><span class="law-met">met</span></section>
-<div style="break-before: page"><p>Page two, for the running header.</p></div></body></html>"""
+# ---- the PDF (typeset by Typst from the view-models): checked on the PDF itself ----------------
+# The rules the stylesheet states for print hold in the PDF: measured with PDFium (pypdfium2) on
+# a real briefing, the default one (every section, tables running over several pages).
 
 
-def test_rendered_print_text_is_at_least_9pt():
-    """WeasyPrint's own computed sizes, user-agent defaults (small, code) and margin boxes included."""
-    from weasyprint import HTML
+@pytest.fixture(scope="module")
+def briefing_pdf(tmp_path_factory):
+    import papermill
 
-    document = HTML(string=SAMPLE.format(css=CSS_PATH.read_text("utf-8"))).render()
-    small = []
+    from briefings.rendering import BriefingPDFExporter
 
-    def walk(box):
-        text = getattr(box, "text", None)
-        if text and text.strip() and box.style["font_size"] * 0.75 < MIN_PRINT_PT - 1e-6:
-            small.append(f"{text.strip()[:30]!r}: {box.style['font_size'] * 0.75:.2f}pt")
-        for child in getattr(box, "children", None) or []:
-            walk(child)
+    import nbformat
 
-    for page in document.pages:
-        walk(page._page_box)  # the page box holds the document's boxes and the margin boxes
-    assert len(document.pages) == 2
-    assert not small, "text under 9pt in the PDF:\n" + "\n".join(small)
+    out = tmp_path_factory.mktemp("styles") / "briefing.ipynb"
+    papermill.execute_notebook(str(REPO / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
+                               progress_bar=False, cwd=str(REPO / "notebooks"))
+    data, _ = BriefingPDFExporter().from_notebook_node(nbformat.read(out, as_version=4),
+                                                       resources={"metadata": {"name": "briefing"}})
+    return pdfium.PdfDocument(data)
+
+
+def _chars(page):
+    """(character, effective size in pt, box) of every printing character of a page."""
+    textpage = page.get_textpage()
+    matrix = pdfium_c.FS_MATRIX()
+    for index in range(textpage.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+        if not char.strip() or char == "\u200b":
+            continue
+        pdfium_c.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix))
+        # The size as printed: the font size times the scale of text and drawing (a chart's SVG is scaled).
+        size = pdfium_c.FPDFText_GetFontSize(textpage.raw, index) * math.sqrt(abs(matrix.a * matrix.d - matrix.b * matrix.c))
+        yield char, size, textpage.get_charbox(index)
+
+
+def _squeezed(page, box=None) -> str:
+    textpage = page.get_textpage()
+    text = textpage.get_text_bounded(*box) if box else textpage.get_text_range()
+    return "".join(text.replace("\u200b", "").split())
+
+
+def test_every_printed_character_is_at_least_9pt(briefing_pdf):
+    """Body, tables, flags, running header and footer, and the charts' own text (scaled to the page)."""
+    small, sizes = [], set()
+    for number, page in enumerate(briefing_pdf, start=1):
+        for char, size, _ in _chars(page):
+            sizes.add(round(size, 1))
+            if size < MIN_PRINT_PT - 0.01:
+                small.append(f"page {number}: {char!r} at {size:.2f}pt")
+    assert not small, "text under 9pt in the PDF:\n" + "\n".join(small[:20])
+    assert 9.3 in sizes  # a chart's 9.5 pt text, drawn 7 in wide and scaled to the text width, is measured
+
+
+def test_the_checker_sees_a_small_size():
+    """The measurement fails what it should: text set at 8 pt, and 9 pt text scaled to 80%."""
+    import typst
+
+    source = (b'#set document(title: "t")\n#set text(lang: "en")\n#text(size: 8pt)[ABC] '
+              b'#scale(80%, reflow: true)[#text(size: 9pt)[xyz]]')
+    document = pdfium.PdfDocument(typst.compile(source, format="pdf"))
+    found = {char: round(size, 1) for char, size, _ in _chars(document[0])}
+    assert found["A"] == 8.0 and found["x"] == 7.2
+
+
+def _page_of(document, text: str, start: int = 0) -> int:
+    for number in range(start, len(document)):
+        if text in _squeezed(document[number]):
+            return number
+    raise AssertionError(f"{text!r} not in the PDF")
+
+
+def test_table_headers_repeat_and_rows_never_split(briefing_pdf):
+    """'All headcount claims' runs over pages: its header row is at the top of each of them, and on
+    each page every row's first cell (its id) and last cell (its source) are both there."""
+    first = _page_of(briefing_pdf, "Everyheadcountclaiminview")
+    last = _page_of(briefing_pdf, "Allpayreports", first)
+    assert last > first + 1, "the test needs a table over three pages or more"
+    for number in range(first, last + 1):
+        page = briefing_pdf[number]
+        width, height = page.get_size()
+        text = _squeezed(page)
+        end = text.index("Allpayreports") if number == last else len(text)
+        if number > first:
+            body = text[text.index("Row"):end] if "Row" in text else ""
+            assert body.startswith("RowWhosefightersStageFigureSaidby,when"), f"page {number + 1}: {text[:80]}"
+        # Row ids sit in the left column, sources in the right one: one of each per row on the page
+        # (above the next table's heading, on the last page).
+        floor = 0
+        if number == last:
+            textpage = page.get_textpage()
+            found = textpage.search("All pay reports", match_case=True).get_next()
+            floor = textpage.get_charbox(found[0])[3]
+        left = _squeezed(page, (0, floor, 90, height))
+        right = _squeezed(page, (width - 110, floor, width, height))
+        lines = page.get_textpage().get_text_bounded(0, floor, 90, height).split()
+        ids = [w for w in lines if re.fullmatch(r"H\d{3}", w)]
+        sources = re.findall(r"source\d+", right)
+        assert ids and len(ids) == len(sources), f"page {number + 1}: {len(ids)} row ids, {len(sources)} sources"
+        assert left  # the page has a left column at all
+
+
+def test_no_heading_ends_a_page(briefing_pdf):
+    """Every heading in the outline has text of its section under it on the same page."""
+    checked = 0
+    for bookmark in briefing_pdf.get_toc():
+        number = bookmark.get_dest().get_index()
+        page = briefing_pdf[number]
+        textpage = page.get_textpage()
+        searcher = textpage.search(bookmark.get_title()[:25], match_case=True)
+        found = searcher.get_next()
+        assert found, bookmark.get_title()
+        bottom = min(textpage.get_charbox(i)[1] for i in range(found[0], found[0] + found[1]))
+        footer_top = 22 * 72 / 25.4  # the bottom margin, where the running footer sits
+        below = textpage.get_text_bounded(0, footer_top, page.get_size()[0], bottom - 1).strip()
+        assert below, f"{bookmark.get_title()!r} ends page {number + 1}"
+        checked += 1
+    assert checked >= 15
 
 
 VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -53,8 +53,10 @@ CONDA_NAMES = {
     "zopfli": "py-zopfli",
 }
 
-#: Packages with no conda-forge build (new or niche PyPI-only packages), installed by pip.
-PIP_ONLY = {"annotated-doc", "jupyter-builder", "lazy-importer", "nest-asyncio2"}
+#: Packages installed by pip: new or niche PyPI-only packages with no conda-forge build, and typst
+#: (conda-forge's "typst" is the Typst command line, not the Python package of that name, the
+#: compiler inside a wheel, that briefings.pdf imports).
+PIP_ONLY = {"annotated-doc", "jupyter-builder", "lazy-importer", "nest-asyncio2", "typst"}
 
 
 def canonical(name: str) -> str:

@@ -11,6 +11,7 @@ from analysis.judgements import UNCONFIRMED_CREDIBILITY
 
 from ..tables import Html
 from ..templating import render
+from ..viewmodel import Section
 
 #: CSS classes that keep JupyterLab's MathJax off our text ("$200 … $300" is not maths).
 NO_MATHS = "tex2jax_ignore mathjax_ignore"
@@ -53,8 +54,9 @@ def claim_ref(briefing, claim, section: str, what: str = "") -> Html:
                               date=pd.Timestamp(claim["known_from"]).date().isoformat())
 
 
-def show_section(name: str, view: dict | None) -> Html:
-    """The section's template rendered, or nothing when the section does not apply."""
+def show_section(name: str, view: dict | None) -> Section:
+    """The section's template rendered, or nothing when the section does not apply; the output
+    also carries ``view`` for the PDF (see :mod:`briefings.viewmodel`)."""
     if view is None:
-        return Html("")
-    return render(f"sections/{name}.html.j2", no_maths=NO_MATHS, **view)
+        return Section("", name, None)
+    return Section(render(f"sections/{name}.html.j2", no_maths=NO_MATHS, **view).markup, name, view)

@@ -21,7 +21,7 @@ RUN_MAX = 60
 # Bidi controls: kept in the body (wrapped in <bdi>), stripped from the one-line page margins
 # where they could reorder "Page x of y" and the marking.
 _BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-META_KEYS = ("title", "subject", "as_of", "marking", "generated", "data_version")
+META_KEYS = ("title", "subject", "as_of", "marking", "generated", "data_version", "author")
 
 
 def short(value: str) -> str:
@@ -42,7 +42,7 @@ def as_of_display(as_of: str) -> tuple[str, str]:
 def generated_display(value: str) -> tuple[str, str]:
     """(W3C date for PDF metadata or '', reader-facing text).
 
-    WeasyPrint accepts a time only with a zone; a naive datetime keeps its date only rather
+    PDF metadata takes a time only with a zone; a naive datetime keeps its date only rather
     than claiming a zone it does not have.
     """
     try:
@@ -57,21 +57,23 @@ def generated_display(value: str) -> tuple[str, str]:
     return created, f"{when:%Y-%m-%d %H:%M} {zone}"
 
 
-def view(meta: dict, figures_href: str = "") -> dict:
-    """The header's view-model from the six meta values (text, '' when absent) and the link to
-    the briefing's CSV of figures ('' when it has none, as in a notebook)."""
+def view(meta: dict, figures_href: str = "", annex_href: str = "") -> dict:
+    """The header's view-model from the seven meta values (text, '' when absent), the link to
+    the briefing's CSV of figures ('' when it has none, as in a notebook) and the link to the
+    build's data annex, the whole record ('' when rendered outside a build)."""
     iso, as_of_text = as_of_display(meta["as_of"])
     created, generated_text = generated_display(meta["generated"])
-    return {**{k: meta[k] for k in META_KEYS}, "as_of_iso": iso, "as_of_display": as_of_text,
+    return {**{k: meta.get(k, "") for k in META_KEYS}, "as_of_iso": iso, "as_of_display": as_of_text,
             "created": created, "generated_display": generated_text, "figures_href": figures_href,
+            "annex_href": annex_href,
             # Page-margin texts, labels included, so an absent value leaves the margin empty.
             "run": {"title": short(meta["title"]), "marking": short(meta["marking"]),
                     "as_of": short(f"As of {as_of_text}") if as_of_text else "",
                     "data_version": short(f"Data version {meta['data_version']}") if meta["data_version"] else ""}}
 
 
-def render_header(meta: dict, figures_href: str = "") -> str:
-    return render("sections/header.html.j2", no_maths=NO_MATHS, **view(meta, figures_href)).markup
+def render_header(meta: dict, figures_href: str = "", annex_href: str = "") -> str:
+    return render("sections/header.html.j2", no_maths=NO_MATHS, **view(meta, figures_href, annex_href)).markup
 
 
 def meta(briefing) -> dict:
@@ -80,6 +82,7 @@ def meta(briefing) -> dict:
     sides = "both sides" if p["side"] == "both" else f"{SIDE_NAMES[p['side']]} side"
     origins = ", ".join(p["origins"]) or "all origins"
     return {"title": p["title"], "as_of": briefing.as_of.date().isoformat(), "marking": p["marking"],
+            "author": p["author"],
             "generated": briefing.generated.isoformat(), "data_version": briefing.data.version,
             "subject": f"Foreign-fighter recruitment for {sides}, {origins}, as reported by "
                        f"{date_text(briefing.as_of)}; money at {p['fx_kind']} exchange rates."}
