@@ -93,11 +93,11 @@ class Assessment:
 def _pay_condition(readings: list[str], threshold: float) -> tuple[str, str]:
     counted = [r for r in readings if r != "no comparator"]
     if "in excess" not in counted and len(counted) < len(readings):
-        return UNKNOWN, (f"{len(readings) - len(counted)} of {len(readings)} offers had no army pay of the same kind "
-                         "in force to compare with" + ((f"; the rest are below {threshold:g}×"
-                                                       if all(r == "not in excess" for r in counted)
-                                                       else f"; the rest are below or straddle {threshold:g}×")
-                                                      if counted else ""))
+        rest = ((f"; the rest are below {threshold:g}×" if all(r == "not in excess" for r in counted)
+                 else f"; the rest are below or straddle {threshold:g}×") if counted else "")
+        return UNKNOWN, (f"{len(readings) - len(counted)} of {len(readings)} offers could not be set against the "
+                         "army's own pay of the same kind: none on record for their date, or no rate to convert it"
+                         + rest)
     if "in excess" in counted:
         n = counted.count("in excess")
         return MET, (f"{n} of {len(readings)} offers at least {threshold:g}× the army's own pay in force, on our "
@@ -109,8 +109,9 @@ def _pay_condition(readings: list[str], threshold: float) -> tuple[str, str]:
     if counted:
         return UNKNOWN, f"offers straddle {threshold:g}× the army's own pay in force"
     if readings:
-        return UNKNOWN, "no army pay of the same kind in force on the offers' dates"
-    return UNKNOWN, "no monthly offer reported"
+        return UNKNOWN, ("no army pay of the same kind on record for the offers' dates, or no rate to convert it "
+                         "(which does not mean there was none)")
+    return UNKNOWN, "no monthly offer on record"
 
 
 def assess(side: str, origin: str, category: str, *, stages, pay_readings: list[str],

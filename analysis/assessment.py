@@ -1,8 +1,10 @@
 """One briefing's analysis: the selection's claims, offers, comparisons and key judgements.
 
 :class:`Assessment` computes everything once from checked parameters and validated data; it
-holds no markup. The presentation (``briefings/``) turns it into sections. Words used in the
-judgements' sentences (nouns for categories, stages and sides) live here with them.
+holds no markup and writes no sentence. Each notion ("largest", "changed over time", "in force",
+"contradicts", the rate a conversion used) is computed here once, and every section reads it.
+Key judgements are data: what each rests on (rows, typed claims of :mod:`analysis.claims`) and
+its confidence; the presentation (``briefings/``) writes their words.
 """
 
 from __future__ import annotations
@@ -15,105 +17,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import claims as claim
 from .article47 import assess_groups
-from .headcounts import (PRESENCE_STAGES, claim_status, claims_as_of, contradictions, headcount_table,
-                         latest_claims, signup_arrival_gap, trends)
-from .intervals import CURRENCY_SYMBOLS, Interval, date_text, format_claim, format_people, format_ratio
-from .judgements import (UNCONFIRMED_CREDIBILITY, Evidence, Judgement, _inflect, join_words, likelihood_word, make,
-                         money, pct, plural)
-from .loading import SIDE_COUNTRY, DataPackage, load_data
+from .changes import data_revisions, default_since, revisions_in
+from .coverage import record_reach
+from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
+                         largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
+from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
+from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
-                  offers_in_usd, wages_in_usd)
+                  monthly_offers_on_record, offer_contradictions, offers_in_usd, wages_in_usd)
 from .paths import DATA_DIR
 
-SIDE_NAMES = {"russia": "Russia's", "ukraine": "Ukraine's"}
-CATEGORY_NOUNS = {"paid": "paid recruits", "contract": "contract soldiers", "volunteer": "volunteers",
-                  "conscript": "conscripts", "state_deployed": "state-sent troops",
-                  "unknown": "foreign fighters of unstated status"}
-STAGE_TITLES = {"applied": "Applied", "signed_up": "Signed up", "arrived": "Arrived", "deployed": "Deployed",
-                "killed": "Killed", "missing": "Missing in action", "left": "Left"}
-#: stage -> (words for a count to date, words for a count of those present at one time)
-STAGE_WORDS = {"applied": ("applied", "applying"), "signed_up": ("signed up", "signed up"),
-               "arrived": ("arrived", "present"), "deployed": ("deployed", "serving"),
-               "killed": ("killed", "killed"), "missing": ("missing in action", "missing in action"),
-               "left": ("left", "left")}
-COUNT_TYPE_WORDS = {"cumulative": "to date", "current": "present at the time", "flow": "over a period"}
-PERIOD_WORDS = {"month": "a month", "one_off": "once", "contract": "per contract"}
-STATUS_WORDS = {"offered": "offered", "received": "received, not an offer"}
-MEASURE_WORDS = {"soldier_pay": "soldier pay", "soldier_base_pay": "soldier base pay",
-                 "soldier_supplement": "soldier supplement", "minimum_wage": "minimum wage",
-                 "public_sector_average": "public-sector average", "average_wage": "average wage"}
-TREND_WORDS = {"up": "rose", "down": "fell", "mixed": "moved both ways", "same": "unchanged"}
-GLOSSARY = [
-    ("Volunteer", "a foreigner who came forward to fight, whatever he is later paid; Ukraine's International "
-                  "Legion volunteers serve in its armed forces on its pay scales."),
-    ("Paid recruit", "a foreigner recruited with pay on offer through a company or intermediary, such as Syrians "
-                     "recruited for Russia through Wagner or security firms."),
-    ("Contract soldier", "a foreigner who signs a contract with the army he fights for, and so is a member of "
-                         "that party's armed forces."),
-    ("State-sent troops", "soldiers sent by their own state as members of its armed forces, such as North "
-                          "Korea's troops in Russia."),
-    ("Mercenary (in law)", "a person who meets all six conditions of Art. 47(2) of Additional Protocol I; "
-                           "the word as used by the parties or the press means much less."),
-    ("Signed up", "registered or recruited, not known to have travelled."),
-    ("Arrived / deployed", "reached the recruiting side or its forces (training included) / sent to, or serving "
-                           "in, the war."),
-    ("To date / present at the time / over a period", "a cumulative count; a count of those present on one "
-                                                      "day; a flow between two dates. They are never added or compared."),
-    ("Adversary claim", "a party to the war speaking about the other side's fighters."),
-    ("Confidence", "how good the evidence is (low, moderate, high), by the rule in Method; not a probability."),
-]
+#: Share of sign-ups reported present at or below which "most had not reached the war" is judged likely.
+MOST_NOT_ARRIVED_SHARE = 0.2
+#: The ICD 203 probability behind that judgement: reports of arrivals lag and undercount, so likely, not certain.
+MOST_NOT_ARRIVED_PROBABILITY = 0.7
 
-
-def money_stated(qualifier: str, low: float, high: float, currency: str) -> str:
-    """An amount as its source stated it: '$200–300', '£5,000', '160,000 RUB'."""
-    symbol = CURRENCY_SYMBOLS.get(currency)
-    if symbol:
-        return format_claim(qualifier, low, high, symbol)
-    return f"{format_claim(qualifier, low, high)} {currency}"
-
-
+#: The Art. 47 condition that settles a group's verdict when several fail, most decisive first.
 DECISIVE_ORDER = ("e", "f", "d", "a", "c", "b")
-#: Why a group fails a condition, in a few words, for the key judgement (the evidence is in the appendix).
-LAW_REASONS = {"e": "they serve in a party's armed forces", "f": "their own state sent them on official duty",
-               "d": "they are nationals or residents of a party"}
-
-
-_THE = {"United States", "United Kingdom", "Middle East", "Netherlands", "Philippines", "Czech Republic",
-        "Central African Republic", "Dominican Republic", "Gulf"}
-
-
-def place(name: str) -> str:
-    """A country or region as a sentence names it: 'the United States', 'Syria'."""
-    return f"the {name}" if name in _THE else name
-
-
-def origin_words(record) -> str:
-    """'from Syria', 'from the Middle East', '' for all origins (the noun then says 'foreign')."""
-    if record["origin"] == "all":
-        return ""
-    return f"from {place(record['origin'])}"
-
-
-def group_words(stated: str, category: str, record) -> str:
-    """'20,000+ foreign volunteers', 'about 50,000 paid recruits from Syria'."""
-    noun = CATEGORY_NOUNS[category]
-    if record["origin"] == "all":
-        return f"{stated} {noun}" if noun.startswith("foreign") else f"{stated} foreign {noun}"
-    return f"{stated} {noun} {origin_words(record)}"
-
-
-def origins_words(origins) -> str:
-    named = [place(o) for o in origins if o != "all"]
-    if not named or "all" in origins:  # a count over all origins covers the named ones too
-        return "of all origins"
-    return "from " + join_words(sorted(named))
-
-
-def count_words(count: int, noun: str) -> str:
-    """'Eight offers', 'One offer' (inflect)."""
-    words = _inflect.number_to_words(count)
-    return f"{words[0].upper()}{words[1:]} {_inflect.plural(noun, count)}"
 
 
 @dataclass
@@ -289,28 +211,76 @@ class Assessment:
                         tuple((self._reliability[s], int(c)) for s, c in zip(offers["source_id"], offers["credibility"])),
                         False, bool(offers["adversary"].any()))
 
-    def _figure_phrase(self, claim, with_source: bool = True) -> str:
-        """'about 50,000 paid recruits from Syria signed up (SOHR, Nov 2022)'."""
-        stage = STAGE_WORDS[str(claim["stage"])][claim["count_type"] == "current"]
-        if str(claim["stage"]) == "arrived" and claim["count_type"] == "current":
-            stage = f"in {SIDE_COUNTRY[claim['side']]} at the time"
-        text = f"{group_words(claim['stated'], claim['category'], claim)} {stage}"
-        if not with_source:
-            return text
-        when = date_text(claim["date_reported"], claim["date_precision"])
-        mark = ", unconfirmed" if claim["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
-        return f"{text} ({claim['claimant_name']}, {when}{mark})"
 
-    def _wage_words(self, wage_id: str, usd: Interval) -> str:
-        """Another source's figure for a wage as it stated it, with our conversion: '27,000 SYP, or $6.08 at the offer's date'."""
-        wage = self.wages.set_index("wage_id").loc[wage_id]
-        stated = money_stated(wage["qualifier"], wage["monthly_low_local"], wage["monthly_high_local"], wage["currency"])
-        return stated if wage["currency"] == "USD" else f"{stated}, or {money(usd)} at the offer's date"
+    # -------------------------------------------------------------------- notions, computed once
 
-    # -------------------------------------------------------------------- key judgements
+    @cached_property
+    def offer_contradictions(self) -> pd.DataFrame:
+        """Pairs of pay offers about one quantity at one time that cannot both hold."""
+        return offer_contradictions(self.offers) if self.money_shown else offer_contradictions(self.offers.iloc[0:0])
+
+    @cached_property
+    def own_trends(self) -> pd.DataFrame:
+        """The series that changed over time whose claims are not an adversary's, largest change first."""
+        return own_trends(self.trends, self.all_claims)
+
+    def largest(self, scope: Scope):
+        """(the largest latest claim in ``scope``, every candidate): one notion for every section."""
+        return largest(self.latest, scope)
+
+    def ranked_origins(self, scope: Scope) -> pd.DataFrame:
+        return ranked_origins(self.latest, scope)
+
+    @cached_property
+    def monthly_on_record(self) -> pd.DataFrame:
+        """Every monthly offer for the war in Ukraine on record in view (not an adversary's), converted or not."""
+        return monthly_offers_on_record(self.offers)
+
+    @cached_property
+    def not_assessed(self) -> list[tuple]:
+        """Groups in view with no presence figure, left out of the Art. 47 reading: (side, origin,
+        category, claim ids), for groups of a category the reading covers."""
+        assessed = {(a.side, a.origin, a.category) for a in self.assessments}
+        out = []
+        latest = self.latest[~self.latest["category"].isin(("unknown", "conscript"))]
+        for key, group in latest.groupby(["side", "origin", "category"], sort=True):
+            if key not in assessed:
+                out.append((*key, tuple(group["claim_id"])))
+        return out
+
+    @cached_property
+    def reach(self) -> pd.Timestamp | None:
+        """The newest day of any figure in the data known by as_of: where the record stops."""
+        return record_reach(self.data, self.as_of)
+
+    @cached_property
+    def newest(self) -> tuple:
+        """(day, row id) of the newest figure this briefing rests on: a headcount claim or (where
+        money is shown) a pay offer in view, by the day it counts as known. (None, None) for none."""
+        rows = [(d, i) for d, i in zip(self.all_claims["known_from"], self.all_claims["claim_id"])]
+        if self.money_shown and len(self.offers):
+            rows += list(zip(known_from(self.offers), self.offers["offer_id"]))
+        if not rows:
+            return None, None
+        return max(rows, key=lambda r: (pd.Timestamp(r[0]), r[1]))
+
+    @property
+    def since(self) -> pd.Timestamp:
+        """The day the "what changed" window opens."""
+        value = self.params["changes_since"]
+        return default_since(self.as_of) if value == "auto" else pd.Timestamp(value)
+
+    @cached_property
+    def revisions(self) -> list:
+        """Dated revisions of the data (its CHANGELOG.md) inside the "what changed" window."""
+        return revisions_in(data_revisions(Path(self.data.path) / "CHANGELOG.md"), self.since, self.as_of)
+
+    # -------------------------------------------------------------------- key judgements, as data
 
     def key_judgements(self) -> list[Judgement]:
-        """Three to five key judgements for the selection, most important first."""
+        """Three to five key judgements for the selection, most important first, as data: each
+        carries its evidence, confidence and ``parts`` (the rows and claims its words are made
+        from); the words are written by ``briefings``."""
         found = []
         if self._shows("headcounts"):
             for side in (self.sides or ["russia", "ukraine"]):
@@ -325,135 +295,106 @@ class Assessment:
             found.append(self._cost_judgement())
         found = [j for j in found if j is not None]
         if not found:
-            found = [make(f"Nothing had been reported for this selection by {date_text(self.as_of)}.", [],
-                          topic="none")]
+            found = [make("", [], topic="none", parts={"as_of": self.as_of})]
         # Five at most: with "what changed" they must fit on page 1; the rest of the story is in the body.
         return found[:5]
 
+    #: The three "largest" of a side's judgement: people who reached the war, counted to date and
+    #: at one time (never ranked against each other), and the largest count to date at any stage.
+    SIDE_SCOPES = (("reached_to_date", "cumulative", "presence", True),
+                   ("reached_at_one_time", "current", "presence", True),
+                   ("any_to_date", "cumulative", "all", False))
+
     def _side_judgement(self, side: str):
-        rows = self.latest[(self.latest["side"] == side) & (self.latest["count_type"] != "flow")
-                           & (self.latest["credibility"] < UNCONFIRMED_CREDIBILITY)]
-        if rows.empty:
+        parts, evidence, ids = {}, [], []
+        for name, count_type, which, reached in self.SIDE_SCOPES:
+            stages = tuple(PRESENCE_STAGES) if which == "presence" else ()
+            scope = Scope(count_type, stages, side=side, reached=reached)
+            winner, candidates = self.largest(scope)
+            parts[name] = {"claim": claim.largest(scope, winner, candidates), "row": winner}
+            if winner is not None:
+                ids.append(winner["claim_id"])
+        leads = [parts[n]["row"] for n in ("reached_to_date", "reached_at_one_time", "any_to_date")
+                 if parts[n]["row"] is not None]
+        if not leads:
             return None
-        # Largest by the middle of its range, so a wide range does not outrank a firmer, similar figure.
-        rows = rows.assign(_size=[(p.low + p.high) / 2 for p in rows["people"]]).sort_values(["_size", "claim_id"])
-        largest = rows.iloc[-1]
-        present = rows[rows["stage"].astype(str).isin(PRESENCE_STAGES) & (rows["_size"] > 0)]
-        if present.empty or present.iloc[-1]["claim_id"] == largest["claim_id"]:
-            lead = largest
-            text = f"On {SIDE_NAMES[side]} side the largest figure reported is {self._figure_phrase(lead)}"
-            return make(text + ".", [self._evidence(lead, self.claims)], figures=[lead["stated"]],
-                        topic=f"side:{side}")
-        lead = present.iloc[-1]
-        # The judgement is about those who reached the war; the larger figure is context, attributed.
-        text = (f"On {SIDE_NAMES[side]} side the largest figure for people who had arrived or been deployed is "
-                f"{self._figure_phrase(lead)}; the largest of any kind, {self._figure_phrase(largest)}, "
-                "counts people who had not necessarily arrived")
-        return make(text + ".", [self._evidence(lead, self.claims)], figures=[lead["stated"], largest["stated"]],
-                    topic=f"side:{side}", extra_ids=[largest["claim_id"]])
+        if len(leads) == 1 and leads[0]["claim_id"] == self.gap_lead:
+            return None  # only the sign-ups the gap judgement leads with: nothing of its own to say
+        # The judgement's confidence is that of the figure it leads with.
+        evidence.append(self._evidence(leads[0], self.claims))
+        return make("", evidence, topic=f"side:{side}", extra_ids=ids, parts={"side": side, **parts})
 
     def _adversary_judgement(self):
         rows = self.adversary_latest[self.adversary_latest["count_type"] != "flow"]
         if rows.empty:
             return None
-        parts, evidence, figures = [], [], []
+        chosen, evidence = [], []
         for side, group in rows.groupby("side"):
             group = group.assign(_size=[(p.low + p.high) / 2 for p in group["people"]],
                                  _firm=[int(c < UNCONFIRMED_CREDIBILITY) for c in group["credibility"]],
                                  _present=[int(str(s) in ("arrived", "deployed")) for s in group["stage"]])
             # The firmest figure (credibility 1-3), counting people who arrived or were deployed, the latest
-            # known, the largest.
+            # known, the largest (method rule 14): chosen, never called the largest.
             top = group.sort_values(["_firm", "_present", "known_from", "_size", "claim_id"]).iloc[-1]
-            stage = STAGE_WORDS[str(top["stage"])][top["count_type"] == "current"]
-            parts.append(f"the {top['claimant_name']} says {group_words(top['stated'], top['category'], top)} "
-                         f"{stage} on {SIDE_NAMES[side]} side ({date_text(top['date_reported'], top['date_precision'])}, "
-                         f"graded {self._grade(top)}"
-                         + (", unconfirmed)" if top["credibility"] >= UNCONFIRMED_CREDIBILITY else ")"))
+            chosen.append(top)
             evidence.append(self._evidence(top, self.adversary_claims))
-            figures.append(top["stated"])
-        text = ("Claims by a party about its adversary's foreign fighters are kept apart from the figures above: "
-                + "; ".join(parts) + ".")
-        return make(text, evidence, figures=figures, topic="adversary")
+        return make("", evidence, topic="adversary", parts={"rows": chosen})
+
+    @cached_property
+    def gap_lead(self) -> str | None:
+        """The sign-up claim the key judgement on sign-ups against arrivals leads with: the largest."""
+        if self.gap.empty:
+            return None
+        sizes = [g["signed_up"].high for _, g in self.gap.iterrows()]
+        return self.gap.assign(_size=sizes).sort_values(["_size", "signed_up_claim"]).iloc[-1]["signed_up_claim"]
 
     def _gap_judgement(self):
         gaps = self.gap
         if gaps.empty:
             return None
-        sizes = [g["signed_up"].high for _, g in gaps.iterrows()]
-        row = gaps.assign(_size=sizes).sort_values(["_size", "signed_up_claim"]).iloc[-1]
-        signed = self.latest[self.latest["claim_id"] == row["signed_up_claim"]].iloc[0]
-        mark = ", unconfirmed" if signed["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
-        lead = (f"{group_words(row['signed_up_stated'], row['category'], row)} were reported "
-                f"signed up ({signed['claimant_name']}, "
-                f"{date_text(signed['date_reported'], signed['date_precision'])}{mark})")
-        lead = lead[0].upper() + lead[1:]
+        row = gaps[gaps["signed_up_claim"] == self.gap_lead].iloc[0]
+        latest = self.latest.set_index("claim_id", drop=False)
+        signed = latest.loc[row["signed_up_claim"]]
         evidence = [self._evidence(signed, self.claims)]
-        figures = [row["signed_up_stated"]]
-        if row["status"] == "gap":
-            present = self.latest[self.latest["claim_id"] == row["present_claim"]].iloc[0]
+        present = other = None
+        if row["status"] in ("gap", "presence exceeds sign-ups"):
+            present = latest.loc[row["present_claim"]]
             evidence.append(self._evidence(present, self.claims))
-            figures += [row["present_stated"], format_people(row["gap"])]
-            stage = STAGE_WORDS[row["present_stage"]][present["count_type"] == "current"]
-            if row["present_share"] is not None and row["present_share"].high == 0:
-                text = (f"{lead}; at the same time {present['claimant_name']} reported 0 "
-                        f"({present['stage_detail']}; "
-                        f"{date_text(present['date_reported'], present['date_precision'])}).")
-            else:
-                text = (f"{lead}, against {row['present_stated']} reported {stage} "
-                        f"({present['claimant_name']}, {date_text(present['date_reported'], present['date_precision'])}): "
-                        f"some {format_people(row['gap'])} are not reported to have reached the war")
-                share = row["present_share"]
-                if share is not None and share.high <= 0.2:
-                    # Reports of arrivals lag and undercount, so a small share makes "most never went" likely,
-                    # not certain: the ICD 203 word for 55-80%.
-                    text += (f"; those reported present are {pct(share)} of sign-ups, so we judge it "
-                             f"{likelihood_word(0.7)} that most of those signed up had not reached the war by then, "
-                             "though arrivals may be under-reported")
-                    figures.append(pct(share))
-                text += "."
-        elif row["status"] == "presence exceeds sign-ups":
-            text = (f"{lead}, but more were reported present ({row['present_stated']}) than signed up: "
-                    "the two figures count different groups, so no gap is computed.")
-        elif row["status"] == "presence reported at another time":
-            other = self.latest[self.latest["claim_id"] == row["other_presence_claim"]].iloc[0]
-            text = (f"{lead}; the latest figure for those of this group present dates from another time "
-                    f"({other['stated']}, {date_text(other['date_reported'], other['date_precision'])}), "
-                    "so how many have not arrived is not known.")
-        else:
-            text = f"{lead}; how many arrived has not been reported, so how many have not arrived is not known."
-        return make(text, evidence, figures=figures, topic="gap")
+        if row["status"] == "presence reported at another time":
+            other = latest.loc[row["other_presence_claim"]]
+        share = row["present_share"]
+        most_not = (row["status"] == "gap" and share is not None and share.high <= MOST_NOT_ARRIVED_SHARE
+                    and share.high > 0)
+        return make("", evidence, topic="gap",
+                    parts={"gap": row, "claim": claim.gap(row), "signed": signed, "present": present, "other": other,
+                           "likely_most_not": likelihood_word(MOST_NOT_ARRIVED_PROBABILITY) if most_not else None})
 
     def _law_judgement(self):
         if not self.assessments:
             return None
-        cannot, may, why = {}, {}, {}
-        for a in self.assessments:
-            if a.failed:
-                letter = next(k for k in DECISIVE_ORDER if k in a.failed)
-                why.setdefault(letter, a.conditions[letter][1])
-                cannot.setdefault(letter, {}).setdefault((a.side, a.category), []).append(a.origin)
-            else:
-                may.setdefault((a.side, a.category), []).append(a.origin)
-
-        def groups(found) -> str:
-            return join_words([f"{SIDE_NAMES[side]} {CATEGORY_NOUNS[category]} {origins_words(origins)}"
-                               for (side, category), origins in sorted(found.items())])
-
-        parts = [f"{groups(found)} cannot be mercenaries in law, as {LAW_REASONS.get(letter) or why[letter]} "
-                 f"(condition {letter})" for letter, found in sorted(cannot.items())]
-        if may:
-            parts.append(f"{groups(may)} may meet the definition, but only if the conditions still unknown hold")
-        text = ("Art. 47 of Additional Protocol I requires all six of its conditions. "
-                + "; ".join(p[0].upper() + p[1:] for p in parts)
-                + f". Our threshold of {self.params['excess_threshold']:g} times the army's own pay is an analytic "
-                  "convention, not law.")
         # A reading of the law against each group's reported status: the status reports carry it.
         claims = self.latest[self.latest["category"].isin([a.category for a in self.assessments])]
         evidence = [self._evidence(c, self.claims) for _, c in claims.iterrows()]
+        cannot = any(a.failed for a in self.assessments)
+        may = any(not a.failed for a in self.assessments)
         level = "moderate" if cannot and all(e.claimant_ids for e in evidence) and not may else "low"
         basis = ("a reading of the Protocol against how each group was reported recruited"
                  + ("" if level == "moderate" else "; some conditions rest on unknown facts"))
-        return Judgement(text, level, basis, (), tuple(c for e in evidence for c in e.claim_ids), "law")
+        return Judgement("", level, basis, (), tuple(c for e in evidence for c in e.claim_ids), "law",
+                         parts={"assessments": self.assessments, "threshold": self.params["excess_threshold"]})
+
+    def _army_pay_judgement(self):
+        """Offers against the recruiting army's own pay in force: the pay side of Art. 47(2)(c)."""
+        if self.army.empty:
+            return None
+        compared = self.army[self.army["ratio"].notna()]
+        offers = self.monthly_offers
+        rows = offers if compared.empty else offers[offers["offer_id"].isin(compared["offer_id"])]
+        # The judgement quotes the army's pay too: its rows and the rates they were converted at.
+        comparators = [i for pair in zip(compared["army_wage_id"], compared["army_fx_rate_id"]) for i in pair if i]
+        return make("", [self._offer_evidence(rows)], topic="army", extra_ids=comparators,
+                    parts={"army": self.army, "threshold": self.params["excess_threshold"],
+                           "claim": claim.threshold(self.army, self.params["excess_threshold"])})
 
     def _pull_judgement(self):
         offers = self.monthly_offers
@@ -463,71 +404,22 @@ class Assessment:
         origin = offers["origin"].value_counts().sort_index().idxmax()
         mine = offers[offers["origin"] == origin]
         lowest = mine.assign(_low=[o.low for o in mine["monthly_usd"]]).sort_values(["_low", "offer_id"]).iloc[0]
-        highest = mine.assign(_high=[o.high for o in mine["monthly_usd"]]).sort_values(["_high", "offer_id"]).iloc[-1]
-        by = "to date" if self.params["as_of"] == "latest" else f"by {date_text(self.as_of)}"
+        highest = mine.assign(_high=[o.high for o in mine["monthly_usd"]]).sort_values(
+            ["_high", "offer_id"], ascending=[True, False]).iloc[-1]
+        extremes = claim.extremes(origin, "usd", False, lowest["offer_id"], highest["offer_id"],
+                                  lowest["monthly_usd"].low, highest["monthly_usd"].high,
+                                  bool(highest["monthly_usd"].open_above), mine["offer_id"])
+        soldier = self.multiples[self.multiples["measure"] == "soldier_pay"].set_index("offer_id")
         ends = [lowest] if lowest["offer_id"] == highest["offer_id"] else [lowest, highest]
-        figures = [money(o["monthly_usd"]) for o in ends]
-        when = [date_text(o["date_reported"], o["date_precision"])
-                + (", unconfirmed" if o["credibility"] >= UNCONFIRMED_CREDIBILITY else "") for o in ends]
-        text = (f"Monthly offers to recruits from {origin} reported {by} "
-                + (f"run from {figures[0]} ({when[0]}) to {figures[1]} ({when[1]})" if len(ends) == 2
-                   else f"are {figures[0]} ({when[0]})"))
-        soldier = self.multiples[(self.multiples["measure"] == "soldier_pay")].set_index("offer_id")
         compared = [o for o in ends if o["offer_id"] in soldier.index]
-        if compared:
-            multiples = [format_ratio(soldier.loc[o["offer_id"], "multiple"]) for o in compared]
-            wages = sorted({money(soldier.loc[o["offer_id"], "wage_usd"]) for o in compared})
-            others = sorted({self._wage_words(w, iv) for o in compared for w, iv in soldier.loc[o["offer_id"], "disagreeing"]})
-            text += (f": {' and '.join(multiples)} the pay of a soldier in {place(origin)} in force at the time "
-                     f"({' and '.join(wages)} a month"
-                     + (f"; another source put it at {' and '.join(others)}" if others else "") + ")")
-            figures += multiples
-        else:
-            text += f"; no pay of a soldier in {origin} in force on those dates is on record"
-        text += f". {count_words(len(mine), 'offer')} in all."
         # The wages quoted (and any other source's figure for them) are part of what it rests on.
         wages = []
         for o in compared:
             row = soldier.loc[o["offer_id"]]
             wages += [row["wage_id"], row["wage_fx_rate_id"]] + [w for w, _ in row["disagreeing"]]
-        return make(text, [self._offer_evidence(mine)], figures=figures, topic="pull",
-                    extra_ids=[w for w in wages if w])
-
-    def _army_pay_judgement(self):
-        """Offers against the recruiting army's own pay in force: the pay side of Art. 47(2)(c)."""
-        compared = self.army[self.army["ratio"].notna()]
-        if compared.empty:
-            if self.army.empty:
-                return None
-            text = (f"For none of the {_inflect.number_to_words(len(self.army))} monthly offers compared is the recruiting "
-                    "army's own pay in force at the time on record, so the pay test of Art. 47(2)(c) cannot be "
-                    "applied to any of them.")
-            return make(text, [self._offer_evidence(self.monthly_offers)], topic="army")
-        offers = self.monthly_offers.set_index("offer_id")
-        parts, figures = [], []
-        for _, row in compared.iterrows():
-            offer = offers.loc[row["offer_id"]]
-            ratio = format_ratio(row["ratio"])
-            mark = ", unconfirmed" if offer["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
-            parts.append(f"{money(row['monthly_usd'])} to recruits from {place(row['origin'])} "
-                         f"({date_text(offer['date_reported'], offer['date_precision'])}{mark}) was {ratio} "
-                         f"{SIDE_COUNTRY[row['side']]}'s own pay in force, {money(row['army_pay_usd'])}")
-            figures += [ratio]
-        readings = compared["reading"].value_counts()
-        verdict = ("none reaches" if "in excess" not in readings else
-                   "some reach" if readings.get("in excess", 0) < len(compared) else "all reach")
-        text = ("Where the recruiting army's own pay in force at the time is on record, offers were close to it: "
-                + "; ".join(parts) + f". {verdict[0].upper() + verdict[1:]} our {self.params['excess_threshold']:g}× "
-                "convention for 'substantially in excess'")
-        n_without = len(self.army) - len(compared)
-        if n_without:
-            text += (f"; for the other {_inflect.number_to_words(n_without)} offers no army pay in force at the time "
-                     "is on record")
-        offer_rows = self.monthly_offers[self.monthly_offers["offer_id"].isin(compared["offer_id"])]
-        # The judgement quotes the army's pay too: its rows and the rates they were converted at.
-        comparators = [i for pair in zip(compared["army_wage_id"], compared["army_fx_rate_id"]) for i in pair if i]
-        return make(text + ".", [self._offer_evidence(offer_rows)], figures=figures, topic="army",
-                    extra_ids=comparators)
+        return make("", [self._offer_evidence(mine)], topic="pull", extra_ids=[w for w in wages if w],
+                    parts={"origin": origin, "offers": mine, "ends": ends, "compared": compared, "soldier": soldier,
+                           "extremes": extremes})
 
     def _cost_judgement(self):
         costs = self.costs
@@ -537,32 +429,43 @@ class Assessment:
         drives = costs[costs["claim_id"] == head["claim_id"]]
         cheapest = drives.assign(_c=[c.low for c in drives["cost_usd"]]).sort_values(["_c", "offer_id"]).iloc[0]
         dearest = drives.assign(_c=[c.high for c in drives["cost_usd"]]).sort_values(["_c", "offer_id"]).iloc[-1]
-        claim = self.latest[self.latest["claim_id"] == head["claim_id"]].iloc[0]
-        who = (f"the {CATEGORY_NOUNS[claim['category']]} from {head['origin']} reported "
-               f"{STAGE_WORDS[head['stage']][0]} ({head['headcount_stated']})")
-        figures = [head["headcount_stated"], money(cheapest["cost_usd"])]
-        offers_by_id = self.offers.set_index("offer_id")
-
-        def offer_words(drive) -> str:
-            offer = offers_by_id.loc[drive["offer_id"]]
-            mark = ", unconfirmed" if offer["credibility"] >= UNCONFIRMED_CREDIBILITY else ""
-            months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
-            return (f"at {money(drive['monthly_usd'])} a month ({date_text(offer['date_reported'], offer['date_precision'])}"
-                    f"{mark}) for {months}")
-
-        if cheapest["offer_id"] == dearest["offer_id"]:
-            text = (f"Paying {who} the only monthly offer reported for them at the time would cost "
-                    f"{money(cheapest['cost_usd'])}, {offer_words(cheapest)}")
-        else:
-            text = (f"Paying {who} the monthly pay offered to them would cost from {money(cheapest['cost_usd'])} "
-                    f"{offer_words(cheapest)} to {money(dearest['cost_usd'])} {offer_words(dearest)}, "
-                    f"across {plural('offer', len(drives))}")
-            figures.append(money(dearest["cost_usd"]))
-        if claim["qualifier"] in ("about", "nearly"):
-            text += (" ('about' read as ±10%, our rule)" if claim["qualifier"] == "about"
-                     else " ('nearly' read as up to a tenth below, our rule)")
-        text += (": a ceiling that assumes every one of them was paid in full, with the months and one-off sums set "
-                 "out in the cost table.")
+        head_claim = self.latest[self.latest["claim_id"] == head["claim_id"]].iloc[0]
         offers = self.offers[self.offers["offer_id"].isin(drives["offer_id"])]
-        return make(text, [self._evidence(claim, self.claims), self._offer_evidence(offers)],
-                    figures=figures, topic="cost")
+        return make("", [self._evidence(head_claim, self.claims), self._offer_evidence(offers)], topic="cost",
+                    parts={"drives": drives, "cheapest": cheapest, "dearest": dearest, "claim": head_claim})
+
+    # -------------------------------------------------------------------- conversions
+
+    @cached_property
+    def conversions(self) -> list[dict]:
+        """Every conversion to USD this briefing prints: the amount's row, its currency, the day it
+        was converted for, the rate used (id, date, kind) and the kind asked for. Wages compared
+        with an offer are converted on the offer's day; wages shown alone on the day they applied."""
+        if not self.money_shown:
+            return []
+        rates = self.data.exchange_rates.set_index("rate_id")
+        wanted = self.params["fx_kind"]
+        items = []
+
+        def add(row_id, currency, day, rate_id, use):
+            if rate_id is None or (isinstance(rate_id, float) and pd.isna(rate_id)) or currency == "USD":
+                return
+            rate = rates.loc[rate_id]
+            items.append({"row": row_id, "currency": currency, "day": pd.Timestamp(day).date().isoformat(),
+                          "rate": rate_id, "rate_date": pd.Timestamp(rate["date"]).date().isoformat(),
+                          "kind": rate["kind"], "wanted": wanted, "use": use})
+
+        for _, o in self.offers.iterrows():
+            add(o["offer_id"], o["currency"], o["day"], o["fx_rate_id"], "offer")
+        wages = self.wages.set_index("wage_id")
+        days = dict(zip(self.offers["offer_id"], self.offers["day"]))
+        for _, m in self.multiples[self.multiples["measure"] == "soldier_pay"].iterrows():  # the one printed
+            add(m["wage_id"], wages.loc[m["wage_id"], "currency"], days[m["offer_id"]], m["wage_fx_rate_id"],
+                f"home wage for {m['offer_id']}")
+        for _, a in self.army[self.army["army_fx_rate_id"].notna()].iterrows():
+            add(a["army_wage_id"], wages.loc[a["army_wage_id"], "currency"], a["day"], a["army_fx_rate_id"],
+                f"army pay for {a['offer_id']}")
+        for _, w in self.wages_shown.iterrows():
+            add(w["wage_id"], w["currency"], w["date_in_force"], w["fx_rate_id"], "wage")
+        unique = {(i["row"], i["day"], i["rate"]): i for i in items}
+        return list(unique.values())

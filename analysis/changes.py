@@ -13,7 +13,13 @@ window is read from the data alone (the day each figure counts as known, see
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
 import pandas as pd
+
+from . import files
 
 from .headcounts import latest_claims
 from .loading import known_from
@@ -74,3 +80,42 @@ def offer_changes(offers: pd.DataFrame, since, as_of) -> pd.DataFrame:
     inside = offers[(known > pd.Timestamp(since)) & (known <= pd.Timestamp(as_of))]
     return inside.assign(known_from=known[inside.index]).sort_values(
         ["known_from", "offer_id"], ascending=[False, True])
+
+
+# ------------------------------------------------------------------ revisions of the data itself
+
+#: A dated entry of data/CHANGELOG.md: a second-level heading holding an ISO date.
+_ENTRY = re.compile(r"^##\s+(\d{4}-\d{2}-\d{2})\b(.*)$")
+_TITLE = re.compile(r"^###\s+(.*\S)\s*$")
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One dated entry of the data's changelog: when the data was revised, and its first heading."""
+
+    day: pd.Timestamp
+    title: str
+
+
+def data_revisions(changelog: Path | str) -> list[Revision]:
+    """Every dated entry (``## YYYY-MM-DD``) of ``data/CHANGELOG.md``, oldest first; the title is
+    the entry's first ``###`` heading (or the rest of its own heading line). [] when there is no
+    changelog."""
+    path = Path(changelog)
+    if not path.is_file():
+        return []
+    found: list[list] = []
+    for line in files.read_text(path, limit=64 * files.MB, what="changelog").splitlines():
+        entry = _ENTRY.match(line)
+        if entry:
+            found.append([pd.Timestamp(entry.group(1)), entry.group(2).strip(" -—:()")])
+            continue
+        title = _TITLE.match(line)
+        if title and found and not found[-1][1]:
+            found[-1][1] = title.group(1)
+    return sorted((Revision(day, title) for day, title in found), key=lambda r: r.day)
+
+
+def revisions_in(revisions: list[Revision], since, as_of) -> list[Revision]:
+    """The revisions dated in the window ``(since, as_of]``."""
+    return [r for r in revisions if pd.Timestamp(since) < r.day <= pd.Timestamp(as_of)]

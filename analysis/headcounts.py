@@ -29,10 +29,13 @@ The rules (``docs/method.md`` gives them in full, with the parameters that overr
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import pandas as pd
 
 from . import schema
-from .intervals import Interval, format_claim, from_claim, interval_sum
+from .intervals import APPROXIMATE, Interval, format_claim, from_claim, interval_sum, stated_interval
 from .loading import known_from
 from .speakers import with_speakers
 
@@ -216,7 +219,8 @@ def signup_arrival_gap(latest: pd.DataFrame, window_days: int = GAP_WINDOW_DAYS)
         row = {**dict(zip(keys, key)), "signed_up": signed["people"], "signed_up_claim": signed["claim_id"],
                "signed_up_stated": signed["stated"], "signed_up_known": signed["known_from"],
                "present": None, "present_stage": None, "present_claim": None, "present_stated": None,
-               "present_known": None, "gap": None, "present_share": None, "other_presence_claim": None}
+               "present_known": None, "gap": None, "present_share": None, "other_presence_claim": None,
+               "approximate": False}
         if near.empty:
             row["status"] = "no presence reported" if presence.empty else "presence reported at another time"
             if len(presence):
@@ -231,13 +235,18 @@ def signup_arrival_gap(latest: pd.DataFrame, window_days: int = GAP_WINDOW_DAYS)
             row["status"] = "presence exceeds sign-ups"
         else:
             row["status"] = "gap"
+            # The gap and the share are computed on the figures as their sources stated them (method
+            # rule 6): "about 50,000" less "about 2,000" is about 48,000, never a range whose top runs
+            # past the 50,000 it comes from.
+            s, p = _stated(signed), _stated(best)
             row["gap"] = Interval(max(0.0, s.low - p.upper), max(0.0, s.high - p.low), s.open_above)
+            row["approximate"] = signed["qualifier"] in APPROXIMATE or best["qualifier"] in APPROXIMATE
             if s.low > 0:
                 row["present_share"] = Interval(min(1.0, p.low / s.upper), min(1.0, p.upper / s.low))
         rows.append(row)
     columns = keys + ["signed_up", "signed_up_claim", "signed_up_stated", "signed_up_known", "present",
                       "present_stage", "present_claim", "present_stated", "present_known", "gap",
-                      "present_share", "status", "other_presence_claim"]
+                      "present_share", "status", "other_presence_claim", "approximate"]
     return pd.DataFrame(rows, dtype=object, columns=columns)
 
 
@@ -295,3 +304,133 @@ def trends(claims: pd.DataFrame) -> pd.DataFrame:
                      "direction": moves.pop() if len(moves) == 1 else "mixed"})
     return pd.DataFrame(rows, columns=SERIES + ["first_claim", "first_stated", "first_known", "last_claim",
                                                 "last_stated", "last_known", "n_claims", "direction"])
+
+
+def _stated(claim) -> Interval:
+    """A claim's bounds as its source stated them (:func:`analysis.intervals.stated_interval`)."""
+    return stated_interval(claim["qualifier"], claim["people_low"], claim["people_high"])
+
+
+# ------------------------------------------------------------------ the source's words
+
+#: Phrases in a claim's ``stage_detail`` that mark its stage as our reading of the source's words
+#: (the source said "recruited" or "joined"; the data enters it as arrived). Method rule 21.
+STAGE_READING_MARKERS = ("entered as", "reads this as", "means they")
+
+
+def stage_is_read(detail) -> bool:
+    """Whether a claim's stage is our reading of its source rather than the source's own verb."""
+    text = str(detail or "").lower()
+    return any(marker in text for marker in STAGE_READING_MARKERS)
+
+
+def side_is_read(claim) -> bool:
+    """Whether a claim's side is our reading: its source names no side (``side_basis`` 'inferred',
+    method rule 20)."""
+    return str(claim.get("side_basis") or "") == "inferred"
+
+
+def source_description(detail) -> str:
+    """Who was counted, in the source's terms: the first clause of ``stage_detail`` (what follows
+    a ';' is our note on how it was entered): 'Nepalis recruited into the Russian army'."""
+    return " ".join(str(detail or "").split(";")[0].split())
+
+
+def reached_the_war(claim) -> bool:
+    """A figure for people who reached the war as its source put it: a presence stage (arrived,
+    deployed, killed, missing, left) that is not only our reading of the source (method rule 21)."""
+    return str(claim["stage"]) in PRESENCE_STAGES and not stage_is_read(claim["stage_detail"])
+
+
+# ------------------------------------------------------------------ largest, ranked: one notion each
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which latest claims a "largest" or a ranking compares: one count type only (a count to date
+    is never ranked against a count of those present at one time, method rule 4), some stages, one
+    side or both. Claims by a party about its adversary, flows, reported zeros (no group) and,
+    with ``confirmed``, figures graded 4–6 are never candidates; ``reached`` keeps only figures
+    whose source says the people reached the war (:func:`reached_the_war`); ``countries`` only
+    per-country figures (no total over all origins or a region)."""
+
+    count_type: str
+    stages: tuple = ()  # () means every stage (the schema's list is read on first use, not at import)
+    side: str | None = None
+    confirmed: bool = True
+    reached: bool = False
+    countries: bool = False
+
+    @property
+    def stage_list(self) -> list:
+        return list(self.stages) if self.stages else list(STAGES)
+
+    def as_dict(self) -> dict:
+        return {"count_type": self.count_type, "stages": self.stage_list, "side": self.side or "both",
+                "confirmed": self.confirmed, "reached": self.reached, "countries": self.countries}
+
+
+#: Credibility grades 4–6 are unconfirmed (analysis.judgements.UNCONFIRMED_CREDIBILITY, declared there).
+_UNCONFIRMED = 4
+
+
+def in_scope(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """The latest claims a :class:`Scope` compares, with ``middle`` (people: the middle of each range)."""
+    if latest.empty:
+        return latest.assign(middle=pd.Series(dtype=float))
+    keep = (~latest["adversary"].astype(bool) & (latest["count_type"] == scope.count_type)
+            & latest["stage"].astype(str).isin(scope.stage_list)
+            & pd.Series([p.high > 0 for p in latest["people"]], index=latest.index))
+    if scope.side:
+        keep &= latest["side"] == scope.side
+    if scope.confirmed:
+        keep &= latest["credibility"].astype(int) < _UNCONFIRMED
+    if scope.reached:
+        keep &= pd.Series([reached_the_war(c) for _, c in latest.iterrows()], index=latest.index, dtype=bool)
+    if scope.countries:
+        keep &= latest["origin_scope"] == "country"
+    found = latest[keep]
+    return found.assign(middle=[(p.low + p.high) / 2 for p in found["people"]])
+
+
+def _by_size(frame: pd.DataFrame) -> pd.DataFrame:
+    """Largest first: by the middle of the range, then the higher top, then the later known, then claim id."""
+    return frame.assign(_high=[p.high for p in frame["people"]]).sort_values(
+        ["middle", "_high", "known_from", "claim_id"], ascending=[False, False, False, True]).drop(columns="_high")
+
+
+def largest(latest: pd.DataFrame, scope: Scope):
+    """(the largest claim in ``scope`` as a row, or None; every candidate, largest first).
+
+    Largest by the middle of its range, so a wide range does not outrank a firmer, similar figure
+    (method rule 14)."""
+    candidates = _by_size(in_scope(latest, scope))
+    return (None if candidates.empty else candidates.iloc[0]), candidates
+
+
+def ranked_origins(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:
+    """Per-country origins ranked by the largest figure in ``scope`` for each, largest first: one
+    row per origin (the claim that gives its place)."""
+    candidates = _by_size(in_scope(latest, Scope(**{**scope.__dict__, "countries": True})))
+    return candidates.drop_duplicates("origin", keep="first").reset_index(drop=True)
+
+
+def own_trends(trend_rows: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
+    """The rows of :func:`trends` whose first and latest claims are not a party's about its
+    adversary, largest change first (the change of the middles on a log scale, weighed by how much
+    of half a year it spans, so a blip of weeks does not lead). ``claims`` is every claim in view."""
+    if trend_rows.empty:
+        return trend_rows.assign(change=pd.Series(dtype=float))
+    adversary = dict(zip(claims["claim_id"], claims["adversary"].astype(bool)))
+    people = dict(zip(claims["claim_id"], claims["people"]))
+    own = trend_rows[[not adversary.get(a, False) and not adversary.get(b, False)
+                      for a, b in zip(trend_rows["first_claim"], trend_rows["last_claim"])]]
+
+    def change(row) -> float:
+        a, b = people[row["first_claim"]], people[row["last_claim"]]
+        days = (pd.Timestamp(row["last_known"]) - pd.Timestamp(row["first_known"])).days
+        size = abs(math.log(((b.low + b.high) / 2 + 1) / ((a.low + a.high) / 2 + 1)))
+        return size * min(1.0, days / 182)
+
+    own = own.assign(change=[change(r) for _, r in own.iterrows()])
+    return own.sort_values(["change", "first_claim"], ascending=[False, True]).reset_index(drop=True)

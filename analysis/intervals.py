@@ -237,3 +237,31 @@ def format_ratio(interval: Interval) -> str:
     else:
         text = f"{low}×" if low == high else f"{low}–{high}×"
     return text + " or more" if interval.open_above else text
+
+
+# ---------------------------------------------------------------- figures derived from stated figures
+
+#: Qualifiers whose figure is approximate: a figure derived from one stays "about".
+APPROXIMATE = ("about", "nearly")
+
+
+def stated_interval(qualifier: str, low: float, high: float | None = None) -> Interval:
+    """The bounds a source itself stated, without our widening of "about" and "nearly":
+    about 50,000 -> [50,000, 50,000]; more than 40,000 -> [40,000, 40,000] open above; up to 550 ->
+    [0, 550]; a range -> [L, H]. A figure derived from stated figures (a gap, a share, a cost) is
+    computed on these, so it never runs past the figures it comes from (method rule 6)."""
+    high = low if high is None else high
+    if qualifier == "range":
+        return Interval(low, high)
+    if qualifier in ("more_than", "at_least"):
+        return Interval(low, low, True)
+    if qualifier == "up_to":
+        return Interval(0.0, low)
+    return Interval.exact(low)
+
+
+def format_derived_people(interval: Interval, approximate: bool) -> str:
+    """A number of people derived from stated figures: 'about 48,000' (from "about" figures),
+    '40,000+', '150–350'; whole people, rounded outward."""
+    text = format_people(interval)
+    return f"about {text}" if approximate and interval.is_point else text

@@ -112,13 +112,16 @@ class Judgement:
     topic: str = ""
     unconfirmed: bool = False
     evidence: tuple = field(default=(), repr=False)
+    #: What the words are made from (rows and typed claims, by name): the analysis fills it, the
+    #: presentation (briefings) writes ``text`` and ``figures`` from it.
+    parts: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-def make(text: str, evidence: list[Evidence], *, figures=(), topic: str = "", extra_ids=()) -> Judgement:
+def make(text: str, evidence: list[Evidence], *, figures=(), topic: str = "", extra_ids=(), parts=None) -> Judgement:
     level, basis = confidence(evidence)
     ids = tuple(i for e in evidence for i in e.claim_ids) + tuple(extra_ids)
     return Judgement(text, level, basis, tuple(figures), ids, topic, any(e.unconfirmed for e in evidence),
-                     tuple(evidence))
+                     tuple(evidence), dict(parts or {}))
 
 
 def pct(share: Interval) -> str:

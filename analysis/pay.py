@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .intervals import Interval, from_claim
+from .headcounts import CONTRADICTION_WINDOW_DAYS
+from .intervals import APPROXIMATE, Interval, from_claim, stated_interval
 from .loading import MAX_FX_GAP_DAYS, SIDE_COUNTRY, known_from
 from .speakers import with_speakers
 
@@ -176,11 +177,14 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
     """
     offers = _filter(_as_of(data.pay_offers, as_of), sides, origins)
     offers = with_speakers(offers, getattr(data, "claimants", None))
+    offers = offers.assign(day=known_from(offers)) if len(offers) else offers.assign(day=pd.Series(dtype="datetime64[ns]"))
     rows = []
     for _, offer in offers.iterrows():
         amount = from_claim(offer["qualifier"], offer["amount_low_local"], offer["amount_high_local"], rule)
         try:
-            usd, rate = to_usd(amount, offer["currency"], offer["date_reported"], data.exchange_rates, fx_kind,
+            # The offer's day is the day it counts as known (method rule 2): the end of its month
+            # or year when only that is known. Its conversion and its comparators use that one day.
+            usd, rate = to_usd(amount, offer["currency"], offer["day"], data.exchange_rates, fx_kind,
                                known_by=as_of)
         except LookupError:  # no rate had been published by as_of: the offer is shown unconverted
             usd, rate = None, None
@@ -206,11 +210,19 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
 
 
 def comparable_offers(offers_usd: pd.DataFrame) -> pd.DataFrame:
-    """Monthly pay offered (not received, not an adversary's claim) for the war in Ukraine, to
-    recruits of one origin (pay for all origins alike has no home country to compare with)."""
+    """Monthly pay offered (not received, not an adversary's claim) for the war in Ukraine, in USD.
+    Pay offered to recruits of every origin alike (the Legion's contract) is among them: it is set
+    against the army's own pay, though it has no home country to compare with."""
     keep = (offers_usd["monthly_usd"].notna() & (offers_usd["status"] == "offered")
-            & ~offers_usd["adversary"].astype(bool) & (offers_usd["theatre"] == "Ukraine")
-            & (offers_usd["origin"] != "all"))
+            & ~offers_usd["adversary"].astype(bool) & (offers_usd["theatre"] == "Ukraine"))
+    return offers_usd[keep]
+
+
+def monthly_offers_on_record(offers_usd: pd.DataFrame) -> pd.DataFrame:
+    """Every monthly offer for the war in Ukraine on record (not an adversary's claim), converted
+    or not: what "no monthly offer is on record" must be true of."""
+    keep = ((offers_usd["period"] == "month") & (offers_usd["status"] == "offered")
+            & ~offers_usd["adversary"].astype(bool) & (offers_usd["theatre"] == "Ukraine"))
     return offers_usd[keep]
 
 
@@ -238,7 +250,7 @@ class Comparator:
 
     wage_id: str
     in_force_from: pd.Timestamp
-    monthly_usd: Interval
+    monthly_usd: Interval | None  # None: in force, but no rate of the day was on record to convert it
     fx_rate_id: str | None
     claimant_id: str
     disagreeing: tuple = ()  # (wage_id, monthly_usd Interval) of other sources in force that disagree
@@ -280,8 +292,8 @@ def comparator_in_force(wages: pd.DataFrame, country: str, measure: str, on, rat
     chosen = ordered.iloc[-1]
     try:
         usd, rate_id = in_usd(chosen)
-    except LookupError:  # no rate of the offer's day: not comparable in dollars
-        return None
+    except LookupError:  # in force, but no rate of the offer's day: not comparable in dollars
+        return Comparator(chosen["wage_id"], chosen["date_in_force"], None, None, chosen["claimant_id"])
     disagreeing = []
     for _, other in ordered.iloc[:-1].iterrows():
         # A wage in force from much earlier was superseded (a pay rise), not contradicted.
@@ -309,11 +321,14 @@ def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
     ``wage_fx_rate_id`` (the rate the wage was converted at; None for USD).
     """
     rows = []
-    for _, offer in offers.iterrows():
+    days = known_from(offers) if len(offers) else pd.Series(dtype="datetime64[ns]")
+    for (_, offer), day in zip(offers.iterrows(), days):
+        if offer["origin"] == "all":
+            continue  # pay for every origin alike has no home country
         for measure in measures:
-            wage = comparator_in_force(wages, offer["origin"], measure, offer["date_reported"], rates, fx_kind,
+            wage = comparator_in_force(wages, offer["origin"], measure, day, rates, fx_kind,
                                        max_age_days=max_age_days, known_by=known_by)
-            if wage is None:
+            if wage is None or wage.monthly_usd is None:
                 continue
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
                          "wage_id": wage.wage_id, "wage_date": wage.in_force_from, "wage_usd": wage.monthly_usd,
@@ -347,14 +362,18 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
     Returns one row per offer: ``offer_id``, ``side``, ``origin``, ``category``, ``monthly_usd``,
     ``army_measure``, ``army_pay_usd`` (Interval, USD a month, or None), ``army_wage_id``,
     ``army_pay_date`` (in force from), ``ratio`` (Interval or None), ``reading`` (see
-    :func:`article47_reading`), ``disagreeing`` and ``army_fx_rate_id``.
+    :func:`article47_reading`), ``disagreeing``, ``army_fx_rate_id``, ``army_status`` ('compared';
+    'no rate': army pay in force but no exchange rate of the day on record; 'not on record': no army
+    pay of the kind on record in force on the day) and ``day`` (the offer's day, method rule 2).
     """
     rows = []
-    for _, offer in offers.iterrows():
+    days = known_from(offers) if len(offers) else pd.Series(dtype="datetime64[ns]")
+    for (_, offer), day in zip(offers.iterrows(), days):
         measure = ARMY_MEASURE[offer["component"]]
-        army = comparator_in_force(wages, SIDE_COUNTRY[offer["side"]], measure, offer["date_reported"], rates,
+        army = comparator_in_force(wages, SIDE_COUNTRY[offer["side"]], measure, day, rates,
                                    fx_kind, max_age_days=max_age_days, known_by=known_by)
-        ratio = None if army is None else offer["monthly_usd"] / army.monthly_usd
+        status = "not on record" if army is None else "no rate" if army.monthly_usd is None else "compared"
+        ratio = None if status != "compared" else offer["monthly_usd"] / army.monthly_usd
         rows.append({"offer_id": offer["offer_id"], "side": offer["side"], "origin": offer["origin"],
                      "category": offer["category"], "monthly_usd": offer["monthly_usd"], "army_measure": measure,
                      "army_pay_usd": None if army is None else army.monthly_usd,
@@ -362,10 +381,11 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
                      "army_pay_date": None if army is None else army.in_force_from,
                      "ratio": ratio, "reading": article47_reading(ratio, threshold),
                      "disagreeing": [] if army is None else list(army.disagreeing),
-                     "army_fx_rate_id": None if army is None else army.fx_rate_id})
+                     "army_fx_rate_id": None if army is None else army.fx_rate_id, "army_status": status,
+                     "day": day})
     return pd.DataFrame(rows, columns=["offer_id", "side", "origin", "category", "monthly_usd", "army_measure",
                                        "army_pay_usd", "army_wage_id", "army_pay_date", "ratio", "reading",
-                                       "disagreeing", "army_fx_rate_id"])
+                                       "disagreeing", "army_fx_rate_id", "army_status", "day"])
 
 
 def recruitment_cost(headcount: Interval, monthly_pay_usd: Interval, months: Interval | float,
@@ -389,6 +409,13 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     per drive with ``headcount``, ``monthly_usd``, ``months``, ``months_stated``, ``one_off_usd``,
     ``one_off_ids``, ``monthly_part``, ``one_off_part`` and ``cost_usd`` (Intervals, USD), and
     ``received_ids``: payments the same source says a recruit actually received, shown beside it.
+    The people are the headcount as its source stated it ("about 50,000" is 50,000, with
+    ``approximate`` set), so the cost never runs past the figures it comes from. ``ceiling`` says
+    whether the cost is one (method rule 15): no drive for the group could cost more, because the
+    headcount is neither approximate nor open above, the offer is stated with a top and is the
+    highest monthly offer on record for the group, its months are stated and the longest contract on
+    record, and no other source's one-off sum is left out; ``higher_offers`` and
+    ``longer_contracts`` name what prevents it.
     """
     rows = []
     stages = ["signed_up", "arrived", "deployed"]
@@ -405,6 +432,15 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
         offers = monthly[(monthly["side"] == head["side"]) & (monthly["origin"] == head["origin"])]
         if offers.empty:  # a group with no offer on record has no drive to price
             continue
+        # A ceiling is what no drive for this group could exceed: everyone paid the highest monthly
+        # offer on record for the longest contract on record, and a headcount that cannot be larger.
+        top_pay = max(o.upper for o in offers["monthly_usd"])
+        stated_months = [int(m) for m in offers["contract_months"].dropna()]
+        top_months = max(stated_months + [default_months])
+        # The people are counted as their source stated them (method rule 15): "about 50,000" is 50,000.
+        people = stated_interval(head["qualifier"], head["people_low"], head["people_high"])
+        approximate = head["qualifier"] in APPROXIMATE
+        on_record = offers  # every monthly offer on record for the group, whenever it became known
         # People counted to date were recruited under offers made by then: an offer that became known
         # after the count cannot have drawn them, so it pairs only with a later count.
         lag = pd.Timestamp(head["known_from"]) - known_from(offers)
@@ -415,13 +451,24 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
             extras = one_offs[(one_offs["source_id"] == offer["source_id"]) & (one_offs["side"] == offer["side"])
                               & one_offs["origin"].isin([offer["origin"], "all"])]
             one_off = sum((o for o in extras["one_off_usd"]), Interval.exact(0.0))
-            monthly_part = head["people"] * offer["monthly_usd"] * months
-            one_off_part = head["people"] * one_off
+            monthly_part = people * offer["monthly_usd"] * months
+            one_off_part = people * one_off
+            higher = [i for i, o in zip(on_record["offer_id"], on_record["monthly_usd"])
+                      if o.upper > offer["monthly_usd"].upper]
+            longer = [i for i, m in zip(on_record["offer_id"], on_record["contract_months"])
+                      if pd.notna(m) and int(m) > months]
+            others = one_offs[(one_offs["source_id"] != offer["source_id"]) & (one_offs["side"] == offer["side"])
+                              & one_offs["origin"].isin([offer["origin"], "all"])]
+            # ... and a cost that is itself bounded: an offer stated as "more than" has no top, and months
+            # assumed may be fewer than a contract runs.
+            ceiling = (not approximate and not people.open_above and not offer["monthly_usd"].open_above
+                       and offer["monthly_usd"].upper >= top_pay and stated and months >= top_months and others.empty)
             received = offers_usd[(offers_usd["source_id"] == offer["source_id"]) & (offers_usd["status"] == "received")
                                   & (offers_usd["side"] == offer["side"])]
             rows.append({"received_ids": list(received["offer_id"]),
                          "side": head["side"], "origin": head["origin"], "stage": str(head["stage"]),
-                         "claim_id": head["claim_id"], "headcount": head["people"],
+                         "claim_id": head["claim_id"], "headcount": people, "approximate": approximate,
+                         "ceiling": ceiling, "higher_offers": higher, "longer_contracts": longer,
                          "headcount_stated": head["stated"], "offer_id": offer["offer_id"],
                          "source_id": offer["source_id"], "monthly_usd": offer["monthly_usd"], "months": months,
                          "months_stated": stated, "one_off_usd": one_off if len(extras) else None,
@@ -431,7 +478,7 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     return pd.DataFrame(rows, columns=["side", "origin", "stage", "claim_id", "headcount", "headcount_stated",
                                        "offer_id", "source_id", "monthly_usd", "months", "months_stated",
                                        "one_off_usd", "one_off_ids", "monthly_part", "one_off_part", "cost_usd",
-                                       "received_ids"])
+                                       "received_ids", "approximate", "ceiling", "higher_offers", "longer_contracts"])
 
 
 def _filter(frame: pd.DataFrame, sides=None, origins=None) -> pd.DataFrame:
@@ -440,3 +487,52 @@ def _filter(frame: pd.DataFrame, sides=None, origins=None) -> pd.DataFrame:
     if origins:
         frame = frame[frame["origin"].isin(list(origins))]
     return frame
+
+
+def home_comparator_status(offer, wages: pd.DataFrame, rates: pd.DataFrame, fx_kind: str, *,
+                           measure: str = "soldier_pay", max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
+                           known_by=None) -> tuple[str, str | None]:
+    """Why an offer has, or lacks, a home wage to compare with: ('compared', wage id), ('no rate',
+    wage id: in force, but no exchange rate of the offer's day on record), ('not on record', None)
+    or ('all origins', None: pay for every origin alike has no home country)."""
+    if offer["origin"] == "all":
+        return "all origins", None
+    day = known_from(pd.DataFrame([offer])).iloc[0]
+    found = comparator_in_force(wages, offer["origin"], measure, day, rates, fx_kind, max_age_days=max_age_days,
+                                known_by=known_by)
+    if found is None:
+        return "not on record", None
+    return ("no rate" if found.monthly_usd is None else "compared"), found.wage_id
+
+
+def offer_contradictions(offers_usd: pd.DataFrame, window_days: int = CONTRADICTION_WINDOW_DAYS) -> pd.DataFrame:
+    """Pairs of pay offers about one quantity at one time that cannot both hold (method rule 7).
+
+    One quantity: the monthly pay of the same side, origin, category, theatre, pay component and
+    status (one-off sums are left out: a recruit may be promised several).
+    Two offers contradict each other when different claimants made them, known within
+    ``window_days`` of each other, and their amounts in USD (each by the qualifier rule) do not
+    overlap. Returns ``offer_a``, ``offer_b`` (a known first), the key columns and both USD amounts.
+    """
+    key = ["side", "origin", "category", "theatre", "period", "component", "status"]
+    columns = key + ["offer_a", "usd_a", "claimant_a", "offer_b", "usd_b", "claimant_b"]
+    # Monthly pay only: a recruit is offered one monthly wage, but may be promised several one-off
+    # sums (a signing bonus, a decree's lump sum), so two one-offs can both be true.
+    offers = offers_usd[offers_usd["amount_usd"].notna() & (offers_usd["period"] == "month")] \
+        if len(offers_usd) else offers_usd
+    if offers.empty:
+        return pd.DataFrame(columns=columns)
+    offers = offers.assign(known_day=known_from(offers),
+                           region=offers["region"].fillna("") if "region" in offers else "")  # regions set their own
+    window = pd.Timedelta(days=window_days)
+    rows = []
+    for values, group in offers.groupby(key + ["region"], sort=True):
+        records = list(group.sort_values(["known_day", "offer_id"]).itertuples(index=False))
+        for i, first in enumerate(records):
+            for second in records[i + 1:]:
+                if (first.claimant_id != second.claimant_id and second.known_day - first.known_day <= window
+                        and not first.amount_usd.overlaps(second.amount_usd)):
+                    rows.append({**dict(zip(key, values)), "offer_a": first.offer_id, "usd_a": first.amount_usd,
+                                 "claimant_a": first.claimant_id, "offer_b": second.offer_id,
+                                 "usd_b": second.amount_usd, "claimant_b": second.claimant_id})
+    return pd.DataFrame(rows, columns=columns)

@@ -33,10 +33,10 @@ CSV_COLUMNS = ["table", "row_id", "side", "origin", "what", "stated", "low", "hi
 
 
 def _words():
-    # The words the briefings use for the same values (one table of words, in analysis/).
-    from analysis import assessment
+    # The words the briefings use for the same values (one table of words).
+    from . import words
 
-    return assessment
+    return words
 
 
 def _side(side) -> str:

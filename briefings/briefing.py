@@ -19,6 +19,7 @@ from analysis.assessment import Assessment
 from analysis.loading import DataPackage
 
 from . import sections
+from .ledger import Ledger, LedgerOutput
 from .parameters import check_origins, check_parameters
 from .references import References
 from .tables import Html, register_data_text
@@ -52,10 +53,12 @@ class Figures:
 
 @dataclass
 class Briefing:
-    """One briefing: its assessment, and the numbering of the figures it cites."""
+    """One briefing: its assessment, the numbering of the figures it cites, and the ledger of the
+    claims it prints."""
 
     assessment: Assessment
     refs: References = field(default_factory=References)
+    ledger: Ledger = field(default_factory=Ledger)
 
     @classmethod
     def from_parameters(cls, **values) -> "Briefing":
@@ -90,7 +93,7 @@ class Briefing:
 
     def __getattr__(self, name):
         # Only reached for names Briefing lacks: the assessment's frames (latest, offers, ...).
-        if name.startswith("__") or name in ("assessment", "refs"):
+        if name.startswith("__") or name in ("assessment", "refs", "ledger"):
             raise AttributeError(name)
         return getattr(self.assessment, name)
 
@@ -146,3 +149,30 @@ class Briefing:
     def figures(self) -> Figures:
         """Every figure cited in the body, with its value, unit and rows, for the CSV."""
         return sections.figures.show(self)
+
+    #: The sections in the order notebooks/briefing.ipynb shows them (references are numbered in
+    #: this order; the ledger is shown last, after every section has printed its claims).
+    SECTIONS = ("header", "summary", "headcounts", "claims_over_time", "origins", "pay", "law", "recruitment_costs",
+                "appendix", "sources", "figures", "claim_ledger")
+
+    def show_all(self) -> list:
+        """Every section's output in the notebook's order, as a notebook run makes them: what the
+        ledger checks are run on without a kernel (tests, the grid of generated briefings)."""
+        return [getattr(self, name)() for name in self.SECTIONS]
+
+    def key_judgements(self) -> list:
+        """The key judgements, with their words (:mod:`briefings.sections.judgements`)."""
+        return sections.judgements.written(self)
+
+    def claim_ledger(self) -> LedgerOutput:
+        """Every claim the sections above printed, for the second read (``ledger_check``): shown
+        last, after every section has written its words."""
+        return LedgerOutput(self.ledger.as_json(self.ledger_header()))
+
+    def ledger_header(self) -> dict:
+        """What the checker must know of this briefing to re-derive its claims."""
+        p = self.params
+        return {"title": p["title"], "as_of": self.as_of.date().isoformat(), "as_of_parameter": p["as_of"],
+                "side": p["side"], "origins": list(p["origins"]), "focus": p["focus"], "fx_kind": p["fx_kind"],
+                "excess_threshold": p["excess_threshold"], "default_contract_months": p["default_contract_months"],
+                "changes_since": self.assessment.since.date().isoformat(), "data_version": self.data.version}

@@ -35,9 +35,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis.assessment import CATEGORY_NOUNS, place  # noqa: E402
+from .words import CATEGORY_NOUNS, place  # noqa: E402
 
-from analysis.headcounts import GAP_WINDOW_DAYS  # noqa: E402
+from analysis.headcounts import stage_is_read  # noqa: E402
 from analysis.intervals import Interval, date_text, format_claim, format_ratio  # noqa: E402
 from analysis.judgements import UNCONFIRMED_CREDIBILITY  # noqa: E402
 from .tables import notebook_html, Html, escape, join, tag  # noqa: E402
@@ -307,25 +307,8 @@ def _series_label(key) -> str:
                   f"{STAGE_LABELS.get(str(stage), stage)}{extra}")
 
 
-def _change(claims: pd.DataFrame):
-    """(score, first, last) for a series's own (non-adversary) claims, or None with fewer than two
-    dates. The score is the size of the change on a log scale; 0 when two bounded ranges overlap
-    (about 1,500 after 1,000-3,000 is no clear change; 20,000+ after 1,000+ is a reported rise)."""
-    own = claims[~claims["adversary"].astype(bool)].sort_values(["known_from", "claim_id"])
-    if own["known_from"].nunique() < 2:
-        return None
-    first, last = own.iloc[0], own.iloc[-1]
-    a, b = first["people"], last["people"]
-    bounded = not (a.open_above or b.open_above)
-    score = 0.0 if bounded and a.overlaps(b) else abs(math.log((_mid(b) + 1) / (_mid(a) + 1)))
-    # A change over weeks is a blip on an axis of years: weigh by how much of half a year it spans,
-    # so the title describes what the whole chart shows (reader review).
-    days = (pd.Timestamp(last["known_from"]) - pd.Timestamp(first["known_from"])).days
-    return score * min(1.0, days / 182), first, last
-
-
-def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: the claims listed in the "
-                     "appendix.") -> Chart | None:
+def claims_over_time(all_claims: pd.DataFrame, as_of, *, title: str, highlight=None,
+                     source: str = "Source: the claims listed in the appendix.") -> Chart | None:
     """Each series's claims by the date it became known (people, log scale); None when there are none.
 
     ``all_claims`` comes from :func:`analysis.headcounts.claims_as_of` (columns ``known_from``,
@@ -335,9 +318,9 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     series). At most :data:`MAX_SERIES` series are drawn, those with most claims, then the largest;
     the note says how many are left out. Parts of a reported total are not drawn (the total is).
 
-    The title is the largest change between the first and latest claim of one series, counting
-    only claims that are not a party's about its adversary, and only changes whose ranges do not
-    overlap; adversary claims are drawn with hollow markers ("claim by the other side").
+    ``title`` is the finding, written by the caller from the one notion of a change over time
+    (:func:`analysis.headcounts.trends`); ``highlight`` is the series key it names, always drawn.
+    Adversary claims are drawn with hollow markers ("claim by the other side").
     """
     if all_claims is None or all_claims.empty:
         return None
@@ -350,28 +333,11 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, source: str = "Source: 
     groups = {k: g for k, g in claims.groupby(key, observed=True, sort=True)}
     ranked = sorted(groups, key=lambda k: (-len(groups[k]), -max(p.high for p in groups[k]["people"]),
                                            [str(v) for v in k]))
-    changes = {k: c for k in groups if (c := _change(groups[k])) is not None}
-    moved = sorted((k for k in changes if changes[k][0] > 0), key=lambda k: (-changes[k][0], [str(v) for v in k]))
     drawn = ranked[:MAX_SERIES]
-    if moved and moved[0] not in drawn:
-        drawn[-1] = moved[0]
+    highlight = None if highlight is None else tuple(highlight)
+    if highlight is not None and highlight in groups and highlight not in drawn:
+        drawn[-1] = highlight
     left_out = len(groups) - len(drawn)
-
-    if moved:
-        score, first, last = changes[moved[0]]
-        direction = "rose" if _mid(last["people"]) > _mid(first["people"]) else "fell"
-        title = (f"The reported number of {_group(first['category'], first['origin'])} "
-                 f"{_stage(first['stage'], first['side'], first['count_type'])} {direction} from {_stated(first)} "
-                 f"to {_stated(last)} {_months(first['known_from'], last['known_from'])}")
-    elif changes:
-        k = sorted(changes, key=lambda k: [str(v) for v in k])[0]
-        _, first, last = changes[k]
-        title = (f"Reported numbers of {_group(first['category'], first['origin'])} "
-                 f"{_stage(first['stage'], first['side'], first['count_type'])} did not clearly change "
-                 f"{_months(first['known_from'], last['known_from'])}: {_stated(first)}, then {_stated(last)}")
-    else:
-        title = (f"No figure had been reported twice by {date_text(as_of)}: each series has one claim, "
-                 f"or claims only by the other side")
 
     frame = claims[claims.set_index(key).index.isin(drawn)]
     dates = pd.to_datetime(frame["known_from"])
@@ -465,7 +431,7 @@ def _own_stocks(latest: pd.DataFrame) -> pd.DataFrame:
     return latest[keep]
 
 
-def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *,
+def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *, title: str,
                      source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
     """The latest figure for each side x origin x stage in ``stages``, as horizontal ranges (log scale).
 
@@ -477,8 +443,9 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a dashed bar
     ending at N. None when no figure is left.
 
-    The title names the largest figure drawn and, when it is a count of people applying or signed
-    up, how many of the same group are reported to have arrived or deployed.
+    ``title`` is the finding, written by the caller from the claims it rests on (the one notion
+    of "largest" in :mod:`analysis.headcounts`); a figure whose stage is our reading of its source
+    is labelled so.
     """
     if latest is None or latest.empty:
         return None
@@ -498,33 +465,6 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     # counted in the note (every figure is in the appendix's stage grid).
     omitted, groups = groups[MAX_SERIES:], groups[:MAX_SERIES]
     rows = [(g, st, best.loc[g + (st,)] if g + (st,) in best.index else None) for g in groups for st in stages]
-
-    # The finding: the largest figure, and what became of that group.
-    top = max((r for r in rows if r[2] is not None), key=lambda r: (_mid(r[2]["people"]), str(r[0])))
-    (side, origin), stage, claim = top
-    title = (f"The largest reported group is {_stated(claim)} {_group(claim['category'], origin)} "
-             f"{_stage(stage, side, claim.get('count_type', 'cumulative'))}")
-    if int(claim.get("credibility", 3)) >= UNCONFIRMED_CREDIBILITY:
-        title += " (unconfirmed)"
-    if stage in ("applied", "signed_up"):
-        # Only a count of the same kind, known within the gap window of it, tells what became of
-        # the group (method rule 6); the closest in time is the fairest comparison.
-        known = pd.Timestamp(claim["known_from"])
-        later = [(abs(pd.Timestamp(c["known_from"]) - known), -_mid(c["people"]), st, c)
-                 for g, st, c in rows if g == (side, origin) and st in PRESENCE and c is not None
-                 and c.get("count_type", "cumulative") == claim.get("count_type", "cumulative")
-                 and abs(pd.Timestamp(c["known_from"]) - known) <= pd.Timedelta(days=GAP_WINDOW_DAYS)]
-        if later:
-            _, _, st, c = min(later, key=lambda x: (x[0], x[1]))
-            verb = "arrived" if st == "arrived" else "been deployed"
-            fewer = "far fewer" if c["people"].upper < claim["people"].low / 2 else "fewer" if (
-                c["people"].upper < claim["people"].low) else "as many or more"
-            if c["people"].high == 0:
-                title += f"; none are reported to have {verb} by then"
-            else:
-                title += f"; {fewer} ({_stated(c)}) are reported to have {verb} by then"
-        elif any(st in PRESENCE for st in stages):
-            title += "; no count of arrivals from the same time is reported"
 
     lefts, rights = _x_limits([v for _, _, c in rows if c is not None for v in (c["people"].low, c["people"].high)])
     positions = list(range(len(rows)))[::-1]
@@ -555,6 +495,8 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
                 text = f"up to {text}"
             if claim.get("count_type") == "current":
                 text += " (at the time)"
+            if stage_is_read(claim.get("stage_detail")):
+                text += " (our reading)"
             ax.text(min(at, rights), y, _label(text), va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
@@ -576,7 +518,7 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
 
 
 def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offers: pd.DataFrame, threshold: float,
-                      *, source: str = "Source: offers and wages in the Pay tables.") -> Chart | None:
+                      *, title: str, source: str = "Source: offers and wages in the Pay tables.") -> Chart | None:
     """Each monthly offer (USD range, log scale) against the pay in force on its date; None when none.
 
     ``monthly_offers`` comes from :func:`analysis.pay.comparable_offers` (``offer_id``, ``origin``,
@@ -588,9 +530,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
     ``home-pay-N``, ``army-pay-N`` and ``threshold-N`` for row N), and ``threshold`` x the army's
     pay beside the army's pay.
 
-    The title gives how many times a soldier's pay at home the offers to the origin with most
-    offers (that has a soldier's pay in force) were, and, where any offer can be set against the
-    recruiting army's pay, whether any reached the threshold.
+    ``title`` is the finding, written by the caller from the claims it rests on (the offers'
+    multiples and the threshold reading computed once in :mod:`analysis.pay`).
     """
     if monthly_offers is None or monthly_offers.empty:
         return None
@@ -598,49 +539,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
     soldier = multiples[multiples["measure"] == "soldier_pay"].drop_duplicates("offer_id").set_index("offer_id")
     army_rows = army.drop_duplicates("offer_id").set_index("offer_id")
 
-    # The finding: multiples of home soldier pay for the origin with most offers that have one.
-    counts = offers["origin"].value_counts()
-    compared = offers[offers["offer_id"].isin(soldier.index)]
-    if len(compared):
-        by_origin = compared["origin"].value_counts()
-        origin = sorted(by_origin.index, key=lambda o: (-counts[o], -by_origin[o], str(o)))[0]
-        ratios = [soldier.loc[o, "multiple"] for o in compared[compared["origin"] == origin]["offer_id"]]
-        span = Interval(min(r.low for r in ratios), max(r.high for r in ratios), any(r.open_above for r in ratios))
-        n = int(counts[origin])
-        home = (f"monthly offers to recruits from {_place(origin)} were {format_ratio(span)} a soldier's pay in "
-                f"{_place(origin)}")
-        if len(ratios) < n:
-            home += f" ({len(ratios)} of {n} offers had a soldier's pay in force to compare)"
-    else:
-        values = list(offers["monthly_usd"])
-        span = Interval(min(v.low for v in values), max(v.high for v in values), any(v.open_above for v in values))
-        home = (f"monthly offers ranged from {format_claim('range', span.low, span.high, '$')}"
-                f"{'+' if span.open_above else ''}; no soldier's pay at home was in force to compare")
-    in_force = army_rows[army_rows["ratio"].notna()] if len(army_rows) else army_rows
-    in_force = in_force[in_force.index.isin(offers["offer_id"])]
-    if len(in_force):
-        sides = sorted(set(in_force["side"])) if "side" in in_force.columns else []
-        whose = f"{_side(sides[0])}'s own army pay" if len(sides) == 1 else "the recruiting army's own pay"
-        reached = sum(r.low >= threshold for r in in_force["ratio"])
-        maybe = sum(r.low < threshold <= r.upper for r in in_force["ratio"])
-        k, times = len(in_force), f"{threshold:g}×"
-        if k == 1:
-            verb = "reached" if reached else "may reach" if maybe else "did not reach"
-            verdict = f"the one offer set against {whose} {verb} {times} it"
-        elif reached:
-            verdict = f"{reached} of the {_count(k, 'offer')} set against {whose} reached {times} it"
-        else:
-            none = "neither" if k == 2 else "none"
-            verdict = f"{none} of the {_count(k, 'offer')} set against {whose} {'surely ' if maybe else ''}reached {times} it"
-            if maybe:
-                verdict += f"; {maybe} may have"
-        # The finding that bears on Art. 47(2)(c) leads; the pull of the offer at home follows.
-        title = f"{verdict[0].upper()}{verdict[1:]}; {home}"
-    else:
-        title = f"{home[0].upper()}{home[1:]}"
-
-    labels = [f"{o.origin} · {date_text(o.date_reported, getattr(o, 'date_precision', 'day') or 'day')}"
-              for o in offers.itertuples()]
+    labels = [f"{'All origins' if o.origin == 'all' else o.origin} · "
+              f"{date_text(o.date_reported, getattr(o, 'date_precision', 'day') or 'day')}" for o in offers.itertuples()]
     extra = []
     for offer_id in offers["offer_id"]:
         if offer_id in soldier.index:
@@ -668,7 +568,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
             interval = offer["monthly_usd"]
             at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
                              up_to=False, width=5)
-            text = format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else "")
+            text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if interval.low == 0 < interval.high
+                    else format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else ""))
             ax.text(min(at, right), y, text, va="center", fontsize=TEXT_PT)
         ax.set_yticks(positions, [_label(t) for t in labels])
         ax.set_ylim(-0.7, len(offers) - 0.3)
@@ -688,7 +589,8 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
         description = (f"Each of {_count(len(offers), 'monthly offer')} is drawn as a range of US dollars on a "
                        "logarithmic scale, with the soldier's pay at home and the recruiting army's own pay marked "
                        "on the rows where one was in force on the offer's date")
-        note = (f"{source} Comparators are those in force on each offer's date; a row without one had none. "
+        note = (f"{source} Comparators are those in force on each offer's date; a row without one has none on "
+                "record (which does not mean there was none). "
                 f"The {threshold:g}× line is our reading of 'substantially in excess' in Art. 47(2)(c), an "
                 "analytic convention, not a legal rule.")
         return _finish(fig, title, description, note)
@@ -697,50 +599,20 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
 # ------------------------------------------------------------------------------------------ 4. origins ranked
 
 
-def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest claim in each series, listed in "
-                   "the appendix.") -> Chart | None:
-    """Origins ranked by the largest figure reported for them (mid of its range), one range each.
+def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
+                   source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
+    """Origins in the order the caller ranked them, one range each; None when there is none.
 
-    ``latest`` comes from :func:`analysis.headcounts.latest_claims`. Counts over all origins, claims
-    by a party about its adversary, counts over a period and regions (``origin_scope`` 'region',
-    which may contain the countries ranked) are left out. Each bar is labelled with the figure as
-    stated, its stage and the side. None when no origin is left.
-
-    The title names the largest origin and the next two; when the first two ranges overlap it says
-    so instead of ranking them.
+    ``ranked`` holds one row per origin and kind of count (a claim of
+    :func:`analysis.headcounts.latest_claims`), already ordered by
+    :func:`analysis.headcounts.ranked_origins`: counts to date first, then counts of those present
+    at one time, each block largest first, never ranked against each other (method rule 4). Each
+    bar is labelled with the figure as stated, its stage, its kind and the side. ``title`` is the
+    finding, written by the caller from the ranking claims; ``regions`` counts regions left out.
     """
-    if latest is None or latest.empty:
+    if ranked is None or ranked.empty:
         return None
-    frame = _own_stocks(latest)
-    # Ranked by people reported to have reached the war: a sign-up or an application is not a
-    # fighter, and ranking them against arrivals would compare unlike counts (reader review).
-    frame = frame[(frame["origin"] != "all") & frame["stage"].astype(str).isin(PRESENCE)]
-    regions = 0
-    if "origin_scope" in frame.columns:
-        is_region = frame["origin_scope"] == "region"
-        regions, frame = int(frame.loc[is_region, "origin"].nunique()), frame[~is_region]
-    if frame.empty:
-        return None
-    frame = frame.assign(_mid=[_mid(p) for p in frame["people"]], _high=[p.high for p in frame["people"]])
-    best = frame.sort_values(["_mid", "_high", "known_from", "claim_id"], ascending=[False, False, False, True])
-    best = best.drop_duplicates("origin", keep="first").reset_index(drop=True)
-
-    names = [_place(o) for o in best["origin"]]
-    first = best.iloc[0]
-    lead = "Of foreign fighters reported to have reached the war"
-    if len(best) == 1:
-        title = f"{lead}, only those from {names[0]} have a reported figure"
-    elif first["people"].overlaps(best.iloc[1]["people"]):
-        title = f"{lead}, the largest groups are from {names[0]} and {names[1]}; their ranges overlap"
-        if len(best) > 2:
-            title += f"; next is {names[2]}"
-    else:
-        # Counts to date and counts of those present at one time are different kinds (method rule 4):
-        # each figure the title names says which it is.
-        kinds = [" at one time" if row.get("count_type") == "current" else " to date" for _, row in best.iterrows()]
-        title = (f"{lead}, the largest figure is for {names[0]} ({_stated(first)}{kinds[0]}), ahead of "
-                 + " and ".join(f"{n} ({_stated(best.iloc[i + 1])}{kinds[i + 1]})" for i, n in enumerate(names[1:3])))
-
+    best = ranked.reset_index(drop=True)
     left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
     positions = list(range(len(best)))[::-1]
     with plt.rc_context(STYLE):
@@ -757,7 +629,11 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
             elif up_to and not text.startswith("up to"):
                 text = f"up to {text}"
             stage = STAGE_LABELS.get(str(row["stage"]), str(row["stage"]))
-            ax.text(min(at, right), y, _label(f"{text} {stage} ({_side(row['side'])})"), va="center", fontsize=TEXT_PT)
+            kind = "at one time" if row.get("count_type") == "current" else "to date"
+            ax.text(min(at, right), y, _label(f"{text} {stage}, {kind} ({_side(row['side'])})"), va="center",
+                    fontsize=TEXT_PT)
+            if y + 1 in positions and best.iloc[len(best) - 2 - y]["count_type"] != row["count_type"]:
+                ax.axhline(y + 0.5, color="#999999", linewidth=0.8)  # counts of another kind start above
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
@@ -766,8 +642,10 @@ def origins_ranked(latest: pd.DataFrame, *, source: str = "Source: the latest cl
         description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
                        "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
                        "side")
-        note = (f"{source} Ranked by the middle of each range, counting only people reported arrived or deployed; "
-                "applications and sign-ups are in the chart above. Counts over all origins, claims by a party "
-                "about its adversary and counts over a period are not drawn")
+        note = (f"{source} Ranked by the middle of each range, counting only confirmed figures for people whose "
+                "source says they arrived or were deployed; counts to date and counts of those present at one "
+                "time are ranked apart, never against each other. Applications and sign-ups are in the chart "
+                "above. Counts over all origins, claims by a party about its adversary and counts over a period "
+                "are not drawn")
         note += (f"; nor {_count(regions, 'region')}, which may contain the countries ranked." if regions else ".")
         return _finish(fig, title, description, note)

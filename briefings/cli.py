@@ -296,6 +296,34 @@ def validate(data_dir: Path | None, verbose: bool, quiet: bool):
         click.echo(f"warning: {line}", err=True)
 
 
+CHECK_EXIT_CODES = """\b
+Exit codes:
+  0    every claim of every ledger holds against the data
+  1    some claim disagrees with the data (each is listed, with its words and
+       rows), or the check stopped on an unexpected error
+  2    bad usage: no such folder, no ledger in it, or no data package
+""" + _INTERRUPTED
+
+
+@main.command(epilog=CHECK_EXIT_CODES)
+@click.argument("reports", type=click.Path(path_type=Path), metavar="REPORTS")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="The data the briefings were built from. Default: the project's data/.")
+@verbosity
+def check(reports: Path, data_dir: Path | None, verbose: bool, quiet: bool):
+    """Re-derive every claim of each built briefing's ledger from the raw data (the second read).
+
+    \b
+    Examples:
+      briefings check reports             # every <name>/<name>-ledger.json under reports/
+      briefings check -q reports          # print only disagreements
+    """
+    _check_verbosity(verbose, quiet)
+    from ledger_check.__main__ import run
+
+    sys.exit(run(reports, data_dir if data_dir is not None else _project_root() / "data", quiet=quiet))
+
+
 @main.command(name="list", epilog=LIST_EXIT_CODES)
 @CONFIG_OPTION
 @verbosity

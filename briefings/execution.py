@@ -44,6 +44,8 @@ VALIDATED_ENV = "BRIEFINGS_VALIDATED_DATA"
 STAGES = ("execute", "html", "pdf", "write")
 #: The data package's folder inside a worker's project (and the ``data_dir`` parameter it runs with).
 DATA_FOLDER = "data"
+#: The data package's changelog, beside its descriptor (read for the revisions a briefing lists).
+CHANGELOG_NAME = "CHANGELOG.md"
 #: What a warm kernel imports before its first briefing: the slow third-party imports of the
 #: briefing's first cell (as briefings/charts.py sets matplotlib up). The project's own packages
 #: are imported by the first briefing, inside its project (they read the project's data package).
@@ -125,6 +127,10 @@ def pack_data(data_dir: Path) -> dict[str, bytes]:
         if problem is not None:
             raise OSError(f"{data_dir / name}: {problem}")
         packed[Path(name).as_posix()] = files.read_bytes(data_dir / name, limit=MAX_CSV_BYTES, what="data file")
+    # The data's own changelog: a briefing lists the revisions in its window, and the ledger
+    # check reads them back, so it travels too (when it is there and a plain file).
+    if _not_a_plain_file(data_dir, CHANGELOG_NAME) is None:
+        packed[CHANGELOG_NAME] = files.read_bytes(data_dir / CHANGELOG_NAME, limit=MAX_CSV_BYTES, what="changelog")
     return packed
 
 
@@ -481,6 +487,11 @@ def run_briefing(job: Job) -> Result:
             stages["execute"] = time.perf_counter() - clock - stages.get("write", 0.0)
         from . import rendering
 
+        # The second read (issue 18): every claim the briefing printed is re-derived from the raw
+        # rows by ledger_check, written apart from the sentence code, here on the worker against the
+        # data package that travelled with the job; a disagreement fails the briefing, naming each
+        # sentence and its rows, and the last good output stays.
+        _check_claims(notebook, job, place)
         paths = rendering.render_briefing(notebook, out, job.name, job.formats, stages=stages)
         written = [executed, *paths.values()]
         if "pdf" in paths:
@@ -516,6 +527,15 @@ def run_briefing(job: Job) -> Result:
         result.stages = {name: round(stages.get(name, 0.0), 3) for name in STAGES}
         result.stages["total"] = round(time.perf_counter() - clock, 3)
     return result
+
+
+def _check_claims(notebook, job: Job, place: Path) -> None:
+    """Raise ``ledger_check.LedgerDisagreement`` unless every claim of the executed briefing holds
+    against the data it was built from: the data package that travelled with the job, as written
+    into this worker's folder ``place``."""
+    from ledger_check import check_executed
+
+    check_executed(notebook, str(place / DATA_FOLDER), job.name)
 
 
 def _describe(error: Exception) -> str:

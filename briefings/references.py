@@ -22,7 +22,7 @@ def _ids(row_ids) -> tuple:
 class Shown:
     """One figure as the body shows it, for the CSV of figures."""
 
-    ref: int
+    ref: int | None  # None: a figure a chart draws that the body does not cite
     section: str
     figure: str
     what: str
@@ -59,6 +59,14 @@ class References:
         if figure:
             self.shown.append(Shown(number, section, figure, what, low, high, unit, date, _ids(row_ids)))
         return tag("a", f"[{number}]", href=f"#ref-{number}", class_="ref")
+
+    def record(self, row_ids, *, section: str, figure: str, what: str = "", low=None, high=None, unit: str = "",
+               date: str = "") -> None:
+        """Record a figure a chart draws, for the CSV, without giving it a number of its own: it
+        takes the number of the same rows when the body cites them, else none."""
+        key = _ids(row_ids)
+        if key and figure:
+            self.shown.append(Shown(self.numbers.get(key), section, figure, what, low, high, unit, date, key))
 
     def entries(self) -> list[tuple[int, tuple]]:
         """(number, row ids) in number order."""

@@ -65,6 +65,7 @@ __all__ = [
 ]
 
 from .briefing import FIGURES_MIMETYPE, META_MIMETYPE  # noqa: E402,F401 - declared once, with the outputs that carry them
+from .ledger import LEDGER_MIMETYPE, ledger_bytes, ledger_file_name, read_ledger  # noqa: E402 - the claim ledger, written as a file
 from .sanitize import sanitize_html  # noqa: E402,F401 - nothing from a notebook can run, fetch or cover the page
 from .sections.header import META_KEYS, render_header, view as header_view  # noqa: E402 - the one header
 
@@ -284,6 +285,11 @@ class BriefingPreprocessor(Preprocessor):
         if figures is not None:
             figures_name = figures_file_name(name or "briefing")
             resources.setdefault("outputs", {})[figures_name] = figures_csv(figures).encode("utf-8")
+        ledger = read_ledger(nb)  # never shown: written beside the HTML as <name>-ledger.json
+        ledger_name = ""
+        if ledger is not None:
+            ledger_name = ledger_file_name(name or "briefing")
+            resources.setdefault("outputs", {})[ledger_name] = ledger_bytes(ledger)
         toc: list[dict[str, str]] = []
         cells = []
         for cell in nb.cells:
@@ -300,6 +306,8 @@ class BriefingPreprocessor(Preprocessor):
                         continue  # rendered as the template's header block
                     if FIGURES_MIMETYPE in data:
                         continue  # written as CSV, whatever other representations it carries
+                    if LEDGER_MIMETYPE in data:
+                        continue  # written as JSON, for the second read; never for readers
                     if not any(mime in data for mime in READER_MIMETYPES):
                         continue  # e.g. a bare text/plain repr
                     # Notebook-only: the wrapper and scoped <style> Html outputs carry in JupyterLab
@@ -340,6 +348,7 @@ class BriefingPreprocessor(Preprocessor):
                                          resources.get("annex_href", "")),
             # The CSV's file name (as written) and its link (URL-quoted, relative to the HTML).
             "figures_csv": figures_name,
+            "ledger_json": ledger_name,
             "figures_href": quote(figures_name) if figures_name else "",
             # The build's data annex, beside the briefing folders ('' when rendered by hand).
             "annex_href": resources.get("annex_href", ""),
@@ -537,7 +546,8 @@ def render_briefing(
     annex beside the briefing's folder.
 
     Returns ``{"html": path, "pdf": path}`` for the formats asked for, and
-    ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output.
+    ``"csv"``: ``<stem>-figures.csv`` when the notebook has a figures output, and ``"ledger"``:
+    ``<stem>-ledger.json`` when it has a claim ledger.
     The HTML is built once; the PDF is typeset from the same notebook by the
     PDF exporter. ``stages``, when given, gets the seconds spent under "html"
     (export), "pdf" (the Typst document and its layout) and "write" (writing the files).
@@ -578,5 +588,11 @@ def render_briefing(
         path = out_dir / figures_name
         path.write_bytes(resources["outputs"][figures_name])
         written["csv"] = path
+        lap("write")
+    ledger_name = resources["briefing"].get("ledger_json")
+    if ledger_name:
+        path = out_dir / ledger_name
+        path.write_bytes(resources["outputs"][ledger_name])
+        written["ledger"] = path
         lap("write")
     return written

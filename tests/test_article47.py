@@ -102,16 +102,16 @@ def test_c_unknown_when_an_offer_had_no_comparator():
     status, evidence = of(readings=["not in excess", "no comparator"]).conditions["c"]
     # one offer below, one with nothing to compare with: it might have been in excess
     assert status == UNKNOWN
-    assert evidence == ("1 of 2 offers had no army pay of the same kind in force to compare with; "
-                        "the rest are below 1.5×")
+    assert evidence == ("1 of 2 offers could not be set against the army's own pay of the same kind: none on record "
+                        "for their date, or no rate to convert it; the rest are below 1.5×")
 
 
 def test_c_unknown_without_comparator_does_not_claim_the_rest_are_below():
     status, evidence = of(readings=["undetermined", "no comparator"]).conditions["c"]
     # the other offer straddles 1.5×: it is not "below"
     assert status == UNKNOWN
-    assert evidence == ("1 of 2 offers had no army pay of the same kind in force to compare with; "
-                        "the rest are below or straddle 1.5×")
+    assert evidence == ("1 of 2 offers could not be set against the army's own pay of the same kind: none on record "
+                        "for their date, or no rate to convert it; the rest are below or straddle 1.5×")
 
 
 def test_c_unknown_when_offers_straddle_the_threshold():
@@ -121,11 +121,12 @@ def test_c_unknown_when_offers_straddle_the_threshold():
 
 def test_c_unknown_when_no_offer_had_a_comparator():
     status, evidence = of(readings=["no comparator", "no comparator"]).conditions["c"]
-    assert status == UNKNOWN and evidence.startswith("2 of 2 offers had no army pay")
+    # never "no army pay in force": a wage missing from the data is only not on record (method rule 22)
+    assert status == UNKNOWN and evidence.startswith("2 of 2 offers could not be set against the army's own pay")
 
 
 def test_c_unknown_without_offers():
-    assert of(readings=[]).conditions["c"] == (UNKNOWN, "no monthly offer reported")
+    assert of(readings=[]).conditions["c"] == (UNKNOWN, "no monthly offer on record")
 
 
 def test_c_names_the_threshold_used():

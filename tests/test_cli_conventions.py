@@ -23,7 +23,8 @@ def test_version():
 #: What exit 0 means for each command, in its own words (a preview has no 0: it runs until stopped).
 OWN_ZERO = {"build": "every briefing built or was already up to date", "validate": "the data is valid",
             "list": "the briefings were listed", "preview": None,
-            "add": "the row was written (with --dry-run: it passed every check; nothing written)"}
+            "add": "the row was written (with --dry-run: it passed every check; nothing written)",
+            "check": "every claim of every ledger holds against the data"}
 
 
 @pytest.mark.parametrize("command", sorted(OWN_ZERO))
@@ -47,7 +48,7 @@ def test_help_has_an_example_and_its_own_exit_codes(command):
 def test_every_command_takes_quiet_and_verbose_but_not_both(command):
     options = {opt for param in cli.main.commands[command].params for opt in getattr(param, "opts", [])}
     assert {"-q", "--quiet", "-v", "--verbose"} <= options
-    arguments = {"add": ["claim"]}.get(command, [])  # the arguments a command cannot run without
+    arguments = {"add": ["claim"], "check": ["reports"]}.get(command, [])  # the arguments a command cannot run without
     result = CliRunner().invoke(cli.main, [command, *arguments, "-q", "-v"])
     assert result.exit_code == 2 and "cannot be used together" in result.output
 

@@ -86,7 +86,8 @@ def test_nothing_dated_after_as_of_contributes(briefing):
 
 
 def test_no_comparator_is_dated_after_the_offer_it_is_compared_with(briefing):
-    offers = briefing.offers.set_index("offer_id")["date_reported"]
+    # The offer's day is the day it counts as known (method rule 2), the end of its month or year.
+    offers = briefing.offers.set_index("offer_id")["day"]
     for _, row in briefing.army[briefing.army["army_pay_date"].notna()].iterrows():
         assert pd.Timestamp(row["army_pay_date"]) <= offers[row["offer_id"]]
     for _, row in briefing.multiples.iterrows():

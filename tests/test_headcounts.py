@@ -421,18 +421,25 @@ def gap_of(*rows: dict) -> pd.DataFrame:
     return signup_arrival_gap(latest_of(*rows))
 
 
-def test_gap_and_share_with_intervals():
+def test_gap_and_share_on_the_stated_figures():
     row = gap_of({"qualifier": "about", "people_low": 50000},
                  {"qualifier": "about", "people_low": 2000, "stage": "arrived"}).iloc[0]
-    # signed [45,000, 55,000], arrived [1,800, 2,200]:
-    # gap = [45,000 - 2,200, 55,000 - 1,800] = [42,800, 53,200]
-    assert row["status"] == "gap"
-    assert (row["gap"].low, row["gap"].high) == (approx(42800), approx(53200))
-    # share = [1,800 / 55,000, 2,200 / 45,000] = [0.0327..., 0.0488...]
-    assert (row["present_share"].low, row["present_share"].high) == (approx(1800 / 55000), approx(2200 / 45000))
+    # On the figures as stated (method rule 6): gap = 50,000 - 2,000 = 48,000, "about" carried over;
+    # never [45,000 - 2,200, 55,000 - 1,800] = [42,800, 53,200], whose top runs past the 50,000.
+    assert row["status"] == "gap" and row["approximate"] is True
+    assert (row["gap"].low, row["gap"].high) == (approx(48000), approx(48000))
+    # share = 2,000 / 50,000 = 0.04
+    assert (row["present_share"].low, row["present_share"].high) == (approx(0.04), approx(0.04))
     assert (row["signed_up_stated"], row["present_stated"], row["present_stage"]) == (
         "about 50,000", "about 2,000", "arrived")
     assert (row["signed_up_claim"], row["present_claim"]) == ("H001", "H002")
+
+
+def test_a_derived_gap_never_runs_past_the_figure_it_comes_from():
+    row = gap_of({"qualifier": "range", "people_low": 1000, "people_high": 3000},
+                 {"qualifier": "nearly", "people_low": 500, "stage": "arrived"}).iloc[0]
+    # signed 1,000–3,000 as stated; arrived "nearly 500" stated as 500: gap = [1,000 - 500, 3,000 - 500]
+    assert bounds(row["gap"]) == (500, 2500, False) and row["gap"].high <= 3000 and row["approximate"] is True
 
 
 def test_no_presence_claim_is_not_zero_presence():
@@ -512,10 +519,10 @@ def test_presence_equal_to_sign_ups_is_a_zero_gap():
 def test_open_presence_leaves_the_share_up_to_everyone():
     row = gap_of({"qualifier": "about", "people_low": 50000},
                  {"qualifier": "more_than", "people_low": 2000, "stage": "arrived"}).iloc[0]
-    # arrived [2,000, inf): gap = [max(0, 45,000 - inf), 55,000 - 2,000] = [0, 53,000];
-    # share = [2,000 / 55,000, min(1, inf / 45,000)] = [0.0364, 1]
-    assert bounds(row["gap"]) == (0, approx(53000), False)
-    assert (row["present_share"].low, row["present_share"].high) == (approx(2000 / 55000), 1)
+    # stated: signed 50,000, arrived [2,000, inf): gap = [max(0, 50,000 - inf), 50,000 - 2,000] = [0, 48,000];
+    # share = [2,000 / 50,000, min(1, inf / 50,000)] = [0.04, 1]
+    assert bounds(row["gap"]) == (0, approx(48000), False)
+    assert (row["present_share"].low, row["present_share"].high) == (approx(0.04), 1)
 
 
 def test_signed_up_that_may_be_zero_has_no_share():

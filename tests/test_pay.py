@@ -364,9 +364,14 @@ def test_comparable_offers_keep_monthly_offered_own_side_ukraine_theatre():
                           {"theatre": "Libya"},                           # another war
                           {"period": "one_off"},                          # not monthly
                           {"claimant_id": "C003"},                        # Russia about its own: kept
-                          {"origin": "all"}),                             # no home country to compare with
+                          {"origin": "all"}),                             # every origin: set against army pay
                    claimants=CLAIMANTS)
-    assert list(comparable_offers(offers_in_usd(data))["offer_id"]) == ["P001", "P006"]
+    assert list(comparable_offers(offers_in_usd(data))["offer_id"]) == ["P001", "P006", "P007"]
+    # ... but never against pay at home: it has no home country
+    wages_ = wages_in_usd(package(reference_wages=wages({"country": "all", "monthly_low_local": 10,
+                                                         "date_in_force": "2022-01-01"})))
+    multiples = home_wage_multiples(comparable_offers(offers_in_usd(data)), wages_, rates(), "market")
+    assert "P007" not in set(multiples["offer_id"])
 
 
 # ------------------------------------------------------------------ wages
@@ -450,11 +455,12 @@ def test_wage_converts_at_the_offer_days_rate():
     assert bounds(found.monthly_usd) == (6.75, 6.75, False) and found.fx_rate_id == "X002"
 
 
-def test_no_rate_on_the_offer_day_gives_no_comparator():
+def test_no_rate_on_the_offer_day_leaves_the_wage_in_force_unconverted():
     table = rates({"currency": "SYP", "date": "2021-01-01", "per_usd_low": 3600})
-    # the only SYP rate is 438 days before the offer, beyond the 92-day gap
-    assert in_force({"currency": "SYP", "monthly_low_local": 27000, "date_in_force": "2022-01-28"},
-                    table=table) is None
+    # the only SYP rate is 438 days before the offer, beyond the 92-day gap: the wage is in force
+    # (never "none in force", method rule 22) but cannot be set against the offer in dollars
+    found = in_force({"currency": "SYP", "monthly_low_local": 27000, "date_in_force": "2022-01-28"}, table=table)
+    assert found.wage_id == "W001" and found.monthly_usd is None and found.fx_rate_id is None
 
 
 def test_disagreeing_source_in_force_is_returned():

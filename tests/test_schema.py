@@ -167,7 +167,7 @@ def _mappings():
     from analysis.intervals import DEFAULT_RULE, date_text
     from analysis.pay import ARMY_MEASURE
     from analysis.speakers import SPEAKER_LABELS, SPEAKER_TYPES
-    from analysis import assessment as briefing  # the words of the judgements and sections live there
+    from briefings import words as briefing  # the words of the judgements and sections live there
     from briefings.charts import CATEGORY_COLOURS
 
     declared = {key: set(enum) for key, enum in _declared().items()}
@@ -189,14 +189,16 @@ def _mappings():
         ("article47.SIDE_READINGS", ({s for s, _ in SIDE_READINGS} - sides) | ({c for _, c in SIDE_READINGS} - categories),
          set()),
         ("charts.CATEGORY_COLOURS", set(CATEGORY_COLOURS), categories),
-        ("assessment.SIDE_NAMES", set(briefing.SIDE_NAMES), sides),
-        ("assessment.CATEGORY_NOUNS", set(briefing.CATEGORY_NOUNS), categories),
-        ("assessment.STAGE_TITLES", set(briefing.STAGE_TITLES), declared["headcount_claims", "stage"]),
-        ("assessment.STAGE_WORDS", set(briefing.STAGE_WORDS), declared["headcount_claims", "stage"]),
-        ("assessment.COUNT_TYPE_WORDS", set(briefing.COUNT_TYPE_WORDS), declared["headcount_claims", "count_type"]),
-        ("assessment.PERIOD_WORDS", set(briefing.PERIOD_WORDS), declared["pay_offers", "period"]),
-        ("assessment.STATUS_WORDS", set(briefing.STATUS_WORDS), declared["pay_offers", "status"]),
-        ("assessment.MEASURE_WORDS", set(briefing.MEASURE_WORDS), declared["reference_wages", "measure"]),
+        ("words.SIDE_NAMES", set(briefing.SIDE_NAMES), sides),
+        ("words.CATEGORY_NOUNS", set(briefing.CATEGORY_NOUNS), categories),
+        ("words.STAGE_TITLES", set(briefing.STAGE_TITLES), declared["headcount_claims", "stage"]),
+        ("words.STAGE_WORDS", set(briefing.STAGE_WORDS), declared["headcount_claims", "stage"]),
+        ("words.STAGE_PHRASES", set(briefing.STAGE_PHRASES), declared["headcount_claims", "stage"]),
+        ("words.COUNT_TYPE_WORDS", set(briefing.COUNT_TYPE_WORDS), declared["headcount_claims", "count_type"]),
+        ("words.COUNT_KIND_WORDS", set(briefing.COUNT_KIND_WORDS), declared["headcount_claims", "count_type"]),
+        ("words.PERIOD_WORDS", set(briefing.PERIOD_WORDS), declared["pay_offers", "period"]),
+        ("words.STATUS_WORDS", set(briefing.STATUS_WORDS), declared["pay_offers", "status"]),
+        ("words.MEASURE_WORDS", set(briefing.MEASURE_WORDS), declared["reference_wages", "measure"]),
     ]
 
 

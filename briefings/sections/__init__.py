@@ -6,5 +6,5 @@ To add a section: a module here with ``view()`` and ``show()``, its template, on
 :class:`briefings.briefing.Briefing`, and one cell in ``notebooks/briefing.ipynb``.
 """
 
-from . import (appendix, costs, figures, header, headcounts, law, origins, pay, sources,  # noqa: F401
-               summary, timeline)
+from . import (appendix, costs, figures, header, headcounts, judgements, law, origins, pay,  # noqa: F401
+               sources, summary, timeline)

@@ -3,22 +3,26 @@ what each side says about the other's foreign fighters (kept apart)."""
 
 from __future__ import annotations
 
-from analysis.headcounts import GAP_WINDOW_DAYS, STAGES, flows
-from analysis.assessment import place
+from analysis import claims as claim
+from analysis.headcounts import GAP_WINDOW_DAYS, STAGES, Scope, flows, stage_is_read
+from analysis.intervals import format_derived_people
 from analysis.judgements import pct
-from analysis.intervals import format_people
 
 from .. import charts
-from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, STAGE_WORDS, claim_ref, date_text,
-                     origin_word, show_section, shows, side_word, unconfirmed, when)
+from ..words import credit, described, figure_phrase, place, say
+from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, STAGE_WORDS, claim_ref, date_text, origin_word, record_drawn,
+                     show_section, shows, side_word, unconfirmed, when)
 
 SECTION = "Headcounts"
+#: The stages the chart draws, and so the stages its title's "largest" compares.
+CHART_STAGES = ("signed_up", "arrived", "deployed")
 
 
-def _cell(briefing, claim, cite) -> dict:
-    return {"figure": claim["stated"], "ref": cite(claim),
-            "single": bool(claim["single_source"]), "unconfirmed": unconfirmed(claim),
-            "date": date_text(claim["date_reported"], "month" if claim["date_precision"] == "day" else claim["date_precision"])}
+def _cell(briefing, row, cite) -> dict:
+    say(briefing, claim.headcount(row), row["stated"], "Appendix")
+    return {"figure": row["stated"], "ref": cite(row), "read": stage_is_read(row["stage_detail"]),
+            "single": bool(row["single_source"]), "unconfirmed": unconfirmed(row),
+            "date": date_text(row["date_reported"], "month" if row["date_precision"] == "day" else row["date_precision"])}
 
 
 def grid(briefing, stocks, cite) -> list[dict]:
@@ -34,19 +38,23 @@ def grid(briefing, stocks, cite) -> list[dict]:
     return rows
 
 
-def _gap_sentence(briefing, g) -> str:
+def _gap_sentence(briefing, g) -> dict:
     latest = briefing.latest.set_index("claim_id", drop=False)
     signed = latest.loc[g["signed_up_claim"]]
-    who = f"{CATEGORY_NOUNS[g['category']]} {'of all origins' if g['origin'] == 'all' else 'from ' + place(g['origin'])}"
-    mark = ", unconfirmed" if unconfirmed(signed) else ""
-    lead = {"text": f"{g['signed_up_stated']} {who} signed up ({signed['claimant_name']}, {when(signed)}{mark})",
-            "ref": claim_ref(briefing, signed, SECTION)}
+    made = claim.gap(g)
+    lead = {"text": figure_phrase(briefing, signed, SECTION), "ref": claim_ref(briefing, signed, SECTION)}
     if g["status"] == "gap":
         present = latest.loc[g["present_claim"]]
-        stage = STAGE_WORDS[g["present_stage"]][present["count_type"] == "current"]
-        share = "" if g["present_share"] is None else f", {pct(g['present_share'])} of sign-ups"
-        rest = (f"{g['present_stated']} reported {stage} ({present['claimant_name']}, {when(present)}{share}): "
-                f"some {format_people(g['gap'])} not reported to have reached the war")
+        same = figure_phrase(briefing, present, SECTION, same_report_as=signed)
+        gap_words = format_derived_people(g["gap"], g["approximate"])
+        share = "" if g["present_share"] is None else \
+            f", {'about ' if g['approximate'] else ''}{pct(g['present_share'])} of the sign-ups"
+        if present["people"].high == 0:
+            rest = f"{same}: none is reported to have reached the war by then"
+        else:
+            rest = (f"{same}{share}: "
+                    f"{'' if gap_words.startswith('about') else 'some '}{gap_words} not reported to have reached the war")
+        say(briefing, made, rest, SECTION)
         return {**lead, "rest": rest, "rest_ref": claim_ref(briefing, present, SECTION)}
     if g["status"] == "presence exceeds sign-ups":
         rest = f"more were reported present ({g['present_stated']}) than signed up: different groups, so no gap is computed"
@@ -54,35 +62,80 @@ def _gap_sentence(briefing, g) -> str:
         rest = "those present were counted at another time, so how many have not arrived is not known"
     else:
         rest = "how many arrived has not been reported, so how many have not arrived is not known"
+    say(briefing, made, rest, SECTION)
     return {**lead, "rest": rest, "rest_ref": ""}
 
 
-def claim_line(briefing, claim, cite) -> dict:
-    """One claim as a line: whose fighters, the figure, what was counted, who said it."""
-    stage = STAGE_WORDS[str(claim["stage"])][claim["count_type"] == "current"]
-    if claim["count_type"] == "flow":
-        stage += f" between {date_text(claim['period_start'], 'month')} and {date_text(claim['period_end'], 'month')}"
-    return {"whose": f"{side_word(claim['side'])} · {origin_word(claim['origin'])}",
-            "figure": claim["stated"], "what": f"{CATEGORY_NOUNS[claim['category']]} {stage}",
-            "who": f"{claim['claimant_name']}, {when(claim)}", "unconfirmed": unconfirmed(claim),
-            "ref": cite(claim)}
+def claim_line(briefing, row, cite) -> dict:
+    """One claim as a line: whose fighters, the figure, what was counted in its source's words, who said it."""
+    what = described(row["stage_detail"])
+    if row["count_type"] == "flow":
+        what += f" (between {date_text(row['period_start'], 'month')} and {date_text(row['period_end'], 'month')})"
+    if stage_is_read(row["stage_detail"]):
+        what += f" (counted as {STAGE_WORDS[str(row['stage'])][0]}: our reading)"
+    return {"whose": f"{side_word(row['side'])} · {origin_word(row['origin'])}",
+            "figure": row["stated"], "what": what, "who": credit(briefing, row, SECTION),
+            "unconfirmed": unconfirmed(row), "ref": cite(row)}
+
+
+def chart_title(briefing, stocks) -> str:
+    """The headcount chart's finding: the largest confirmed count to date of the stages it draws
+    (one notion: :func:`analysis.headcounts.largest`), and what the gap notion says became of that group."""
+    scope = Scope("cumulative", CHART_STAGES, side=briefing.params["side"] if briefing.params["side"] != "both" else None)
+    winner, candidates = briefing.assessment.largest(scope)
+    made = claim.largest(scope, winner, candidates)
+    if winner is None:
+        return say(briefing, made, "No confirmed count to date of people who signed up, arrived or were deployed "
+                                   "is on record for this selection", SECTION)
+    say(briefing, claim.headcount(winner), winner["stated"], SECTION)
+    title = (f"Of confirmed counts to date of people who signed up, arrived or were deployed, the largest is "
+             f"{winner['stated']} {described(winner['stage_detail'])}")
+    if stage_is_read(winner["stage_detail"]):
+        title += f" (counted as {STAGE_WORDS[str(winner['stage'])][0]}: our reading)"
+    say(briefing, made, title, SECTION)
+    gap = briefing.gap[briefing.gap["signed_up_claim"] == winner["claim_id"]] if len(briefing.gap) else briefing.gap
+    if len(gap) and gap.iloc[0]["status"] == "gap":
+        g = gap.iloc[0]
+        present = briefing.latest.set_index("claim_id").loc[g["present_claim"]]
+        gap_words = format_derived_people(g["gap"], g["approximate"])
+        if present["people"].high == 0:
+            words = f"; a reported 0 of them {STAGE_WORDS[g['present_stage']][0]} ({when(present)})"
+        else:
+            words = (f"; {g['present_stated']} of the group are reported {STAGE_WORDS[g['present_stage']][0]} "
+                     f"({when(present)}), so {gap_words} are not reported to have reached the war")
+        say(briefing, claim.gap(g), words, SECTION)
+        title += words
+    return title
 
 
 def view(briefing) -> dict | None:
     if not shows(briefing, "headcounts"):
         return None
     if briefing.all_claims.empty:
-        return {"empty": f"No headcount had been reported for this selection by {date_text(briefing.as_of)}."}
+        text = f"No headcount had been reported for this selection by {date_text(briefing.as_of)}."
+        say(briefing, claim.none("headcounts", {"as_of": date_text(briefing.as_of)}, 0), text, SECTION)
+        return {"empty": text}
     stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
+    record_drawn(briefing, stocks[stocks["stage"].astype(str).isin(CHART_STAGES)], "how many")
+    adversary = len(briefing.adversary_latest)
+    if adversary:
+        say(briefing, claim.none("adversary_latest", {}, adversary), f"{adversary} figures", SECTION)
+    gaps = [_gap_sentence(briefing, g) for _, g in briefing.gap.iterrows()]
+    if not gaps:
+        say(briefing, claim.none("sign_ups", {}, 0), "No sign-up figure has been reported", SECTION)
     return {"empty": "",
-            "chart": charts.headcount_ranges(stocks, source=f"Source: the latest claim in each series, as of "
-                                                            f"{date_text(briefing.as_of)}; each is in the appendix."),
-            "gaps": [_gap_sentence(briefing, g) for _, g in briefing.gap.iterrows()],
+            "chart": charts.headcount_ranges(stocks, title=chart_title(briefing, stocks),
+                                             source=f"Source: the latest claim in each series, as of "
+                                                    f"{date_text(briefing.as_of)}; each is in the appendix."),
+            "gaps": gaps,
             "gap_window": GAP_WINDOW_DAYS,
             "flows": [claim_line(briefing, c, lambda c: claim_ref(briefing, c, SECTION))
                       for _, c in flows(briefing.latest).iterrows()],
-            "adversary": len(briefing.adversary_latest)}
+            "adversary": adversary}
 
 
 def show(briefing):
     return show_section("headcounts", view(briefing))
+
+
+__all__ = ["claim_line", "grid", "place", "view", "show"]

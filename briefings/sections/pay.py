@@ -1,89 +1,187 @@
 """Pay: each monthly offer against a soldier's pay at home and the recruiting army's own pay in
-force on its date (a chart with the Art. 47 mark, and a compact table of the comparisons)."""
+force on its day (a chart with the Art. 47 mark, and a table of every monthly offer). Every cell
+that states a conversion, a multiple or the lack of a comparator is made from a claim."""
 
 from __future__ import annotations
 
-from analysis.intervals import format_ratio
+from analysis import claims as claim
+from analysis.intervals import Interval, format_ratio
 from analysis.judgements import money
-from analysis.loading import known_from
-from analysis.pay import COMPARATOR_MAX_AGE_DAYS
+from analysis.loading import SIDE_COUNTRY
+from analysis.pay import COMPARATOR_MAX_AGE_DAYS, home_comparator_status
 
 from .. import charts
+from ..words import conversion_words, number_words, place, say, short_name, usd_words
 from .common import MEASURE_WORDS, date_text, show_section, shows, unconfirmed, when
 
 SECTION = "Pay"
+#: The words of a missing comparator (method rule 22: a wage missing from the data is never "none in force").
+#: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
+CONFIRMED_BELOW = 4
+MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
+                 "all origins": "no home country: offered to every origin"}
 
 
 def _bounds(interval) -> tuple:
     return round(interval.low, 2), None if interval.open_above else round(interval.high, 2)
 
 
-def _rate_note(briefing, rate_id) -> str:
-    """'' when the rate is of the briefing's kind; else which kind stood in (method rule 10)."""
+def _rate_note(briefing, rate_id, day) -> str:
+    """Which rate a conversion used, when it is not of the figure's own day or not of the kind asked for."""
     if rate_id is None:
         return ""
     rates = briefing.data.exchange_rates.set_index("rate_id")
-    kind = rates.loc[rate_id, "kind"] if rate_id in rates.index else None
-    return "" if kind in (None, briefing.params["fx_kind"]) else f"at a {kind} rate: no {briefing.params['fx_kind']} rate on record"
+    if rate_id not in rates.index:
+        return ""
+    rate = rates.loc[rate_id]
+    notes = []
+    if rate["kind"] != briefing.params["fx_kind"]:
+        notes.append(f"at a {rate['kind']} rate: no {briefing.params['fx_kind']} rate on record")
+    if day is not None and rate["date"].date() != day.date():
+        notes.append(f"at the rate of {date_text(rate['date'])}")
+    return "; ".join(notes)
 
 
 def _rows(briefing) -> list[dict]:
     multiples = briefing.multiples.set_index(["offer_id", "measure"])
-    offers = briefing.monthly_offers.assign(known_from=known_from(briefing.monthly_offers)).set_index(
-        "offer_id", drop=False)
+    offers = briefing.monthly_offers.set_index("offer_id", drop=False)
     rows = []
     for _, row in briefing.army.iterrows():
         offer = offers.loc[row["offer_id"]]
-        day = offer["known_from"].date().isoformat()
+        day = offer["day"]
         low, high = _bounds(row["monthly_usd"])
+        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"]), SECTION)
+        whom = "every origin" if offer["origin"] == "all" else offer["origin"]
         # A conversion's reference lists the rate with the row, so the dollar figure can be checked.
         offer_ref = briefing.refs.cite([offer["offer_id"], offer["fx_rate_id"]], section=SECTION,
-                                       figure=money(row["monthly_usd"]),
-                                       what=f"monthly pay offered to recruits from {offer['origin']}", low=low,
-                                       high=high, unit="USD a month", date=day)
-        home = None
+                                       figure=usd, what=f"monthly pay offered to recruits from {whom}", low=low,
+                                       high=high, unit="USD a month", date=day.date().isoformat())
+        home, home_none = None, ""
         if (row["offer_id"], "soldier_pay") in multiples.index:
             m = multiples.loc[(row["offer_id"], "soldier_pay")]
             low, high = _bounds(m["wage_usd"])
-            home = {"ratio": format_ratio(m["multiple"]), "wage": money(m["wage_usd"]),
+            ratio = say(briefing, claim.ratio(row["offer_id"], "soldier_pay", offer["origin"], day, m["wage_id"],
+                                              m["wage_usd"], m["wage_fx_rate_id"], row["monthly_usd"], m["multiple"],
+                                              format_ratio(m["multiple"])), format_ratio(m["multiple"]), SECTION)
+            home = {"ratio": ratio, "wage": money(m["wage_usd"]),
                     "ref": briefing.refs.cite([m["wage_id"], m["wage_fx_rate_id"]], section=SECTION,
                                               figure=money(m["wage_usd"]),
                                               what=f"a soldier's monthly pay in {offer['origin']} at the offer's date",
-                                              low=low, high=high, unit="USD a month", date=day),
-                    "disputed": bool(m["disagreeing"]), "rate_note": _rate_note(briefing, m["wage_fx_rate_id"])}
-        army = None
+                                              low=low, high=high, unit="USD a month", date=day.date().isoformat()),
+                    "disputed": bool(m["disagreeing"]), "rate_note": _rate_note(briefing, m["wage_fx_rate_id"], day)}
+        else:
+            status, wage_id = home_comparator_status(offer, briefing.wages, briefing.data.exchange_rates,
+                                                     briefing.params["fx_kind"], max_age_days=COMPARATOR_MAX_AGE_DAYS,
+                                                     known_by=briefing.as_of)
+            home_none = say(briefing, claim.in_force(row["offer_id"], "soldier_pay", offer["origin"], day, status,
+                                                     wage_id, MISSING_WORDS[status]), MISSING_WORDS[status], SECTION)
+        army, army_none = None, ""
         if row["army_pay_usd"] is not None:
             low, high = _bounds(row["army_pay_usd"])
-            army = {"ratio": format_ratio(row["ratio"]), "wage": money(row["army_pay_usd"]),
+            ratio = say(briefing, claim.ratio(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], day,
+                                              row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
+                                              row["monthly_usd"], row["ratio"], format_ratio(row["ratio"])),
+                        format_ratio(row["ratio"]), SECTION)
+            army = {"ratio": ratio, "wage": money(row["army_pay_usd"]),
                     "ref": briefing.refs.cite([row["army_wage_id"], row["army_fx_rate_id"]], section=SECTION,
                                               figure=money(row["army_pay_usd"]),
                                               what=f"{MEASURE_WORDS[row['army_measure']]} in the recruiting army "
                                                    "at the offer's date",
-                                              low=low, high=high, unit="USD a month", date=day),
-                    "reading": row["reading"], "rate_note": _rate_note(briefing, row["army_fx_rate_id"])}
-        rows.append({"when": when(offer), "origin": offer["origin"], "side": offer["side"], "usd": money(row["monthly_usd"]),
-                     "ref": offer_ref, "unconfirmed": unconfirmed(offer), "home": home, "army": army,
-                     "rate_note": _rate_note(briefing, offer["fx_rate_id"])})
+                                              low=low, high=high, unit="USD a month", date=day.date().isoformat()),
+                    "reading": row["reading"], "rate_note": _rate_note(briefing, row["army_fx_rate_id"], day)}
+        else:
+            army_none = say(briefing, claim.in_force(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]],
+                                                     day, row["army_status"], row["army_wage_id"],
+                                                     MISSING_WORDS[row["army_status"]]),
+                            MISSING_WORDS[row["army_status"]], SECTION)
+        briefing.refs.record([offer["offer_id"], offer["fx_rate_id"]], section="Chart: pay", figure=usd,
+                             what=f"monthly pay offered to recruits from {whom}", low=_bounds(row["monthly_usd"])[0],
+                             high=_bounds(row["monthly_usd"])[1], unit="USD a month", date=day.date().isoformat())
+        rows.append({"when": when(offer), "origin": "All origins" if offer["origin"] == "all" else offer["origin"],
+                     "side": offer["side"], "usd": usd, "ref": offer_ref, "unconfirmed": unconfirmed(offer),
+                     "home": home, "army": army, "home_none": home_none, "army_none": army_none,
+                     "rate_note": _rate_note(briefing, offer["fx_rate_id"], day)})
     return rows
+
+
+def chart_title(briefing) -> str:
+    """The pay chart's finding, from claims computed once: which offers set against the army's own
+    pay reached the threshold, and the multiples of a soldier's pay at home of confirmed offers."""
+    army, limit = briefing.army, briefing.params["excess_threshold"]
+    made = claim.threshold(army, limit)
+    compared = made.value["compared"]
+    parts = []
+    if compared:
+        sides = sorted(set(army.loc[army["ratio"].notna(), "side"]))
+        whose = f"{SIDE_COUNTRY[sides[0]]}'s own army pay" if len(sides) == 1 else "the recruiting army's own pay"
+        n, reached, maybe = len(compared), len(made.value["reached"]), len(made.value["maybe"])
+        if n == 1:
+            verdict = (f"the one offer set against {whose} "
+                       + ("reached" if reached else "may reach" if maybe else "did not reach") + f" {limit:g}× it")
+        elif reached:
+            verdict = f"{number_words(reached)} of the {number_words(n)} offers set against {whose} reached {limit:g}× it"
+        else:
+            verdict = (f"{'neither' if n == 2 else 'none'} of the {number_words(n)} offers set against {whose} "
+                       f"{'surely ' if maybe else ''}reached {limit:g}× it" + (f"; {maybe} may have" if maybe else ""))
+        parts.append(say(briefing, made, verdict, SECTION))
+    else:
+        say(briefing, made, "no offer could be set against the army's own pay of its date", SECTION)
+        parts.append("no offer can be set against the recruiting army's own pay: none of its date, with a rate to "
+                     "convert it, is on record")
+    soldier = briefing.multiples[briefing.multiples["measure"] == "soldier_pay"]
+    offers = briefing.monthly_offers.set_index("offer_id")
+    confirmed = soldier[[int(offers.loc[o, "credibility"]) < CONFIRMED_BELOW for o in soldier["offer_id"]]] \
+        if len(soldier) else soldier
+    if len(confirmed):
+        counts = confirmed["origin"].value_counts()
+        origin = sorted(counts.index, key=lambda o: (-counts[o], str(o)))[0]
+        mine = confirmed[confirmed["origin"] == origin]
+        low = mine.assign(_l=[m.low for m in mine["multiple"]]).sort_values(["_l", "offer_id"]).iloc[0]
+        high = mine.assign(_h=[m.high for m in mine["multiple"]]).sort_values(["_h", "offer_id"]).iloc[-1]
+        span = Interval(low["multiple"].low, high["multiple"].high, bool(high["multiple"].open_above))
+        ends = []
+        for end in (low, high):
+            offer = offers.loc[end["offer_id"]]
+            ends.append(f"{usd_words(offer, offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
+        words = (f"confirmed monthly offers to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
+                 f"pay there ({'; '.join(dict.fromkeys(ends))})")
+        parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],
+                                                  span.low, span.high, span.open_above, mine["offer_id"]),
+                         words, SECTION))
+    title = "; ".join(parts)
+    return title[0].upper() + title[1:]
 
 
 def view(briefing) -> dict | None:
     if not shows(briefing, "pay"):
         return None
     if briefing.offers.empty:
-        return {"empty": f"No pay offer had been reported for this selection by {date_text(briefing.as_of)}."}
+        text = f"No pay offer had been reported for this selection by {date_text(briefing.as_of)}."
+        say(briefing, claim.none("offers", {}, 0), text, SECTION)
+        return {"empty": text}
     threshold = briefing.params["excess_threshold"]
     others = len(briefing.offers) - len(briefing.monthly_offers)
     rows = _rows(briefing)
-    # An offer with no pay in force to set it against is in the chart and the appendix; the table
-    # is for comparisons.
     compared = [r for r in rows if r["home"] or r["army"]]
-    return {"empty": "", "threshold": f"{threshold:g}",
-            "chart": charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
-                                              source=f"Source: the offers and wages in the appendix, converted at "
-                                                     f"{briefing.params['fx_kind']} rates of the offer's day."),
-            "rows": compared, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
-            "fx_kind": briefing.params["fx_kind"], "max_age": COMPARATOR_MAX_AGE_DAYS}
+    no_rows = ""
+    if not rows:
+        on_record = len(briefing.monthly_on_record)
+        no_rows = ("No monthly offer for the war in Ukraine is on record for this selection." if not on_record else
+                   f"{number_words(on_record).capitalize()} monthly {'offer is' if on_record == 1 else 'offers are'} "
+                   "on record, but no exchange rate to convert "
+                   f"{'it' if on_record == 1 else 'them'} had been published by then.")
+        say(briefing, claim.none("monthly_offers", {}, on_record), no_rows, SECTION)
+    if others:
+        say(briefing, claim.none("other_pay_reports", {}, others), f"{others} other pay reports", SECTION)
+    chart = charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
+                                     title=chart_title(briefing) if rows else "",
+                                     source=f"Source: the offers and wages in the appendix, converted at "
+                                            f"{briefing.params['fx_kind']} rates in force on each offer's day.")
+    return {"empty": "", "threshold": f"{threshold:g}", "chart": chart,
+            "rows": rows, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
+            "fx_kind": briefing.params["fx_kind"], "max_age": COMPARATOR_MAX_AGE_DAYS,
+            "conversions": conversion_words(briefing, SECTION, offers=list(briefing.army["offer_id"])),
+            "no_rows": no_rows}
 
 
 def show(briefing):

@@ -1,16 +1,62 @@
 """Claims over time: each series's claims by the date they became known (a chart; the full list
-with dates is the appendix's claims table)."""
+with dates is the appendix's claims table). Its title is the one notion of a change over time
+(:func:`analysis.headcounts.trends`), the same the appendix's table of trends lists."""
 
 from __future__ import annotations
 
+from analysis import claims as claim
+
 from .. import charts
-from .common import show_section, shows
+from analysis.loading import SIDE_COUNTRY
+
+from ..words import CATEGORY_NOUNS, STAGE_PHRASES, TREND_WORDS, described, place, say, short_name
+from .common import date_text, record_drawn, show_section, shows, when
+
+SECTION = "Claims over time"
+
+
+def _group(row) -> str:
+    noun = CATEGORY_NOUNS[row["category"]]
+    if row["origin"] == "all":
+        return noun if noun.startswith("foreign") else f"foreign {noun}"
+    return f"{noun} from {place(row['origin'])}"
+
+
+def title(briefing) -> tuple[str, tuple | None]:
+    """(the chart's finding, the series it names or None)."""
+    trends = briefing.assessment.own_trends
+    made = claim.trends(trends, own_only=True)
+    if trends.empty:
+        words = (f"No series's reported figure moved outside the range of an earlier claim by "
+                 f"{date_text(briefing.as_of)}: each series has one claim, claims that overlap, or only claims by "
+                 "the other side")
+        return say(briefing, made, words, SECTION), None
+    say(briefing, made, f"{len(trends)} series changed", SECTION)
+    top = trends.iloc[0]
+    claims = briefing.all_claims.set_index("claim_id")
+    first, last = claims.loc[top["first_claim"]], claims.loc[top["last_claim"]]
+    stage = STAGE_PHRASES[top["stage"]].format(side=SIDE_COUNTRY[top["side"]])
+    if top["count_key"] == "current":
+        stage += " at the time"
+    # Each end in its source's words: a reported 0 may count something narrower than the later figure.
+    words = (f"The reported number of {_group(top)} {stage} {TREND_WORDS[top['direction']]} from "
+             f"{first['stated']} ({described(first['stage_detail'])}; {short_name(first['claimant_name'])}, "
+             f"{when(first)}) to {last['stated']} ({described(last['stage_detail'])}; "
+             f"{short_name(last['claimant_name'])}, {when(last)})")
+    if len(trends) > 1:
+        words += f"; {len(trends) - 1} other {'series' if len(trends) > 2 else 'series'} also changed (appendix)"
+    say(briefing, claim.trend(top), words, SECTION)
+    key = tuple(top[k] for k in ("side", "origin", "category", "stage", "count_key"))
+    return words, key
 
 
 def view(briefing) -> dict | None:
     if not shows(briefing, "headcounts") or briefing.all_claims.empty:
         return None
-    chart = charts.claims_over_time(briefing.all_claims, briefing.as_of,
+    words, key = title(briefing)
+    claims = briefing.all_claims
+    record_drawn(briefing, claims[~claims["part_of"].isin(set(claims["claim_id"]))], "claims over time")
+    chart = charts.claims_over_time(briefing.all_claims, briefing.as_of, title=words, highlight=key,
                                     source="Source: every claim in view, listed in the appendix with its date.")
     return None if chart is None else {"chart": chart}
 
