@@ -37,9 +37,10 @@ def test_a_job_carries_values_and_names_no_path_of_the_build(tmp_path):
     assert job.notebook == (root / "notebooks" / "briefing.ipynb").read_bytes()
     assert job.notebook_path == "notebooks/briefing.ipynb"
     assert job.parameters["data_dir"] == "data"
-    # The descriptor and every file it names (claimants.csv too), byte for byte.
+    # The descriptor, every file it names (claimants.csv too) and the data's changelog (the revisions a
+    # briefing lists and its ledger check reads back), byte for byte.
     assert sorted(job.data) == sorted(["datapackage.json", "sources.csv", "claimants.csv", "headcount_claims.csv",
-                                       "pay_offers.csv", "reference_wages.csv", "exchange_rates.csv"])
+                                       "pay_offers.csv", "reference_wages.csv", "exchange_rates.csv", "CHANGELOG.md"])
     assert all(job.data[name] == (root / "data" / name).read_bytes() for name in job.data)
     assert job.environment["code"] == "codehash" and job.environment["pandas"] == "9"
     travelling = pickle.dumps(job)
