@@ -217,6 +217,12 @@ def test_a_cluster_build_equals_a_local_build(cluster, project):
     assert "Headcounts on a cluster" in html and "40,000+" in html  # a real briefing, not an empty page
     assert normalised((remote / "heads.html").read_text("utf-8")) == normalised(html)
     assert normalised(pdf_text(remote / "heads.pdf")) == normalised(pdf_text(local / "heads.pdf"))
+    # The claim ledger the worker checked came back with the other files, the same claims as a local build's.
+    ledger = json.loads((remote / "heads-ledger.json").read_text("utf-8"))
+    assert ledger == json.loads((local / "heads-ledger.json").read_text("utf-8")) and ledger["claims"]
+    # The data annex is rendered on the build's machine, beside the briefings, as in a local build.
+    assert sorted(p.name for p in (root / "dask" / "annex").iterdir()) == \
+        sorted(p.name for p in (root / "local" / "annex").iterdir())
     # The manifest's card data came back from the worker too.
     entries = [json.loads((root / out / "manifest.json").read_text())["briefings"]["heads"] for out in ("local", "dask")]
     assert entries[0]["pages"] == entries[1]["pages"] > 0 and entries[1]["thumbnail"] == "heads/heads-page1.png"
