@@ -45,8 +45,10 @@ from analysis.paths import DESCRIPTOR_NAME
 from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 
 log = logging.getLogger("briefings")
-# Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
-CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent)
+# Both packages shape a briefing: the analysis (numbers, judgements) and the presentation; and the
+# checker decides whether it is published (a worker with another checker must not pass its claims).
+CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent,
+              Path(__file__).resolve().parent.parent / "ledger_check")
 VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "typst", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
@@ -104,7 +106,8 @@ INDEX_ONLY = ("briefings/index.py", "briefings/templates/index/")
 
 
 def code_hash() -> str:
-    """Hash of every file of both packages that shape a briefing (code, templates, CSS)."""
+    """Hash of every file of the packages that shape a briefing or decide its publishing (code,
+    templates, CSS, the ledger checker)."""
     digest = hashlib.sha256()
     for root in CODE_ROOTS:
         for path in sorted(root.rglob("*")):
