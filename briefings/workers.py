@@ -92,11 +92,18 @@ class _LocalPool(RecyclingPool):
         own broken (cancelling them first made Python's pool raise InvalidStateError in its own
         thread, a traceback after Ctrl-C)."""
         processes = list(self._processes.values())
+        manager = getattr(self._pool, "_executor_manager_thread", None)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join(10)
         self.shutdown(wait=False)
+        if manager is not None:
+            # The pool's own thread closes its wake-up pipe once it sees the workers gone. Waited for
+            # here: at exit, Python (3.11) writes to that pipe without the pool's lock, and a pipe
+            # closed in between printed "OSError: [Errno 9] Bad file descriptor" after the exit line
+            # (once in a few SIGTERMs on a loaded machine; later CPythons guard the pipe, gh-125451).
+            manager.join(10)
 
 
 @contextmanager
