@@ -23,7 +23,7 @@ so, the build refuses to replace it. The record itself is always the build's.
 
 An output folder made by a build from before this record existed (it has a ``manifest.json``
 of the right shape, or a lock file) is adopted on its first build: the manifest, index, log,
-lock and the briefing folders the manifest lists are recorded as the build's. Leftover
+lock, the data annex and the briefing folders the manifest lists are recorded as the build's. Leftover
 ``.tmp-*``/``.old-*`` folders of that older build are not adopted: they are left for the user.
 
 This module uses the standard library only, so ``make clean`` runs it without the environment:
@@ -138,7 +138,7 @@ def write_record(out_dir: Path, names: set[str]) -> None:
 def legacy_owned(out_dir: Path) -> set[str]:
     """What an output folder made before the record existed can be shown to hold of the build's:
     a lock file, the log beside it, and with a manifest of the right shape, the manifest, the
-    index and the briefing folders it lists."""
+    index, the data annex and the briefing folders it lists."""
     owned: set[str] = set()
     lock = out_dir / LOCK
     if os.path.lexists(lock) and not is_link(lock) and lock.is_file():
@@ -155,6 +155,11 @@ def legacy_owned(out_dir: Path) -> set[str]:
         except (OSError, ValueError, KeyError, TypeError, AssertionError):
             return owned
         owned |= {MANIFEST, INDEX, LOG, LOCK}
+        # The data annex, when the manifest says the build published one and the folder has its shape.
+        annex = out_dir / ANNEX
+        if isinstance(data.get("annex"), dict) and not is_link(annex) and annex.is_dir() \
+                and not_made_by_build(out_dir, ANNEX) is None:
+            owned.add(ANNEX)
         for name, entry in entries.items():
             folder = out_dir / str(name)
             if isinstance(entry, dict) and "/" not in str(name) and str(name) not in (".", "..") \

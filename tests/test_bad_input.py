@@ -353,7 +353,7 @@ def test_parameter_unknown_name(site, tmp_path):
     config = site.write_config(briefing_with({"sidee": "russia"}))
     site.assert_refused(site.build(config=config),
                         f"error: {config}, line 5: briefing 'bad': unknown parameter(s) 'sidee'; allowed: title, "
-                        "side, origins, as_of, changes_since, fx_kind, marking, focus, excess_threshold, "
+                        "side, origins, as_of, changes_since, fx_kind, marking, author, focus, excess_threshold, "
                         "default_contract_months, data_dir")
     assert not (site.out / "bad").exists()
     # Through plain papermill, which would add the name silently: the notebook's first cell refuses it.
@@ -776,7 +776,7 @@ def test_own_output_folder_from_the_previous_build_is_adopted(site, monkeypatch)
     (site.out / "mine.txt").write_text("mine")
     assert stub_build(site, monkeypatch).exit_code == 0
     owned = set(json.loads((site.out / RECORD).read_text())["owned"])
-    assert {"ref", "index.html", MANIFEST, LOCK, "build.log"} <= owned and "mine.txt" not in owned
+    assert {"ref", "annex", "index.html", MANIFEST, LOCK, "build.log"} <= owned and "mine.txt" not in owned
     assert (site.out / "mine.txt").read_text() == "mine"
 
 

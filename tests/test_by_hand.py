@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -42,5 +43,8 @@ def test_papermill_then_nbconvert_from_the_project_root(tmp_path):
     # The CSV of figures lands beside the PDF, not in a folder named ''.
     csv = (project / "out-figures.csv").read_text("utf-8")
     assert csv.startswith("ref,section,figure,what,low,high,unit,date,rows,sources")
-    assert sorted(p.name for p in project.iterdir()) == ["data", "notebooks", "out-figures.csv", "out.ipynb",
-                                                         "out.pdf", "reports.yml"]
+    # So does the claim ledger that `briefings check` re-derives (issue 18), under the same stem.
+    ledger = json.loads((project / "out-ledger.json").read_text("utf-8"))
+    assert isinstance(ledger["claims"], list) and len(ledger["claims"]) > 0
+    assert sorted(p.name for p in project.iterdir()) == ["data", "notebooks", "out-figures.csv", "out-ledger.json",
+                                                         "out.ipynb", "out.pdf", "reports.yml"]

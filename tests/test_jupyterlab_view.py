@@ -38,8 +38,11 @@ def test_briefing_in_jupyterlab_reads_as_the_briefing(tmp_path, lab_check):
     assert light["briefing_output_wrappers"] == light["html_outputs"] == light["style_elements_in_outputs"]
     for found in (light, dark):  # the reader's flag colours on a white page, whatever the theme
         assert found["flag"]["color"] == "rgb(138, 75, 0)" and found["flag"]["fontVariant"] == "small-caps"
-        # The first confidence label is a low one: the stylesheet's #7a1c1c.
-        assert found["confidence"]["color"] == "rgb(122, 28, 28)"
+        # The first confidence label keeps the stylesheet's colour for its level, whichever level the data gives
+        # it: low #7a1c1c = rgb(122, 28, 28), moderate #6b4a00 = rgb(107, 74, 0) (briefing.css).
+        level = next(c for c in found["confidence_class"].split() if c.startswith("confidence-"))
+        assert found["confidence"]["color"] == {"confidence-low": "rgb(122, 28, 28)",
+                                                "confidence-moderate": "rgb(107, 74, 0)"}[level]
     # JupyterLab's own interface is untouched by the outputs' stylesheet.
     assert "DejaVu" not in light["ui"]["#jp-top-panel"]["fontFamily"]
     assert "DejaVu" not in light["ui"][".jp-NotebookPanel-toolbar"]["fontFamily"]

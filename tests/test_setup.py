@@ -99,3 +99,53 @@ def test_the_fresh_venv_runs_the_project_and_its_kernel(newcomer):
     # A second `make venv` has nothing to do.
     again = subprocess.run(["make", "venv"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "pip install" not in again.stdout, again.stdout
+
+
+def readme_block(language: str) -> str:
+    """The first fenced block of ``language`` in the README, as written."""
+    return re.search(rf"```{language}\n(.*?)```", (REPO / "README.md").read_text("utf-8"), re.S).group(1)
+
+
+def test_the_readmes_cron_job_and_make_briefings_run_as_written(newcomer, tmp_path):
+    """The scheduled job exactly as the README writes it (only /srv/briefings replaced by the clone), in a
+    clone with an upstream to pull from; then `make briefings`, the README's first command."""
+    root, env, made = newcomer
+    assert made.returncode == 0
+    # One small briefing instead of the default set (the commands are the same; the build is a minute shorter).
+    (root / "reports.yml").write_text("briefings:\n  - name: heads\n    parameters:\n      title: Headcounts only\n"
+                                      "      focus: headcounts\n", "utf-8")
+    upstream = tmp_path / "upstream.git"
+    for command in (["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-q", "-am", "one"],
+                    ["git", "clone", "-q", "--bare", str(root), str(upstream)],
+                    ["git", "remote", "add", "origin", str(upstream)], ["git", "fetch", "-q", "origin"],
+                    ["git", "branch", "-q", "--set-upstream-to=origin/main"]):
+        subprocess.run(command, cwd=root, check=True, env=env)
+
+    lines = [line for line in readme_block("cron").splitlines() if line.strip()]
+    assert lines[0].startswith("MAILTO=")  # cron mails what the job prints
+    schedule, command = lines[1].split(" cd ", 1)
+    assert schedule.split() == ["15", "2", "*", "*", "*"]
+    command = "cd " + command.replace("/srv/briefings", str(root))
+    quiet = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=900)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    # All went well: cron would mail only the warnings that the record is old (this is real data).
+    assert quiet.stdout == "", quiet.stdout
+    assert all("stale data:" in line for line in quiet.stderr.splitlines()), quiet.stderr
+    assert (root / "reports" / "heads" / "heads.pdf").is_file() and (root / "reports" / "index.html").is_file()
+
+    # A briefing that fails: the mail carries the build's own exit code and the failed briefing's error.
+    (root / "reports.yml").write_text("briefings:\n  - name: heads\n    parameters:\n      title: Headcounts only\n"
+                                      "      focus: headcounts\n      as_of: 2030-01-01\n", "utf-8")
+    subprocess.run(["git", "-c", "user.name=test", "-c", "user.email=test@example.org", "commit", "-q", "-am", "two"],
+                   cwd=root, check=True, env=env)
+    subprocess.run(["git", "push", "-q", "origin", "main"], cwd=root, check=True, env=env)
+    refused = subprocess.run(["sh", "-c", command], env=env, capture_output=True, text=True, timeout=900)
+    assert refused.returncode == 2 and "as_of" in refused.stderr and "Traceback" not in refused.stderr, refused.stderr
+    subprocess.run(["git", "reset", "-q", "--hard", "HEAD~1"], cwd=root, check=True, env=env)
+
+    # The README's first command, from the project root: everything up to date, exit 0.
+    first = readme_block("sh").splitlines()[0].split("#")[0].strip()
+    assert first == "make briefings"
+    built = subprocess.run(first.split(), cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    assert built.returncode == 0, built.stdout + built.stderr
+    assert "briefings build: exit 0: 0 built, 1 up to date, 0 failed" in built.stdout, built.stdout

@@ -74,6 +74,7 @@ INSPECT = r"""
     rules_in_outputs: rules.length,
     unscoped_rules: rules.filter(s => s.split(',').some(p => !p.trim().startsWith('.briefing-output'))).slice(0, 10),
     flag: style(flag), flag_text: flag && flag.textContent, grade: style(grade), confidence: style(conf),
+    confidence_class: conf && conf.className,
     table_font: style(document.querySelector('.jp-OutputArea-output table')),
     ui: Object.fromEntries(ui),
   };
