@@ -6,7 +6,9 @@
   packages that execute and render it. A briefing whose hashes match its last successful build
   in ``<out>/manifest.json``, and whose outputs are all present, is skipped.
 * **Parallel and distributed.** Work goes through a :class:`concurrent.futures.Executor`: a
-  process pool locally (``-j N``), or a Dask cluster's executor (``--dask-scheduler``).
+  process pool locally (``-j N``), or a Dask cluster's executor (``--dask-scheduler``), by one
+  code path (see :mod:`briefings.workers`): each briefing's inputs travel to the worker as
+  values and its rendered files come back as bytes; only this process writes into ``--out``.
 * **Safe unattended.** A lock on the output folder stops two builds at once (a lock left by a
   killed build is taken over); each briefing is swapped into place only when it fully
   succeeded (see :mod:`briefings.execution`); the manifest and index are replaced atomically.
@@ -29,7 +31,7 @@ import socket
 import stat
 import sys
 import time
-from concurrent.futures import Executor, as_completed
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Executor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -37,19 +39,21 @@ from . import ownership
 from .config import MAX_NOTEBOOK_BYTES, BriefingSpec, Config
 from analysis import files
 from analysis.errors import BriefingsError
-from .execution import Job, Result, run_briefing
+from .execution import Job, Result, publish, run_briefing
 from .ownership import LOCK, MANIFEST, write_atomically  # noqa: F401 - write_atomically: used by index
 from analysis.paths import DESCRIPTOR_NAME
 from analysis.version import MAX_CSV_BYTES, MAX_DESCRIPTOR_BYTES
 
 log = logging.getLogger("briefings")
-# Both packages shape a briefing: the analysis (numbers, judgements) and the presentation.
-CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent)
+# Both packages shape a briefing: the analysis (numbers, judgements) and the presentation; and the
+# checker decides whether it is published (a worker with another checker must not pass its claims).
+CODE_ROOTS = (Path(__file__).resolve().parent.parent / "analysis", Path(__file__).resolve().parent,
+              Path(__file__).resolve().parent.parent / "ledger_check")
 VERSIONED = ("papermill", "nbconvert", "nbclient", "ipykernel", "typst", "pandas", "matplotlib", "frictionless")
 #: Which data files a briefing reads, by its ``focus`` parameter.
 FOCUS_RESOURCES = {
-    "all": ("sources", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),
-    "headcounts": ("sources", "headcount_claims"),
+    "all": ("sources", "claimants", "headcount_claims", "pay_offers", "reference_wages", "exchange_rates"),
+    "headcounts": ("sources", "claimants", "headcount_claims"),
     "pay": ("sources", "pay_offers", "reference_wages", "exchange_rates"),
 }
 
@@ -102,7 +106,8 @@ INDEX_ONLY = ("briefings/index.py", "briefings/templates/index/")
 
 
 def code_hash() -> str:
-    """Hash of every file of both packages that shape a briefing (code, templates, CSS)."""
+    """Hash of every file of the packages that shape a briefing or decide its publishing (code,
+    templates, CSS, the ledger checker)."""
     digest = hashlib.sha256()
     for root in CODE_ROOTS:
         for path in sorted(root.rglob("*")):
@@ -234,8 +239,7 @@ class OutputLock:
         self.path = out_dir / LOCK
         self.handle = None
         self.took_over: dict | None = None
-        #: Written into the lock file; a worker swaps a briefing into --out only while the lock is
-        #: held and still carries this token (so never after the build that started it is gone).
+        #: Written into the lock file: which build holds it (only the build writes into --out).
         self.token = secrets.token_hex(8)
 
     def __enter__(self) -> "OutputLock":
@@ -397,9 +401,8 @@ def build(config: Config, specs: list[BriefingSpec], *, data_dir: Path, out_dir:
                     trusted = _check_data(config, todo, data_dir, manifest, hashes, validate)
                     ownership.record_names(out_dir, [s.name for s in todo])  # before any is created
                     ownership.staging_dir(out_dir)
-                    jobs = [Job(s.name, s.notebook, {**s.parameters, "data_dir": str(data_dir)}, out_dir, formats,
-                                s.timeout_seconds, trusted, lock.token) for s in todo]
-                    for result in _run_all(executor, jobs):
+                    jobs = _jobs(todo, data_dir, formats, trusted, code, versions)
+                    for result in _run_all(executor, jobs, out_dir):
                         results.append(result)
                         _record(entries, result, inputs[result.name], config_file)
                         write_atomically(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True))
@@ -442,18 +445,72 @@ def _check_data(config: Config, todo: list[BriefingSpec], data_dir: Path, manife
     return trusted
 
 
-def _run_all(executor: Executor, jobs: list[Job]):
+def _jobs(todo: list[BriefingSpec], data_dir: Path, formats: tuple[str, ...], trusted: str, code: str,
+          versions: dict) -> list[Job]:
+    """One :class:`Job` per briefing, carrying its inputs as values (the data package packed once),
+    so a worker needs nothing of this machine."""
+    from .execution import DATA_FOLDER, notebook_place, pack_data
+    from .workers import environment
+
+    data = pack_data(data_dir)
+    expected = environment(code, versions)
+    notebooks: dict[Path, tuple[bytes, str]] = {}
+    jobs = []
+    for spec in todo:
+        if spec.notebook not in notebooks:
+            notebooks[spec.notebook] = (files.read_bytes(spec.notebook, limit=MAX_NOTEBOOK_BYTES, what="notebook"),
+                                        notebook_place(spec.notebook))
+        notebook, place = notebooks[spec.notebook]
+        jobs.append(Job(spec.name, notebook, place, data, {**spec.parameters, "data_dir": DATA_FOLDER}, formats,
+                        spec.timeout_seconds, trusted, expected))
+    return jobs
+
+
+#: Seconds a briefing may take to render after its timeout_seconds of execution before the build
+#: stops waiting for a worker that sends nothing back (a worker itself stops at the timeout).
+RENDER_GRACE_SECONDS = 120
+#: How often the build looks at its workers while it waits for results.
+POLL_SECONDS = 1.0
+
+
+def _run_all(executor: Executor, jobs: list[Job], out_dir: Path):
+    """Submit every job and yield each :class:`Result` as it is published into ``out_dir``.
+
+    Never waits forever: when the executor reports that the briefings still waiting cannot run
+    (its ``health()``: a Dask scheduler gone, no worker alive), or when no briefing has come back
+    for the longest timeout plus :data:`RENDER_GRACE_SECONDS`, the rest fail with that reason
+    (their last good output kept) and the executor is told to give up on them (``abandon()``).
+    """
     futures = {executor.submit(run_briefing, job): job for job in jobs}
-    try:
-        for future in as_completed(futures):
+    pending = set(futures)
+    health = getattr(executor, "health", None)
+    stalled_after = max(job.timeout_seconds for job in jobs) + RENDER_GRACE_SECONDS
+    last_news, reported = time.monotonic(), False
+    while pending:
+        done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+        problem = health() if health is not None else None
+        for future in done:
             job = futures[future]
             try:
-                yield future.result()
-            except Exception as error:  # noqa: BLE001 - a worker died: that briefing failed, not the build
-                yield Result(job.name, "failed", time.time(), time.time(), error=f"worker failed: {error!r}")
-    finally:
-        for future in futures:
-            future.cancel()
+                result = future.result()
+            except (Exception, CancelledError) as error:  # noqa: BLE001 - a worker died: that briefing failed
+                reason = problem or f"worker failed: {error!r}"
+                result = Result(job.name, "failed", time.time(), time.time(), error=reason)
+            yield publish(result, out_dir)
+        if done:
+            last_news = time.monotonic()
+        elif problem is None and pending and time.monotonic() - last_news > stalled_after:
+            problem = (f"no briefing came back for {stalled_after} s (the longest timeout_seconds and "
+                       f"{RENDER_GRACE_SECONDS} s to render): the workers are stuck or gone")
+        if problem and not reported:
+            log.error("%s", problem)
+            reported = True
+        if problem and pending:
+            for future in sorted(pending, key=lambda f: futures[f].name):
+                now = time.time()
+                yield Result(futures[future].name, "failed", now, now, error=problem)
+            getattr(executor, "abandon", lambda: None)()
+            return
 
 
 def _record(entries: dict, result: Result, inputs: dict, config_path: str | None = None) -> None:

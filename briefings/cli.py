@@ -15,12 +15,11 @@ import os
 import signal
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from analysis.errors import BriefingsError, SchedulerUnreachable
+from analysis.errors import BriefingsError
 from analysis.paths import ProjectNotFound, find_project
 from analysis.schema import SchemaError
 
@@ -179,6 +178,8 @@ def main():
     """
     _ensure_utf8()
     signal.signal(signal.SIGTERM, _on_signal)  # from here on, SIGTERM unwinds like Ctrl-C
+    from .lifeline import follow_parent
+    follow_parent()  # a build started by `briefings preview` dies with it
 
 
 def _ensure_utf8() -> None:
@@ -401,54 +402,6 @@ def add(kind, data_dir, from_file, dry_run, why, verbose, quiet):
             quiet=quiet)
 
 
-@contextmanager
-def _local_executor(n_jobs: int, pending: int):
-    import multiprocessing
-
-    from .execution import warm_up
-    from .pool import RecyclingPool
-
-    # forkserver, not fork: workers start kernels and threads of their own, which a plain fork of
-    # this process would copy half-made. The server imports the heavy packages once, in parallel
-    # with the validation here, and every worker forked from it shares them (1.5 s less on a
-    # cold build of the default set than spawn); each worker then warms its own kernel.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["briefings.execution", "briefings.rendering", "papermill", "typst"])
-    # Each worker (and its kernel) dies with this process, however it dies: killed means gone.
-    # The workers are replaced every briefings.pool.TASKS_PER_POOL briefings (a memory bound).
-    executor = RecyclingPool(max_workers=max(1, min(n_jobs, pending)), mp_context=context,
-                             initializer=warm_up, initargs=(os.getpid(),))
-    try:
-        yield executor
-    except BaseException:
-        # Interrupted (or the build itself failed): stop the workers now rather than wait for
-        # their briefings; their kernels notice the parent is gone and exit by themselves.
-        processes = list((getattr(executor, "_processes", None) or {}).values())
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join(10)
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise
-    executor.shutdown(wait=True)
-
-
-@contextmanager
-def _dask_executor(address: str, timeout: int = 10):
-    from distributed import Client
-
-    try:
-        client = Client(address, timeout=f"{timeout}s")
-    except (OSError, TimeoutError) as error:
-        raise SchedulerUnreachable(f"--dask-scheduler {address}: no scheduler answered within {timeout} s "
-                                   f"({type(error).__name__}); check the address and that the scheduler runs, "
-                                   "or wait longer with --dask-timeout SECONDS") from None
-    try:
-        yield client.get_executor()
-    finally:
-        client.close()
-
-
 class _Progress:
     """A live bar in a terminal, with the log lines routed above it through tqdm (so a line
     never breaks the bar); plain log lines, and no bar, when stderr is not a terminal."""
@@ -542,7 +495,7 @@ def custom_specs(specs, overrides: dict):
 @click.option("--dask-scheduler", default=None, metavar="ADDRESS",
               help="Send the work to a Dask distributed scheduler (e.g. tcp://host:8786) instead of local processes.")
 @click.option("--dask-timeout", type=click.IntRange(min=1, max=3600), default=10, show_default=True,
-              metavar="SECONDS", help="How long to wait for the Dask scheduler to answer.")
+              metavar="SECONDS", help="How long to wait for the Dask scheduler to answer, and for a worker to be alive.")
 @click.option("--keep-removed", is_flag=True,
               help="Keep the output of briefings that left the config (by default their folders are removed and "
                    "they leave the index and the manifest).")
@@ -586,6 +539,12 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
         _fail(str(error))
     except ParameterError as error:
         _fail(f"-P: {error}")
+    if dask_scheduler:
+        from .workers import check_scheduler_address
+        try:
+            check_scheduler_address(dask_scheduler)
+        except BriefingsError as error:
+            _fail(str(error), error.exit_code)
     from .ownership import check_out_location, claim
 
     protected = [data_dir, config_path, *(s.notebook for s in specs)]
@@ -632,7 +591,8 @@ def build(names, config_path, data_dir, out_dir, formats, jobs, force, overrides
             sys.exit(2)
 
     def executor_factory(pending: int):
-        return _dask_executor(dask_scheduler, dask_timeout) if dask_scheduler else _local_executor(jobs, pending)
+        from .workers import dask_workers, local_workers
+        return dask_workers(dask_scheduler, dask_timeout) if dask_scheduler else local_workers(jobs, pending)
 
     from .build import LockHeld
 

@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -37,6 +38,7 @@ MAX_PAGE_BYTES = 256 * files.MB
 
 EVENTS_PATH = "/_preview/events"
 from .build import CODE_ROOTS
+from .lifeline import PARENT_ENV
 PACKAGE_SUFFIXES = {".py", ".j2", ".css", ".json"}
 
 _SCRIPT = """<script>/* briefings preview: reload when a rebuild changes this page */
@@ -116,9 +118,12 @@ class Preview:
         before = self._fingerprint()
         started = time.monotonic()
         log.info("preview: building %s (%s)", self.name, reason)
+        # The build dies with this process however it dies (kill -9 included), and its workers and
+        # kernels with it: nothing writes into the preview folder after the preview is gone.
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "briefings.cli", "build", *self.build_args,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            env={**os.environ, PARENT_ENV: str(os.getpid())})
         lines = []
         try:
             async for raw in process.stdout:

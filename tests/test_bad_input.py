@@ -607,20 +607,32 @@ def test_env_disk_full_part_way_through_a_write(site, monkeypatch):
     assert "No space left on device" in manifest["briefings"]["ref"]["error"]
 
 
-def staging_started(out: Path) -> bool:
-    """A briefing's staging folder exists (the build is executing it)."""
-    staging = out / STAGING
-    return staging.is_dir() and any(p.name.startswith("tmp-") for p in staging.iterdir())
+def executing(tmp: Path) -> bool:
+    """A worker is executing a briefing: its private folder, in the build's TMPDIR, holds the
+    notebook papermill writes as it runs (the build writes into --out only once it is done)."""
+    return any(tmp.glob("briefings-worker-*/out/*.ipynb"))
 
 
-def interrupt_mid_build(site, signum: int, whole_group: bool) -> subprocess.CompletedProcess:
-    """Start a forced rebuild, wait until its staging folder exists, then send ``signum``."""
-    process = subprocess.Popen(BRIEFINGS + ["build", "--force", "--config", str(site.config), "--data",
+@pytest.fixture
+def short_tmp():
+    """A TMPDIR of the test's own for the build, its workers and kernels; short, as TMPDIR usually is, so the
+    kernels' Unix sockets fit in it (a socket's path has at most 107 bytes)."""
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix="bt-", dir="/tmp"))
+    yield tmp
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def interrupt_mid_build(site, signum: int, whole_group: bool, tmp: Path,
+                        config: Path | None = None) -> subprocess.CompletedProcess:
+    """Start a forced rebuild, wait until a worker executes a briefing, then send ``signum``."""
+    process = subprocess.Popen(BRIEFINGS + ["build", "--force", "--config", str(config or site.config), "--data",
                                             str(site.data), "--out", str(site.out), "-j", "1"],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               start_new_session=True)
+                               start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
     deadline = time.monotonic() + 120
-    while not staging_started(site.out):
+    while not executing(tmp):
         assert process.poll() is None and time.monotonic() < deadline, "the build ended before it was interrupted"
         time.sleep(0.05)
     if whole_group:  # as Ctrl-C in a terminal: every process of the build gets it
@@ -633,8 +645,8 @@ def interrupt_mid_build(site, signum: int, whole_group: bool) -> subprocess.Comp
 
 @pytest.mark.parametrize("signum, code, whole_group", [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)],
                          ids=["SIGINT", "SIGTERM"])
-def test_env_build_interrupted_by_a_signal(site, signum, code, whole_group):
-    result = interrupt_mid_build(site, signum, whole_group)
+def test_env_build_interrupted_by_a_signal(site, signum, code, whole_group, short_tmp):
+    result = interrupt_mid_build(site, signum, whole_group, short_tmp)
     assert result.returncode == code, result.stderr
     assert (f"interrupted by {signal.Signals(signum).name}: staging folders removed, previous outputs kept, "
             "lock released") in result.stderr
@@ -667,9 +679,11 @@ def stub_build(site, monkeypatch, status: str = "built", out: Path | None = None
     from briefings.config import load_config
     from briefings.execution import Result
 
-    def run_briefing(job):
+    def run_briefing(job):  # "renders" the page the reference build made, as bytes, as a worker returns them
         now = time.time()
-        return Result(job.name, status, now, now, outputs=[f"{job.name}/{job.name}.html"])
+        page = site.before.get(f"{job.name}/{job.name}.html", b"<html></html>")
+        return Result(job.name, status, now, now, outputs=[f"{job.name}/{job.name}.html"],
+                      files={f"{job.name}.html": page})
 
     monkeypatch.setattr(build_module, "run_briefing", run_briefing)
     config = load_config(site.config)
@@ -1028,14 +1042,16 @@ def processes_marked(marker: str) -> list[int]:
     return found
 
 
-def test_kill_9_leaves_no_process_and_swaps_nothing_afterwards(site):
+def test_kill_9_leaves_no_process_and_swaps_nothing_afterwards(site, short_tmp):
     marker = f"BRIEFINGS_TEST_RUN={os.getpid()}-{time.time_ns()}"
     key, value = marker.split("=")
+    tmp = short_tmp
     process = subprocess.Popen(BRIEFINGS + ["build", "--force", "--config", str(site.config), "--data", str(site.data),
                                             "--out", str(site.out), "-j", "1"], cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True, env={**os.environ, key: value})
+                               stderr=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, key: value, "TMPDIR": str(tmp)})
     deadline = time.monotonic() + 120
-    while not staging_started(site.out):
+    while not executing(tmp):
         assert process.poll() is None and time.monotonic() < deadline, "the build ended before it was killed"
         time.sleep(0.05)
     assert len(processes_marked(marker)) >= 3  # the build, a worker, its kernel (and the fork server)
@@ -1045,6 +1061,8 @@ def test_kill_9_leaves_no_process_and_swaps_nothing_afterwards(site):
     while processes_marked(marker) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_marked(marker) == []
+    # No kernel key, socket or private folder of a worker or kernel is left in TMPDIR.
+    assert leftovers(tmp) == []
     # Nothing was swapped in after the build died: every rendered file is as it was.
     rendered = {k: v for k, v in site.rendered().items() if not k.startswith((LOCK, STAGING))}
     assert rendered == {k: v for k, v in site.before.items() if not k.startswith((LOCK, STAGING))}
@@ -1402,3 +1420,153 @@ def test_env_nbstripout_filter_is_required(tmp_path):
     # The control: without `required`, git ignores the missing program and commits the outputs.
     accepted = commit([line for line in recipe if ".required" not in line])
     assert accepted.returncode == 0
+
+# ============================================================================== issue 21 (third review round) and
+# issue 16, helper P's part: whatever dies, what it started dies too and leaves nothing behind; timeout_seconds is
+# the whole briefing's; a signal is one line; a Dask build never waits for ever.
+
+def leftovers(tmp: Path) -> list[str]:
+    """What the build's processes left in their TMPDIR: kernel folders (connection file with its key, sockets,
+    log), workers' private folders, and any socket or connection file. The fork server's own folder of
+    multiprocessing (``pymp-*``) is the standard library's, removed by the fork server itself."""
+    found = []
+    for path in sorted(tmp.rglob("*")):
+        name = path.relative_to(tmp).as_posix()
+        if name.startswith("pymp-"):  # Python 3.11's fork server listens on a file there (3.12: an abstract socket)
+            continue
+        if name.startswith("briefings-") or path.is_socket() or (path.suffix == ".json" and "kernel" in path.name):
+            found.append(name)
+    return found
+
+
+def notebook_project(site, cells: list[str], timeout: int, name: str = "slow") -> Path:
+    """A config running a notebook of ``cells`` (code) in the site's project, with ``timeout`` seconds."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, site.root / "notebooks" / f"{name}.ipynb")
+    return site.write_config(f"defaults:\n  notebook: notebooks/{name}.ipynb\n  formats: [html]\n"
+                             f"  timeout_seconds: {timeout}\nbriefings:\n  - name: {name}\n", name="slow.yml")
+
+
+def test_timeout_limits_the_whole_briefing_not_each_cell(site):
+    # Four cells of 1.5 s each: no cell reaches the 3 s timeout, the briefing does (it ran for 6 s before).
+    config = notebook_project(site, ["import time\ntime.sleep(1.5)"] * 4, timeout=3)
+    result = site.build("--config", config)
+    assert result.returncode == 1, result.stderr
+    assert "slow: FAILED after" in result.stderr
+    assert "Timeout: the briefing ran longer than its timeout_seconds (3 s) and was stopped" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert (site.out / "slow" / "failed" / "error.txt").read_text().startswith("Timeout: ")
+    assert site.rendered()["ref/ref.html"] == site.before["ref/ref.html"]
+
+
+def test_a_notebook_child_started_with_setsid_dies_at_the_timeout(site):
+    marker = f"BRIEFINGS_TEST_CHILD={os.getpid()}-{time.time_ns()}"
+    key, value = marker.split("=")
+    config = notebook_project(site, ["import subprocess\nsubprocess.Popen(['setsid', 'sleep', '300'])",
+                                     "import time\ntime.sleep(60)"], timeout=4)
+    result = run_briefings("build", "--config", config, "--data", site.data, "--out", site.out, "-j", "1",
+                           env={key: value})
+    assert result.returncode == 1, result.stderr
+    assert "Timeout: the briefing ran longer than its timeout_seconds (4 s)" in result.stderr
+    deadline = time.monotonic() + 10
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_marked(marker) == []  # the `setsid sleep 300` too (it outlived the kernel before)
+
+
+@pytest.mark.parametrize("signum, code, whole_group", [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, False)],
+                         ids=["SIGINT", "SIGTERM"])
+def test_signal_with_many_briefings_queued_is_one_line_and_leaves_nothing_running(site, signum, code, whole_group,
+                                                                                   short_tmp):
+    # 40 briefings queued behind the one running: cancelling them made Python's process pool raise
+    # InvalidStateError in its own thread (a traceback after the prompt), and kernels printed
+    # "Parent appears to have exited" after it.
+    entries = "".join(f"  - name: q{number:02d}\n    parameters: {{focus: headcounts}}\n" for number in range(40))
+    config = site.write_config(f"defaults:\n  notebook: notebooks/briefing.ipynb\n  formats: [html]\n"
+                               f"briefings:\n{entries}", name="queued.yml")
+    marker = f"BRIEFINGS_TEST_RUN={os.getpid()}-{time.time_ns()}"
+    key, value = marker.split("=")
+    os.environ[key] = value
+    try:
+        result = interrupt_mid_build(site, signum, whole_group, short_tmp, config=config)
+    finally:
+        del os.environ[key]
+    assert result.returncode == code, result.stderr
+    assert result.stderr.count("Traceback") == 0 and "InvalidStateError" not in result.stderr, result.stderr
+    assert "Parent appears to have exited" not in result.stderr
+    assert f"interrupted by {signal.Signals(signum).name}: staging folders removed" in result.stderr
+    deadline = time.monotonic() + 10
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_marked(marker) == []
+    assert leftovers(short_tmp) == []
+    # Nothing rendered changed and no queued briefing left a folder; the record lists the names it reserved.
+    assert {k: v for k, v in site.rendered().items() if k != RECORD} == \
+        {k: v for k, v in site.before.items() if k != RECORD}
+    assert list((site.out / STAGING).iterdir()) == [] and (site.out / LOCK).read_text() == ""
+
+
+def test_kill_9_of_preview_during_a_rebuild_leaves_nothing_running(site, short_tmp):
+    marker = f"BRIEFINGS_TEST_RUN={os.getpid()}-{time.time_ns()}"
+    key, value = marker.split("=")
+    tmp, preview_out = short_tmp, site.root / ".preview"
+    process = subprocess.Popen(BRIEFINGS + ["preview", "ref", "--config", str(site.config), "--data", str(site.data),
+                                            "--out", str(preview_out)], cwd=site.root, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                               env={**os.environ, key: value, "TMPDIR": str(tmp)})
+    try:
+        assert process.stdout.readline().startswith("serving http://127.0.0.1:")  # the first build is done
+        config = site.config.read_text("utf-8")
+        site.config.write_text(config.replace("Reference briefing", "Reference briefing, again"), "utf-8")
+        deadline = time.monotonic() + 120
+        while not executing(tmp):  # the rebuild's worker runs the notebook
+            assert process.poll() is None and time.monotonic() < deadline, "the rebuild never started"
+            time.sleep(0.05)
+        process.kill()  # the preview alone, as the OOM killer or `kill -9` would
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 20
+    while processes_marked(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert processes_marked(marker) == []  # its build, the build's worker and the worker's kernel
+    assert leftovers(tmp) == []
+    page = preview_out / "ref" / "ref.html"
+    shown = page.read_bytes()
+    time.sleep(3)
+    assert page.read_bytes() == shown and b"Reference briefing, again" not in shown  # nothing wrote it later
+
+
+def test_dask_scheduler_that_is_not_an_address(site):
+    result = site.check("--force", "--dask-scheduler", "garbage")
+    assert result.returncode == 2, result.stderr
+    assert ("error: --dask-scheduler garbage: not a scheduler address (missing port number in address 'garbage'); "
+            "write it as tcp://HOST:PORT, e.g. tcp://127.0.0.1:8786") in result.stderr
+    site.assert_nothing_lost()
+
+
+def test_dask_scheduler_without_workers_fails_after_the_timeout_naming_it(site, tmp_path):
+    folder = tmp_path / "scheduler"
+    folder.mkdir()
+    scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                  "--no-dashboard", "--scheduler-file", str(folder / "address.json")], cwd=folder,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (folder / "address.json").is_file() or not (folder / "address.json").read_text().strip():
+            assert scheduler.poll() is None and time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.2)
+        address = json.loads((folder / "address.json").read_text())["address"]
+        started = time.monotonic()
+        result = site.build("--force", "--dask-scheduler", address, "--dask-timeout", "2")
+        waited = time.monotonic() - started
+    finally:
+        os.killpg(scheduler.pid, signal.SIGTERM)
+        scheduler.wait(30)
+    site.assert_refused(result, f"error: --dask-scheduler {address}: no worker joined the scheduler within 2 s; "
+                                f"start workers with `dask worker {address}`")
+    assert waited < 60  # bounded: it waited 180 s and more before

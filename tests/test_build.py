@@ -61,7 +61,7 @@ def test_incremental_rebuilds_exactly_what_changed(project):
     # The manifest records what the issue asks for: input hashes, versions, times, status, outputs.
     assert set(entry["inputs"]) >= {"notebook", "data", "parameters", "code", "versions"}
     assert entry["status"] == "built" and entry["duration_seconds"] > 0 and entry["outputs"]
-    assert set(entry["inputs"]["data"]) == {"datapackage", "sources", "headcount_claims"}
+    assert set(entry["inputs"]["data"]) == {"datapackage", "sources", "claimants", "headcount_claims"}
 
     # Nothing changed: nothing is rebuilt.
     again = build(project)
@@ -80,6 +80,15 @@ def test_incremental_rebuilds_exactly_what_changed(project):
     assert changed.returncode == 0, changed.stderr
     assert built_in_log(changed) == {"everything", "money"}
     assert skipped_in_log(changed) == {"heads"}
+
+    # Changing a claimant's note rebuilds the two briefings that read claimants.csv (with the claims), not the third.
+    path = root / "data" / "claimants.csv"
+    path.write_text(path.read_text("utf-8").replace("UK-based monitor of the Syrian war",
+                                                    "UK-based monitor of the war in Syria"), "utf-8")
+    changed = build(project)
+    assert changed.returncode == 0, changed.stderr
+    assert built_in_log(changed) == {"everything", "heads"}
+    assert skipped_in_log(changed) == {"money"}
 
     # --force rebuilds everything.
     forced = build(project, "--force")

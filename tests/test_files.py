@@ -180,9 +180,9 @@ ALLOWED = {
     ("briefings/notebook_css.py", "CSS_PATH.read_text("): "the package's own stylesheet, installed with the code",
     ("briefings/rendering.py", "path.write_text(html"): "a new file in the worker's own staging folder (mkdtemp)",
     ("briefings/rendering.py", "path.write_bytes("): "a new file in the worker's own staging folder (mkdtemp)",
-    ("briefings/execution.py", '(staging / "error.txt").write_text('): "a new file in a staging folder made by "
-                                                                        "mkdtemp",
     ("briefings/lifeline.py", 'open(f"/proc/{pid}/stat"'): "the kernel's view of a process, not a project file",
+    ("briefings/lifeline.py", 'open(f"/proc/{pid}/environ"'): "the kernel's view of a process (its mark), not a "
+                                                             "project file",
     ("analysis/adding.py", "target.write_bytes(content)"): "a copy of the package in a fresh TemporaryDirectory, "
                                                           "to validate it with the new row",
     ("analysis/adding.py", "os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)"): "the data folder itself, held with "
