@@ -64,7 +64,8 @@ list: $(STAMP) ## List the configured briefings and their parameters
 .PHONY: lab
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (127.0.0.1 only)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) \
-	  --MultiKernelManager.default_kernel_name=$(KERNEL) --ServerApp.root_dir=notebooks
+	  --MultiKernelManager.default_kernel_name=$(KERNEL) --ServerApp.root_dir=notebooks \
+	  --ContentsManager.post_save_hook=briefings.gitclean.refresh_index_after_save
 
 .PHONY: preview
 preview: $(STAMP) ## Live preview of one briefing while you edit (NAME=overview by default)
