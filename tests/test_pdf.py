@@ -160,17 +160,11 @@ def test_a_chart_svg_with_a_file_reference_is_sanitised():
 
 
 @pytest.fixture(scope="module")
-def executed_briefing(tmp_path_factory):
-    """The default briefing (every section), executed once."""
+def executed_briefing(default_briefing_executed):
+    """The default briefing (every section), executed once per test run (conftest.py)."""
     import nbformat
-    import papermill
-    from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
-    out = tmp_path_factory.mktemp("executed") / "briefing.ipynb"
-    papermill.execute_notebook(str(repo / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
-                               progress_bar=False, cwd=str(repo / "notebooks"))
-    return nbformat.read(out, as_version=4)
+    return nbformat.read(default_briefing_executed, as_version=4)
 
 
 class _Blocks(__import__("html.parser").parser.HTMLParser):

@@ -208,17 +208,12 @@ def test_a_small_size_in_print_is_caught(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def briefing_pdf(tmp_path_factory):
-    import papermill
-
+def briefing_pdf(default_briefing_executed):
     from briefings.rendering import BriefingPDFExporter
 
     import nbformat
 
-    out = tmp_path_factory.mktemp("styles") / "briefing.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
-                               progress_bar=False, cwd=str(REPO / "notebooks"))
-    data, _ = BriefingPDFExporter().from_notebook_node(nbformat.read(out, as_version=4),
+    data, _ = BriefingPDFExporter().from_notebook_node(nbformat.read(default_briefing_executed, as_version=4),
                                                        resources={"metadata": {"name": "briefing"}})
     return pdfium.PdfDocument(data)
 
