@@ -49,9 +49,15 @@ venv: $(STAMP) ## Create or update the local virtual environment (.venv)
 briefings: $(STAMP) ## Build every briefing in reports.yml into reports/ (HTML, PDF, index.html)
 	$(BIN)/briefings build --out "$$OUT" $${JOBS:+-j "$$JOBS"}
 
+# Both tiers run on every core (pytest-xdist); the default briefing the tests read is executed once
+# per run and shared (tests/conftest.py). CI runs the whole suite.
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite
-	$(BIN)/python -m pytest -p no:cacheprovider
+test: $(STAMP) ## Run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto
+
+.PHONY: check
+check: $(STAMP) ## The fast tier for day-to-day work: units, analysis, config, checks on one small briefing
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not slow and not browser and not cluster"
 
 .PHONY: validate
 validate: $(STAMP) ## Check the data package

@@ -43,6 +43,7 @@ def test_notebook_without_code_is_refused():
         BriefingHTMLExporter().from_notebook_node(nb)
 
 
+@pytest.mark.slow
 def test_nbconvert_command_fails_with_the_reason_and_writes_nothing(tmp_path):
     (tmp_path / "briefing.ipynb").write_text(committed_notebook(REPO / "notebooks" / "briefing.ipynb"), "utf-8")
     result = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "briefing_html", "briefing.ipynb"],
