@@ -50,7 +50,10 @@ briefings: $(STAMP) ## Build every briefing in reports.yml into reports/ (HTML, 
 	$(BIN)/briefings build --out "$$OUT" $${JOBS:+-j "$$JOBS"}
 
 # Both tiers run on every core (pytest-xdist); the default briefing the tests read is executed once
-# per run and shared (tests/conftest.py). CI runs the whole suite.
+# per run and shared (tests/conftest.py). CI runs the whole suite. Bytecode is cached for the tests
+# even where PYTHONDONTWRITEBYTECODE is set: pytest rewrites every test module's asserts otherwise
+# (10-20 s per worker).
+test check: export PYTHONDONTWRITEBYTECODE :=
 .PHONY: test
 test: $(STAMP) ## Run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest -p no:cacheprovider -n auto

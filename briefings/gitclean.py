@@ -15,6 +15,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from analysis import files
+
+#: The largest notebook read (an executed briefing with its charts is a few megabytes).
+MAX_NOTEBOOK_BYTES = 256 * files.MB
+
 
 def _git(folder: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(["git", "-C", str(folder), *args], input=data, capture_output=True, timeout=60)
@@ -44,7 +49,7 @@ def as_committed(path: Path) -> bytes:
     the work tree's top folder), or the file itself where no filter applies. Raises
     CalledProcessError when the filter fails (git would refuse the commit then, the filter being
     required)."""
-    content = Path(path).read_bytes()
+    content = files.read_bytes(path, limit=MAX_NOTEBOOK_BYTES, what="notebook")
     found = clean_filter(path)
     if found is None:
         return content

@@ -34,6 +34,10 @@ from briefings.briefing import Briefing
 from ledger_check import LedgerDisagreement, check_executed, check_ledger
 from ledger_check.data import read_rows
 
+# Computes each default briefing's ledger and plants errors in it (make check reads one small briefing in
+# test_consistency instead).
+pytestmark = pytest.mark.slow
+
 CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
 DEFAULTS = CONFIG.get("defaults", {}).get("parameters", {})
 ENTRIES = {entry["name"]: {**DEFAULTS, **entry.get("parameters", {})} for entry in CONFIG["briefings"]}

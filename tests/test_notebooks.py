@@ -71,6 +71,7 @@ def test_papermill_infers_a_type_and_help_for_every_parameter(path):
             name: (spec.type, spec.help) for name, spec in PARAMETERS.items()}
 
 
+@pytest.mark.slow
 def test_papermill_help_notebook_lists_types_not_unknown():
     result = subprocess.run([sys.executable, "-m", "papermill", "--help-notebook", str(REPO / "notebooks" / "briefing.ipynb")],
                             capture_output=True, text=True, timeout=120)
@@ -116,6 +117,7 @@ def test_briefing_cells_are_thin():
 
 @pytest.mark.parametrize("as_of, syrians", [("2022-03-31", "40,000+"),  # SOHR, 15 Mar 2022 (H001)
                                              (None, "about 50,000")])     # SOHR via NHK, Nov 2022 (H037)
+@pytest.mark.slow
 def test_explore_notebook_runs_top_to_bottom(tmp_path, as_of, syrians):
     # Analysts open this notebook first: every cell must run on the library as it is, with its default
     # parameters and with everything (as_of None). Run in notebooks/, as JupyterLab runs it.

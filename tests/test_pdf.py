@@ -192,6 +192,7 @@ class _Blocks(__import__("html.parser").parser.HTMLParser):
             self.stack[-1].append(data)
 
 
+@pytest.mark.slow
 def test_every_block_of_every_section_s_html_is_in_the_pdf(executed_briefing):
     """The two templates of a section (HTML and Typst) say the same: the text of each paragraph,
     list item, table cell, heading and caption of each section's HTML is in the PDF's body text.
