@@ -203,6 +203,13 @@ def test_a_jupyterlab_save_that_changes_a_cell_stays_listed_and_unstaged(clone):
     assert status(git) == " M notebooks/briefing.ipynb\n"  # modified, not staged ("M " would be staged)
 
 
-def test_make_lab_installs_the_save_hook():
+def test_make_lab_installs_the_save_hook(tmp_path):
+    from jupyterlab.labapp import LabApp
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+
     recipe = (REPO / "Makefile").read_text("utf-8").split("\nlab:", 1)[1].split("\n\n", 1)[0]
-    assert "--ContentsManager.post_save_hook=briefings.gitclean.refresh_index_after_save" in recipe
+    flag = next(word for word in recipe.split() if word.startswith("--ContentsManager.post_save_hook="))
+    app = LabApp()
+    app.parse_command_line([flag])  # as `jupyter lab` reads it: the server's contents manager gets the hook
+    manager = AsyncLargeFileManager(config=app.config, root_dir=str(tmp_path))
+    assert manager.post_save_hook is refresh_index_after_save
