@@ -49,9 +49,18 @@ venv: $(STAMP) ## Create or update the local virtual environment (.venv)
 briefings: $(STAMP) ## Build every briefing in reports.yml into reports/ (HTML, PDF, index.html)
 	$(BIN)/briefings build --out "$$OUT" $${JOBS:+-j "$$JOBS"}
 
+# Both tiers run on every core (pytest-xdist); the default briefing the tests read is executed once
+# per run and shared (tests/conftest.py). CI runs the whole suite. Bytecode is cached for the tests
+# even where PYTHONDONTWRITEBYTECODE is set: pytest rewrites every test module's asserts otherwise
+# (10-20 s per worker).
+test check: export PYTHONDONTWRITEBYTECODE :=
 .PHONY: test
-test: $(STAMP) ## Run the whole test suite
-	$(BIN)/python -m pytest -p no:cacheprovider
+test: $(STAMP) ## Run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto
+
+.PHONY: check
+check: $(STAMP) ## The fast tier for day-to-day work: units, analysis, config, checks on one small briefing
+	$(BIN)/python -m pytest -p no:cacheprovider -n auto -m "not slow and not browser and not cluster"
 
 .PHONY: validate
 validate: $(STAMP) ## Check the data package
@@ -64,7 +73,8 @@ list: $(STAMP) ## List the configured briefings and their parameters
 .PHONY: lab
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's kernel (127.0.0.1 only)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser $(ROOT_FLAG) \
-	  --MultiKernelManager.default_kernel_name=$(KERNEL) --ServerApp.root_dir=notebooks
+	  --MultiKernelManager.default_kernel_name=$(KERNEL) --ServerApp.root_dir=notebooks \
+	  --ContentsManager.post_save_hook=briefings.gitclean.refresh_index_after_save
 
 .PHONY: preview
 preview: $(STAMP) ## Live preview of one briefing while you edit (NAME=overview by default)

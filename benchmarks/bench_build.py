@@ -51,6 +51,8 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 CONFIG = REPO / "reports.yml"
 RESULTS = Path(__file__).resolve().parent / "results.md"
+#: Where the part of results.md this script does not write begins.
+KEPT = "<!-- kept by bench_build.py: the test suite and the preview -->"
 # The interpreter's own bin folder, not a resolved path: that is where the venv's CLIs live.
 VENV_BIN = Path(sys.executable).parent
 CORES = os.cpu_count() or 1
@@ -612,7 +614,11 @@ def main() -> None:
     text = report(results, args.quick)
     print(text)
     if not args.no_write:
-        RESULTS.write_text(text, "utf-8")
+        # The test suite's and the preview's figures (written by hand and bench_preview.py) follow this
+        # report in the same file: kept as they are.
+        previous = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
+        kept = previous[previous.find(KEPT):] if KEPT in previous else ""
+        RESULTS.write_text(text + ("\n" + kept if kept else ""), "utf-8")
         print(f"written to {RESULTS}")
 
 

@@ -23,6 +23,7 @@ import html
 import json
 import logging
 import os
+import re
 import signal
 import socket
 import sys
@@ -40,6 +41,35 @@ EVENTS_PATH = "/_preview/events"
 from .build import CODE_ROOTS
 from .lifeline import PARENT_ENV
 PACKAGE_SUFFIXES = {".py", ".j2", ".css", ".json"}
+#: What the build reads from the data folder: the descriptor and its tables.
+DATA_SUFFIXES = {".csv", ".json"}
+#: Editors' temporary files, never a change to build: Emacs's .#x lock and #x# auto-save, vim's
+#: .x.swp and the 4913 file it writes to test a folder, x~ backups, LibreOffice's .~lock.x#, and
+#: the temporary names editors and tools write to before renaming over the real file.
+_TEMPORARY = re.compile(r"^(?:[.#~].*|.*[~#]|4913|.*\.(?:sw[a-p]|swx|tmp|temp|bak|orig|part|crdownload)"
+                        r"|.*\.(?:csv|json|ipynb|yml|yaml)\.[A-Za-z0-9_-]{4,})$", re.I)
+#: How long a changed file must stay the same before it is built (a save written in several parts).
+SETTLE_SECONDS = 0.25
+#: The banner shows at most this many lines of a failed build's errors (the terminal has them all).
+BANNER_LINES = 12
+_LOG_ERROR = re.compile(r"^(?:\d\d:\d\d:\d\d )?(?:ERROR|CRITICAL) ?(.*)$")
+
+
+def failure_message(lines: list[str], code: int) -> str:
+    """What the banner says of a failed build: the build's error lines, times and levels left out
+    (for bad data: the count, then each problem with its file, row, column, value and the rule it
+    breaks), at most BANNER_LINES of them; otherwise its last line."""
+    said = []
+    for line in lines:
+        found = _LOG_ERROR.match(line)
+        if found:
+            said.append(found.group(1))
+        elif line.startswith("error:") or "FAILED" in line:
+            said.append(line)
+    said = said or lines[-1:] or [f"exit code {code}"]
+    if len(said) > BANNER_LINES:
+        said = said[:BANNER_LINES] + [f"… and {len(said) - BANNER_LINES} more lines in the terminal"]
+    return "\n".join(said)
 
 _SCRIPT = """<script>/* briefings preview: reload when a rebuild changes this page */
 (function () {
@@ -70,6 +100,10 @@ _WAITING = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <body style="font-family:sans-serif;margin:2rem"><h1>%(name)s</h1><p>%(message)s</p></body></html>"""
 
 
+#: The message that ends an event stream.
+CLOSED = object()
+
+
 @dataclass
 class State:
     """What the pages are told: the output's version (bumped when a build changed it), and
@@ -86,6 +120,11 @@ class State:
     def publish(self) -> None:
         for queue in list(self.listeners):
             queue.put_nowait(self.as_json())
+
+    def close(self) -> None:
+        """Tell every open event stream to end (the preview is stopping)."""
+        for queue in list(self.listeners):
+            queue.put_nowait(CLOSED)
 
 
 @dataclass
@@ -139,8 +178,7 @@ class Preview:
         if code == 0:
             self.state.error = ""
         else:
-            failed = [line for line in lines if "FAILED" in line or line.startswith("error:")]
-            self.state.error = (failed or lines or [f"exit code {code}"])[-1]
+            self.state.error = failure_message(lines, code)
         changed = self._fingerprint() != before
         if changed:
             self.state.version += 1
@@ -152,11 +190,34 @@ class Preview:
     # ------------------------------------------------------------------ watching
 
     def _relevant(self, path: Path) -> bool:
-        if "__pycache__" in path.parts or path.name.startswith((".", "~")) or path.name.endswith("~"):
+        if "__pycache__" in path.parts or _TEMPORARY.match(path.name):
             return False
         data, notebook, config = (self.watched[k].resolve() for k in ("data", "notebook", "config"))
-        return (path == notebook or path == config or path.is_relative_to(data)
+        return (path == notebook or path == config or (path.is_relative_to(data) and path.suffix in DATA_SUFFIXES)
                 or (any(path.is_relative_to(root) for root in CODE_ROOTS) and path.suffix in PACKAGE_SUFFIXES))
+
+    @staticmethod
+    async def _settled(paths: set[Path], limit: float = 10.0) -> None:
+        """Wait until none of ``paths`` has changed size or time for SETTLE_SECONDS (a save written
+        in parts is built once, whole), or ``limit`` seconds have passed."""
+
+        def stats():
+            found = {}
+            for path in paths:
+                try:
+                    status = path.stat()
+                    found[path] = (status.st_size, status.st_mtime_ns)
+                except OSError:
+                    found[path] = None
+            return found
+
+        deadline, last = time.monotonic() + limit, stats()
+        while time.monotonic() < deadline:
+            await asyncio.sleep(SETTLE_SECONDS)
+            now = stats()
+            if now == last:
+                return
+            last = now
 
     async def _watch(self, changes: asyncio.Queue, stop: asyncio.Event) -> None:
         from watchfiles import awatch
@@ -198,14 +259,16 @@ class Preview:
                 preview.state.listeners.add(queue)
                 try:
                     message = preview.state.as_json()
-                    while True:
+                    while message is not CLOSED:
                         self.write(f"event: state\ndata: {message}\n\n" if message else ": keep-alive\n\n")
                         await self.flush()
                         try:
                             message = await asyncio.wait_for(queue.get(), timeout=15)
                         except asyncio.TimeoutError:
                             message = None
-                except tornado.iostream.StreamClosedError:
+                except (tornado.iostream.StreamClosedError, asyncio.CancelledError):
+                    # The page went away, or the preview is stopping: end quietly (an error response
+                    # after the stream's headers is what Tornado complained of on Ctrl-C).
                     pass
                 finally:
                     preview.state.listeners.discard(queue)
@@ -274,12 +337,18 @@ class Preview:
                 paths = await _unless(changes.get(), stop)
                 if paths is None:
                     break
+                await self._settled(paths)
                 while not changes.empty():  # saves made during the last build: one more build
                     paths |= changes.get_nowait()
                 await _unless(self.build("changed: " + ", ".join(sorted(_short(p) for p in paths))), stop)
         finally:
             stop.set()
             server.stop()
+            self.state.close()
+            for _ in range(20):  # let the event streams end their responses (a second at most)
+                if not self.state.listeners:
+                    break
+                await asyncio.sleep(0.05)
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
             for signum in (signal.SIGINT, signal.SIGTERM):

@@ -16,11 +16,20 @@ REPO = Path(__file__).resolve().parent.parent
 BRIEFINGS = [sys.executable, "-m", "briefings.cli"]
 
 
+def committed_notebook(path: Path) -> str:
+    """The notebook at ``path`` as git would commit it (through the nbstripout clean filter), so a
+    notebook run and saved in JupyterLab reads here as the outputs-free file git would store."""
+    from briefings.gitclean import as_committed
+
+    return as_committed(path).decode("utf-8")
+
+
 def copy_inputs(root: Path) -> Path:
-    """Copy data/ and notebooks/briefing.ipynb under ``root``; returns root."""
+    """Copy data/ and notebooks/briefing.ipynb (as git would commit it) under ``root``; returns root."""
     shutil.copytree(REPO / "data", root / "data")
     (root / "notebooks").mkdir()
-    shutil.copy2(REPO / "notebooks" / "briefing.ipynb", root / "notebooks" / "briefing.ipynb")
+    (root / "notebooks" / "briefing.ipynb").write_text(committed_notebook(REPO / "notebooks" / "briefing.ipynb"),
+                                                       "utf-8")
     return root
 
 

@@ -104,6 +104,7 @@ def test_next_id_is_one_more_than_the_highest_in_the_table_or_named_in_the_chang
 
 # ------------------------------------------------------------------------------ good rows
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(adding.KINDS))
 def test_a_good_row_of_each_kind_is_appended_and_the_package_still_validates(data_copy, tmp_path, kind):
     table = adding.table_for(tables(data_copy), kind)
@@ -140,6 +141,7 @@ def test_a_good_row_of_each_kind_is_appended_and_the_package_still_validates(dat
     assert new_id in set(frame[table.id_field])
 
 
+@pytest.mark.slow
 def test_a_new_source_and_claimant_are_added_in_the_same_step(data_copy, tmp_path):
     t = tables(data_copy)
     source = derived(data_copy, "source")
@@ -362,6 +364,7 @@ def test_the_command_says_the_row_was_written_when_ctrl_c_came_as_it_was_written
 
 # ------------------------------------------------------------------------------ two adds at once
 
+@pytest.mark.slow
 def test_two_adds_at_once_both_land_with_different_ids(data_copy, tmp_path):
     files = [write_yaml(tmp_path / f"row{n}.yml", derived(data_copy, "claim", origin=f"Testland {n}")) for n in (1, 2)]
     command = BRIEFINGS + ["add", "claim", "--data", str(data_copy), "--why", WHY, "--from"]
@@ -377,6 +380,7 @@ def test_two_adds_at_once_both_land_with_different_ids(data_copy, tmp_path):
     load_data(data_copy)
 
 
+@pytest.mark.slow
 def test_an_add_waits_for_the_lock_and_takes_the_next_id_after_it(data_copy, tmp_path):
     row_file = write_yaml(tmp_path / "row.yml", derived(data_copy, "claim", origin="Testland late"))
     with adding.data_lock(data_copy):
@@ -461,6 +465,7 @@ def _label(question: str) -> str:
     return question.replace("\r", "").rsplit("\n", 1)[-1].split(" ")[0].rstrip(":")
 
 
+@pytest.mark.slow
 def test_on_a_terminal_each_missing_field_is_asked_with_its_description_and_allowed_values(data_copy):
     descriptor = json.loads((data_copy / "datapackage.json").read_text("utf-8"))
     fields = {f["name"]: f for r in descriptor["resources"] if r["name"] == "headcount_claims"
@@ -496,6 +501,7 @@ def test_on_a_terminal_each_missing_field_is_asked_with_its_description_and_allo
     load_data(data_copy)
 
 
+@pytest.mark.slow
 def test_on_a_terminal_new_at_the_source_asks_for_the_source_and_adds_both(data_copy, tmp_path):
     offer = derived(data_copy, "offer")
     source = derived(data_copy, "source")
@@ -515,6 +521,7 @@ def test_on_a_terminal_new_at_the_source_asks_for_the_source_and_adds_both(data_
     load_data(data_copy)
 
 
+@pytest.mark.slow
 def test_ctrl_c_at_a_question_exits_130_and_writes_nothing(data_copy):
     before = fingerprint(data_copy)
     term = Terminal("add", "source", "--data", data_copy)

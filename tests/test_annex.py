@@ -14,6 +14,9 @@ from helpers import REPO, copy_inputs, run_briefings, write_config
 
 from briefings import annex
 
+# The annex of the whole record, rendered and built (make check leaves it to make test).
+pytestmark = pytest.mark.slow
+
 GENERATED = dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.timezone.utc)
 
 

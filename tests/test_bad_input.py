@@ -42,6 +42,9 @@ from pypdf import PdfReader
 from briefings.build import LOCK, MANIFEST, OutputLock
 from briefings.ownership import RECORD, STAGING
 
+# Every case feeds a copy of a built briefing to the real command.
+pytestmark = pytest.mark.slow
+
 REFERENCE = [{"name": "ref", "parameters": {"title": "Reference briefing"}}]
 LOG = "build.log"
 

@@ -18,6 +18,9 @@ from helpers import copy_inputs, run_briefings, tree_bytes, write_config
 from briefings.build import LOCK, MANIFEST, OutputLock
 from briefings.ownership import RECORD, STAGING
 
+# Builds real briefings.
+pytestmark = pytest.mark.slow
+
 THREE = [
     {"name": "everything", "parameters": {"title": "All sections"}},
     {"name": "heads", "parameters": {"title": "Headcounts only", "focus": "headcounts"}},

@@ -14,6 +14,9 @@ from helpers import copy_inputs, run_briefings, write_config
 from briefings.build import MANIFEST, stages_table
 from briefings.execution import STAGES, Result
 
+# Builds real briefings.
+pytestmark = pytest.mark.slow
+
 TWO = [
     {"name": "heads", "parameters": {"title": "Headcounts only", "focus": "headcounts"}},
     {"name": "money", "parameters": {"title": "Pay only", "focus": "pay"}},

@@ -20,6 +20,9 @@ import pytest
 
 from helpers import copy_inputs
 
+# Runs papermill and nbconvert by hand on the real notebook.
+pytestmark = pytest.mark.slow
+
 pypdf = pytest.importorskip("pypdf")
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from helpers import REPO, copy_inputs, run_briefings, write_config
+
+# Runs the real command, builds included.
+pytestmark = pytest.mark.slow
 
 
 def test_validate_clean_data_exits_0():

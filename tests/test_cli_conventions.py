@@ -13,6 +13,9 @@ from click.testing import CliRunner
 
 from briefings import cli
 
+# Runs the real command, builds included.
+pytestmark = pytest.mark.slow
+
 
 def test_version():
     result = CliRunner().invoke(cli.main, ["--version"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import distributed
+import pytest
 from helpers import copy_inputs, run_briefings, write_config
 
 # What legitimately differs between two builds of the same inputs: when they were generated.
@@ -15,6 +16,8 @@ def normalised(html: str) -> str:
     return _TIMESTAMPS.sub("<time>", html)
 
 
+@pytest.mark.cluster
+@pytest.mark.slow
 def test_dask_cluster_builds_the_same_briefings_as_local_processes(tmp_path):
     root = copy_inputs(tmp_path / "project")
     config = write_config(root, [

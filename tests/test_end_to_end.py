@@ -11,6 +11,9 @@ import pytest
 from helpers import REPO, run_briefings
 from pypdf import PdfReader
 
+# Builds real briefings and reads the PDF back.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def march_briefing(tmp_path_factory):

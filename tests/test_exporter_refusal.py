@@ -3,13 +3,12 @@ saying what is missing, rather than writing a page whose only text is its name."
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 
 import nbformat
 import pytest
-from helpers import REPO
+from helpers import REPO, committed_notebook
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from briefings.rendering import BriefingHTMLExporter, BriefingPDFExporter, NotABriefing
@@ -25,7 +24,8 @@ def foreign_notebook():
 
 @pytest.mark.parametrize("exporter", [BriefingHTMLExporter, BriefingPDFExporter])
 def test_unexecuted_briefing_is_refused(exporter):
-    nb = nbformat.read(REPO / "notebooks" / "briefing.ipynb", as_version=4)
+    # As committed: a copy run and saved in JupyterLab has outputs in the working tree, not in git.
+    nb = nbformat.reads(committed_notebook(REPO / "notebooks" / "briefing.ipynb"), as_version=4)
     with pytest.raises(NotABriefing, match=r"never executed: none of its \d+ code cells has an output"):
         exporter().from_notebook_node(nb)
 
@@ -43,8 +43,9 @@ def test_notebook_without_code_is_refused():
         BriefingHTMLExporter().from_notebook_node(nb)
 
 
+@pytest.mark.slow
 def test_nbconvert_command_fails_with_the_reason_and_writes_nothing(tmp_path):
-    shutil.copy2(REPO / "notebooks" / "briefing.ipynb", tmp_path / "briefing.ipynb")
+    (tmp_path / "briefing.ipynb").write_text(committed_notebook(REPO / "notebooks" / "briefing.ipynb"), "utf-8")
     result = subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "briefing_html", "briefing.ipynb"],
                             capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.returncode != 0

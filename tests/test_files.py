@@ -111,6 +111,7 @@ def test_refusals_are_errors_the_user_can_fix():
 
 # ------------------------------------------------------------------------------ nothing read at import
 
+@pytest.mark.slow
 def test_nothing_is_read_at_import_time(tmp_path):
     """A project whose descriptor is a named pipe: every module imports at once (it hung before, as
     analysis.schema read the descriptor on import), and the value lists come from another data

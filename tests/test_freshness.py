@@ -19,6 +19,9 @@ from helpers import copy_inputs, dated_tables, write_config
 from analysis import clock, freshness
 from briefings import cli
 
+# Validates and builds real briefings.
+pytestmark = pytest.mark.slow
+
 TODAY = dt.date(2026, 6, 30)
 
 

@@ -26,6 +26,9 @@ from briefings.rendering import (FIGURES_MIMETYPE, META_MIMETYPE, FiguresError, 
                                  render_briefing)
 from briefings.templating import environment
 
+# Builds real briefings.
+pytestmark = pytest.mark.slow
+
 pypdf = pytest.importorskip("pypdf")
 
 COLUMNS = ["ref", "section", "figure", "low", "high", "unit", "what", "date", "source", "rows"]

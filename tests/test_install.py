@@ -17,7 +17,11 @@ import sys
 import sysconfig
 
 import nbformat
+import pytest
 from helpers import REPO, copy_inputs, write_config
+
+# Builds from an installed copy.
+pytestmark = pytest.mark.slow
 
 IGNORED = shutil.ignore_patterns(".git", ".venv", "reports", ".preview", "build", "*.egg-info", "__pycache__",
                                  "tests", "benchmarks")

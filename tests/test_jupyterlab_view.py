@@ -29,6 +29,7 @@ def lab_check():
     return module
 
 
+@pytest.mark.browser
 def test_briefing_in_jupyterlab_reads_as_the_briefing(tmp_path, lab_check):
     report = lab_check.check(tmp_path, themes=("light", "dark"), chromium=str(CHROMIUM))
     assert lab_check.failures(report) == []

@@ -160,17 +160,11 @@ def test_a_chart_svg_with_a_file_reference_is_sanitised():
 
 
 @pytest.fixture(scope="module")
-def executed_briefing(tmp_path_factory):
-    """The default briefing (every section), executed once."""
+def executed_briefing(default_briefing_executed):
+    """The default briefing (every section), executed once per test run (conftest.py)."""
     import nbformat
-    import papermill
-    from pathlib import Path
 
-    repo = Path(__file__).resolve().parent.parent
-    out = tmp_path_factory.mktemp("executed") / "briefing.ipynb"
-    papermill.execute_notebook(str(repo / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
-                               progress_bar=False, cwd=str(repo / "notebooks"))
-    return nbformat.read(out, as_version=4)
+    return nbformat.read(default_briefing_executed, as_version=4)
 
 
 class _Blocks(__import__("html.parser").parser.HTMLParser):
@@ -198,6 +192,7 @@ class _Blocks(__import__("html.parser").parser.HTMLParser):
             self.stack[-1].append(data)
 
 
+@pytest.mark.slow
 def test_every_block_of_every_section_s_html_is_in_the_pdf(executed_briefing):
     """The two templates of a section (HTML and Typst) say the same: the text of each paragraph,
     list item, table cell, heading and caption of each section's HTML is in the PDF's body text.

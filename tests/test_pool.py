@@ -22,6 +22,7 @@ def _fail(_):
     raise ValueError("from the worker")
 
 
+@pytest.mark.slow
 def test_each_worker_runs_at_most_its_share_and_every_task_finishes():
     # 20 tasks, 2 workers, pools of 6 tasks: ceil(20 / 6) = 4 pools, no worker runs more than 6.
     pool = RecyclingPool(2, tasks_per_pool=6, mp_context=multiprocessing.get_context("spawn"))

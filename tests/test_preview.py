@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -57,6 +58,7 @@ class _Lines:
                 return line.strip()
 
 
+@pytest.mark.browser
 def test_preview_reloads_the_page_after_a_data_edit(tmp_path, chromium_path):
     from playwright.sync_api import sync_playwright
 
@@ -186,3 +188,117 @@ def test_preview_out_that_is_a_file(tmp_path):
     assert ("error: --out taken: is a file, not a folder; the preview writes its builds into a folder: choose another "
             "--out (or remove the file)") in result.stderr
     assert (root / "taken").read_text("utf-8") == "my notes" and "127.0.0.1" not in result.stderr
+
+
+# ------------------------------------------------------------------------------ the banner, editors' files, Ctrl-C (issue 20)
+
+def _set_people_low(data_dir: Path, line: int, value: str) -> tuple[str, str]:
+    """Set people_low on ``line`` of headcount_claims.csv (the header is line 1); returns the file's text
+    before and after."""
+    path = data_dir / "headcount_claims.csv"
+    before = path.read_text("utf-8")
+    rows = list(csv.reader(before.splitlines()))
+    rows[line - 1][rows[0].index("people_low")] = value
+    import io
+
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return before, buffer.getvalue()
+
+
+def _first_state(port: int):
+    """Open the page's event stream; returns (the open connection, the first state it was sent)."""
+    import http.client
+    import json
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/_preview/events")
+    response = connection.getresponse()
+    for raw in response:
+        line = raw.decode("utf-8").strip()
+        if line.startswith("data: "):
+            return connection, json.loads(line[len("data: "):])
+    raise AssertionError("the event stream ended without a state")
+
+
+def test_editor_temporary_files_are_not_changes(tmp_path):
+    from briefings.preview import Preview
+
+    data = tmp_path / "data"
+    data.mkdir()
+    preview = Preview("live", [], tmp_path / ".preview", {"data": data, "notebook": tmp_path / "briefing.ipynb",
+                                                          "config": tmp_path / "reports.yml"})
+    for name in (".#headcount_claims.csv", "#headcount_claims.csv#", "headcount_claims.csv~", ".headcount_claims.csv.swp",
+                 ".headcount_claims.csv.swx", "4913", ".~lock.headcount_claims.csv#", "headcount_claims.csv.tmp",
+                 "headcount_claims.csv.AbC123", "notes.txt"):
+        assert not preview._relevant(data / name), name
+    for path in (data / "headcount_claims.csv", data / "datapackage.json", tmp_path / "briefing.ipynb",
+                 tmp_path / "reports.yml"):
+        assert preview._relevant(path), path
+
+
+def test_a_save_written_in_parts_is_waited_for(tmp_path):
+    import asyncio
+
+    from briefings.preview import SETTLE_SECONDS, Preview
+
+    path = tmp_path / "headcount_claims.csv"
+    path.write_text("", "utf-8")
+    parts = [f"part {n}\n" for n in range(5)]
+
+    async def write_in_parts():
+        for part in parts:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(part)
+            await asyncio.sleep(SETTLE_SECONDS / 2)  # closer together than the settling time
+
+    async def main():
+        writer = asyncio.create_task(write_in_parts())
+        await asyncio.sleep(0.01)
+        await Preview._settled({path})
+        done = writer.done()
+        await writer
+        return done, path.read_text("utf-8")
+
+    done, seen = asyncio.run(main())
+    assert done and seen == "".join(parts)
+
+
+@pytest.mark.slow
+def test_bad_data_banner_names_the_place_and_ctrl_c_stops_cleanly(tmp_path):
+    root = copy_inputs(tmp_path / "project")
+    write_config(root, [{"name": "live", "parameters": {"title": "Live preview check", "focus": "headcounts"}}])
+    good, bad = _set_people_low(root / "data", 4, "abc")
+    (root / "data" / "headcount_claims.csv").write_text(bad, "utf-8")
+    log_path = tmp_path / "preview.log"
+    log = open(log_path, "w", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, "-m", "briefings.cli", "preview", "live"], cwd=root,
+                               stdout=subprocess.PIPE, stderr=log, text=True)
+    connection = None
+    try:
+        url = _Lines(process.stdout).wait_for("serving ").split()[1]
+        port = int(url.split(":")[2].split("/")[0])
+        connection, state = _first_state(port)
+        # Line 4 of the file (the header is line 1) holds 'abc' where the schema wants an integer.
+        assert state["error"].splitlines() == [
+            "data invalid: 1 problem(s); nothing was built",
+            "  - headcount_claims.csv row 4, column people_low (value 'abc'): not a valid integer; write it as "
+            "digits only, e.g. 40000"]
+        # Editors' files beside the data are no change: no second build.
+        for name in (".#headcount_claims.csv", "headcount_claims.csv~", ".headcount_claims.csv.swp", "4913"):
+            (root / "data" / name).write_text(bad, "utf-8")
+        time.sleep(3)
+        assert log_path.read_text("utf-8").count("preview: building") == 1
+    finally:
+        process.send_signal(signal.SIGINT)  # with the page's event stream open
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        log.close()
+        if connection is not None:
+            connection.close()
+    said = log_path.read_text("utf-8")
+    assert code == 130, said
+    assert "Cannot send error response" not in said and "Traceback" not in said and "Task was destroyed" not in said

@@ -10,6 +10,9 @@ from helpers import REPO, copy_inputs, run_briefings, tree_bytes, write_config
 
 from analysis.paths import ProjectNotFound, find_project
 
+# Builds real briefings.
+pytestmark = pytest.mark.slow
+
 
 def test_find_project_walks_upward_to_reports_yml(tmp_path):
     (tmp_path / "reports.yml").write_text("briefings: []\n", "utf-8")

@@ -373,6 +373,7 @@ def test_render_briefing_builds_html_once(tmp_path, monkeypatch):
         render_briefing(make_nb(meta()), tmp_path, "x", formats=("docx",))
 
 
+@pytest.mark.slow
 def test_pdf_exporter_via_nbconvert_entry_point(tmp_path):
     # `jupyter nbconvert --to briefing_pdf` finds our exporter through the entry point.
     path = tmp_path / "fixture.ipynb"

@@ -182,6 +182,7 @@ def open_in_chromium(path: Path, chromium_path: str) -> dict:
     return {"requests": requests, **seen}
 
 
+@pytest.mark.browser
 def test_an_exported_page_fetches_nothing_shows_its_text_and_nothing_covers_it(tmp_path, chromium_path,
                                                                                  counting_server):
     base, hits = counting_server
@@ -196,6 +197,7 @@ def test_an_exported_page_fetches_nothing_shows_its_text_and_nothing_covers_it(t
     assert found["out"] == [] and found["escaped"] == []  # nothing over the page, nothing drawn outside its place
 
 
+@pytest.mark.browser
 def test_the_browser_check_fails_on_an_unsanitised_page(tmp_path, chromium_path, counting_server):
     # The control: the same content, not sanitised, makes Chromium fetch and cover, so the test above can fail.
     base, hits = counting_server

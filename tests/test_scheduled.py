@@ -16,6 +16,9 @@ from helpers import copy_inputs, run_briefings, write_config
 from briefings.build import MANIFEST
 from briefings.ownership import RECORD
 
+# Runs the scheduled command on real briefings.
+pytestmark = pytest.mark.slow
+
 HEADS = {"title": "Headcounts only", "focus": "headcounts"}
 
 

@@ -208,17 +208,12 @@ def test_a_small_size_in_print_is_caught(monkeypatch, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def briefing_pdf(tmp_path_factory):
-    import papermill
-
+def briefing_pdf(default_briefing_executed):
     from briefings.rendering import BriefingPDFExporter
 
     import nbformat
 
-    out = tmp_path_factory.mktemp("styles") / "briefing.ipynb"
-    papermill.execute_notebook(str(REPO / "notebooks" / "briefing.ipynb"), str(out), kernel_name="briefings",
-                               progress_bar=False, cwd=str(REPO / "notebooks"))
-    data, _ = BriefingPDFExporter().from_notebook_node(nbformat.read(out, as_version=4),
+    data, _ = BriefingPDFExporter().from_notebook_node(nbformat.read(default_briefing_executed, as_version=4),
                                                        resources={"metadata": {"name": "briefing"}})
     return pdfium.PdfDocument(data)
 
@@ -243,6 +238,7 @@ def _squeezed(page, box=None) -> str:
     return "".join(text.replace("\u200b", "").split())
 
 
+@pytest.mark.slow
 def test_every_printed_character_is_at_least_9pt(briefing_pdf):
     """Body, tables, flags, running header and footer, and the charts' own text (scaled to the page)."""
     small, sizes = [], set()
@@ -273,6 +269,7 @@ def _page_of(document, text: str, start: int = 0) -> int:
     raise AssertionError(f"{text!r} not in the PDF")
 
 
+@pytest.mark.slow
 def test_table_headers_repeat_and_rows_never_split(briefing_pdf):
     """'All headcount claims' runs over pages: its header row is at the top of each of them, and on
     each page every row's first cell (its id) and last cell (its source) are both there."""
@@ -303,6 +300,7 @@ def test_table_headers_repeat_and_rows_never_split(briefing_pdf):
         assert left  # the page has a left column at all
 
 
+@pytest.mark.slow
 def test_no_heading_ends_a_page(briefing_pdf):
     """Every heading in the outline has text of its section under it on the same page."""
     checked = 0
