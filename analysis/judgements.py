@@ -39,6 +39,9 @@ CONFIDENCE_LEVELS = ("low", "moderate", "high")
 STRONG_RELIABILITY = schema.lazy_subset("sources", "reliability", ("A", "B"))
 STRONG_CREDIBILITY = 2
 UNCONFIRMED_CREDIBILITY = 4
+#: What figures of credibility below UNCONFIRMED_CREDIBILITY are, in the grades' own words (method
+#: rule 16: 1 confirmed, 2 probably true, 3 possibly true): never "confirmed", which is grade 1 only.
+FIRM_GRADES_WORDS = "graded 1–3 (possibly true or better)"
 
 
 def likelihood_word(probability: float) -> str:
