@@ -283,6 +283,7 @@ def _ahead_of_words(words: str, tier_of: dict, best: pd.DataFrame) -> list[str]:
         found = [(text.find(o), o) for o in tier_of if re.search(rf"\b{re.escape(o)}\b", text)]
         return [o for _, o in sorted(found)]
 
+    words = re.sub(r";\s*next (?:is|are)\b", " ahead of", words)  # "A and B lead …; next is C" ranks C below
     for before, after in zip(words.split("ahead of")[:-1], words.split("ahead of")[1:]):
         for a in named(before.split(";")[-1]):
             for b in named(after.split(";")[0]):

@@ -238,3 +238,20 @@ def test_every_row_recruited_but_entered_as_present_says_it_is_our_reading():
     # The rows the review named are among those marked.
     marked = set(presence[presence["stage_detail"].str.contains(READ)]["claim_id"])
     assert {"H040", "H073", "H084", "H087"} <= marked
+
+
+# ------------------------------------------------------------------ rule 13: the reason fits every figure
+
+def test_a_low_judgement_names_every_grave_reason_adversary_first():
+    # Finding 17: the adversary judgement rests on H055 (D3, a party about its adversary) and H129
+    # (credibility 4, also an adversary's): the basis said only "unconfirmed: a figure graded 4–6", which
+    # fits one of the two. Both are adversary claims; one is also graded 4: both reasons, adversary first.
+    from analysis.judgements import Evidence, confidence
+    h055 = Evidence(("H055",), frozenset({"C002"}), (("D", 3),), adversary=True)
+    h129 = Evidence(("H129",), frozenset({"C003"}), (("D", 4),), adversary=True)
+    assert confidence([h055, h129]) == ("low", "a party's claim about its adversary; unconfirmed: a figure graded 4–6")
+    # One figure, one reason, as before.
+    assert confidence([h055]) == ("low", "a party's claim about its adversary")
+    # A contradicted figure is low whatever its grade (finding 37: H082 against Russia's 40, H079).
+    h082 = Evidence(("H082",), frozenset({"C037"}), (("A", 2),), contradicted=True)
+    assert confidence([h082]) == ("low", "contradicted by another claim of the same time")
