@@ -255,3 +255,14 @@ def test_a_low_judgement_names_every_grave_reason_adversary_first():
     # A contradicted figure is low whatever its grade (finding 37: H082 against Russia's 40, H079).
     h082 = Evidence(("H082",), frozenset({"C037"}), (("A", 2),), contradicted=True)
     assert confidence([h082]) == ("low", "contradicted by another claim of the same time")
+
+
+def test_the_origins_chart_says_which_stages_it_ranks():
+    # Finding 8: the note said "arrived or were deployed" while the chart ranks killed counts (the United
+    # States' 92+, Tajikistan's 72+): it names the stages the scope compares, and leaves out the missing.
+    b = Briefing.from_parameters(**ENTRIES["central-asia-caucasus"])
+    chart = briefings.sections.origins.view(b)["chart"]
+    assert "arrived, were deployed, were killed or left" in chart.note and "not those missing in action" in chart.note
+    assert "confirmed" not in chart.note and "graded 1–3 (possibly true or better)" in chart.note
+    stages = set(b.latest[b.latest["claim_id"].isin(["H131", "H132", "H134"])]["stage"].astype(str))
+    assert stages == {"killed"}  # what the chart ranks here: counts of the dead
