@@ -3,6 +3,8 @@ says they reached the war, counts to date and counts at one time ranked apart.""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import claims as claim
 from analysis.headcounts import REACHED_STAGES, Scope
 from analysis.judgements import FIRM_GRADES_WORDS, join_words
@@ -31,6 +33,10 @@ def _block_words(briefing, scope, ranked) -> str:
     together; "ahead of" is said only of origins of later tiers."""
     made = claim.ranking(scope, ranked)
     kind = KIND_WORDS[scope.count_type]
+    # Counts of those present at one time are of their own days: say so where the days differ.
+    days = sorted(set(pd.to_datetime(ranked["known_from"])))
+    if scope.count_type == "current" and len(days) > 1:
+        kind += f" (each on its own day, {date_text(days[0], 'month')} to {date_text(days[-1], 'month')})"
     label = {o: f"{place(o)} ({s})" for o, s in zip(ranked["origin"], ranked["stated"])}
     tiers = [[label[o] for o in tier] for tier in made.value["tiers"]]
     if len(label) == 1:
@@ -65,8 +71,6 @@ def view(briefing) -> dict | None:
                 f"{date_text(briefing.as_of)}: a figure whose stage is only our reading of its source, and a reported "
                 "0, are no group to rank.")
         return {"chart": None, "empty": say(briefing, claim.none("ranked_origins", scope.as_dict(), 0), text, SECTION)}
-    import pandas as pd
-
     ranked = pd.concat(blocks, ignore_index=True)
     record_drawn(briefing, ranked, "where recruits come from")
     title = "Of people whose source says they reached the war, " + "; ".join(words)
