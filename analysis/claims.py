@@ -157,16 +157,20 @@ def largest(scope, winner, candidates: pd.DataFrame) -> Claim:
                  ((winner["claim_id"],) if winner is not None else ()) + tuple(candidates["claim_id"]))
 
 
-def ranking(scope, ranked: pd.DataFrame) -> Claim:
+def ranking(scope, ranked: pd.DataFrame, contradicted=frozenset()) -> Claim:
     """Origins in order, largest first, each with the claim that places it; whether the first two
-    ranges overlap; and ``tiers``, the origins in tiers of overlapping ranges
+    ranges overlap; ``tiers``, the origins in tiers of overlapping ranges
     (:func:`analysis.headcounts.overlap_tiers`): origins of one tier are named together, and "ahead
-    of" is said only from one tier to a later one."""
+    of" is said only from one tier to a later one; and ``contradicted``, the origins placed by a
+    figure another claim of the same time contradicts (``contradicted``: claim ids, rule 7), which
+    the words mark."""
     order = [{"origin": o, "row": c, "stated": s} for o, c, s in zip(ranked["origin"], ranked["claim_id"],
                                                                       ranked["stated"])]
     overlap = len(ranked) > 1 and ranked.iloc[0]["people"].overlaps(ranked.iloc[1]["people"])
     tiers = [[order[i]["origin"] for i in tier] for tier in overlap_tiers(ranked)]
-    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap), "tiers": tiers},
+    disputed = [o["origin"] for o in order if o["row"] in set(contradicted)]
+    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap), "tiers": tiers,
+                                              "contradicted": disputed},
                  tuple(ranked["claim_id"]))
 
 

@@ -270,6 +270,17 @@ def ranking(c, v) -> list[str]:
     if printed_tiers is not None and sorted(sorted(t) for t in printed_tiers) != mine:
         problems.append(f"ranking: origins named together {printed_tiers}, the overlapping ranges give {mine}")
     problems += _ahead_of_words(c.get("words", ""), tier_of, best)
+    if "contradicted" in c["value"]:
+        disputed = {i for pair in v.contradicting_claims() for i in pair}
+        mine = sorted(o["origin"] for o in order if o["row"] in disputed)
+        if sorted(c["value"]["contradicted"]) != mine:
+            problems.append(f"ranking: origins placed by a contradicted figure are {mine or 'none'}, printed "
+                            f"{sorted(c['value']['contradicted']) or 'none'} (rule 7)")
+        for origin in mine:
+            named = re.search(rf"\b{re.escape(origin)} \(([^)]*)\)", c.get("words", ""))
+            if named and "contradicted" not in named.group(1):
+                problems.append(f"ranking: {origin} is placed by a figure another claim of the same time "
+                                "contradicts, and the words do not say so")
     return problems
 
 

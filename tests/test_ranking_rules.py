@@ -266,3 +266,15 @@ def test_the_origins_chart_says_which_stages_it_ranks():
     assert "confirmed" not in chart.note and "graded 1–3 (possibly true or better)" in chart.note
     stages = set(b.latest[b.latest["claim_id"].isin(["H131", "H132", "H134"])]["stage"].astype(str))
     assert stages == {"killed"}  # what the chart ranks here: counts of the dead
+
+
+def test_an_origin_placed_by_a_contradicted_figure_is_marked_and_the_checker_sees_it(monkeypatch, rows):
+    # Finding 38: Nepal was ranked by the activist's 156 killed (H081), which Russia's 104 of the same day
+    # (H078) contradicts: 156 and 104 are exact, different claimants, 0 days apart, so rule 7 pairs them.
+    # The ranking marks it; planted away, the checker refuses the briefing.
+    ledger = ledger_of(ENTRIES["south-asia"])
+    made = [c for c in ledger["claims"] if c["kind"] == "ranking" and c["subject"]["count_type"] == "cumulative"][0]
+    assert "Nepal" in made["value"]["contradicted"] and "Nepal (156, contradicted)" in made["words"]
+    monkeypatch.setattr(briefings.sections.origins, "_contradicted", lambda briefing: set())
+    hits = _fails(ENTRIES["south-asia"], rows, "ranking", r"contradicted")
+    assert any("Nepal" in d.problem for d in hits)

@@ -27,17 +27,26 @@ def _names(names: list[str]) -> str:
     return join_words(shown + ([f"{more} more"] if more else []))
 
 
+def _contradicted(briefing) -> set:
+    """Claim ids in view that another claim of the same time contradicts (rule 7, computed once)."""
+    found = briefing.assessment.contradictions
+    return set(found["claim_a"]) | set(found["claim_b"]) if len(found) else set()
+
+
 def _block_words(briefing, scope, ranked) -> str:
     """The ranking in words (method rule 14): origins whose ranges overlap, or are linked by a chain
     of overlapping ranges (one tier of :func:`analysis.headcounts.overlap_tiers`), are named
-    together; "ahead of" is said only of origins of later tiers."""
-    made = claim.ranking(scope, ranked)
+    together; "ahead of" is said only of origins of later tiers; an origin placed by a contradicted
+    figure says so."""
+    made = claim.ranking(scope, ranked, _contradicted(briefing))
     kind = KIND_WORDS[scope.count_type]
     # Counts of those present at one time are of their own days: say so where the days differ.
     days = sorted(set(pd.to_datetime(ranked["known_from"])))
     if scope.count_type == "current" and len(days) > 1:
         kind += f" (each on its own day, {date_text(days[0], 'month')} to {date_text(days[-1], 'month')})"
-    label = {o: f"{place(o)} ({s})" for o, s in zip(ranked["origin"], ranked["stated"])}
+    disputed = set(made.value["contradicted"])
+    label = {o: f"{place(o)} ({s}{', contradicted' if o in disputed else ''})"
+             for o, s in zip(ranked["origin"], ranked["stated"])}
     tiers = [[label[o] for o in tier] for tier in made.value["tiers"]]
     if len(label) == 1:
         words = f"{kind}, only {tiers[0][0]} has a figure"
