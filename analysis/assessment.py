@@ -21,8 +21,8 @@ from . import claims as claim
 from .article47 import assess_groups
 from .changes import data_revisions, default_since, revisions_in
 from .coverage import record_reach
-from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
-                         largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
+from .headcounts import (REACHED_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
+                         largest, latest_claims, leading, own_trends, ranked_origins, signup_arrival_gap, trends)
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
@@ -308,10 +308,12 @@ class Assessment:
     def _side_judgement(self, side: str):
         parts, evidence, ids = {}, [], []
         for name, count_type, which, reached in self.SIDE_SCOPES:
-            stages = tuple(PRESENCE_STAGES) if which == "presence" else ()
+            stages = tuple(REACHED_STAGES) if which == "presence" else ()
             scope = Scope(count_type, stages, side=side, reached=reached)
             winner, candidates = self.largest(scope)
-            parts[name] = {"claim": claim.largest(scope, winner, candidates), "row": winner}
+            # With figures whose ranges reach the largest's, it is only the highest (rule 14).
+            parts[name] = {"claim": claim.largest(scope, winner, candidates), "row": winner,
+                           "leading": leading(candidates)}
             if winner is not None:
                 ids.append(winner["claim_id"])
         leads = [parts[n]["row"] for n in ("reached_to_date", "reached_at_one_time", "any_to_date")
@@ -320,8 +322,16 @@ class Assessment:
             return None
         if len(leads) == 1 and leads[0]["claim_id"] == self.gap_lead:
             return None  # only the sign-ups the gap judgement leads with: nothing of its own to say
-        # The judgement's confidence is that of the figure it leads with.
-        evidence.append(self._evidence(leads[0], self.claims))
+        # The judgement rests on every figure it names, and takes the lowest confidence of them
+        # (rule 13): the largest (or highest) figure counted to date and at one time, and the largest
+        # count at any stage where it is named (no count to date of people who reached the war).
+        named = [parts["reached_to_date"]["leading"], parts["reached_at_one_time"]["leading"]]
+        any_stage = parts["any_to_date"]["row"]
+        if parts["reached_to_date"]["row"] is None and any_stage is not None and any_stage["claim_id"] != self.gap_lead:
+            named.append(parts["any_to_date"]["leading"])
+        for frame in named:
+            if len(frame):
+                evidence.append(self._evidence(frame.iloc[0], self.claims))
         return make("", evidence, topic=f"side:{side}", extra_ids=ids, parts={"side": side, **parts})
 
     def _adversary_judgement(self):

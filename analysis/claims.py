@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .headcounts import reached_the_war, side_is_read, stage_is_read
+from .headcounts import leading, overlap_tiers, reached_the_war, side_is_read, stage_is_read
 from .intervals import Interval, format_claim
 
 #: kind -> the rule of docs/method.md that makes such a claim (tests/test_claims.py checks each exists).
@@ -147,20 +147,30 @@ def credit(record, sources: pd.DataFrame, grade: str) -> Claim:
 # ------------------------------------------------------------------ comparisons
 
 def largest(scope, winner, candidates: pd.DataFrame) -> Claim:
-    """The largest figure in a scope (:class:`analysis.headcounts.Scope`), and every candidate."""
+    """The largest figure in a scope (:class:`analysis.headcounts.Scope`), every candidate, and
+    ``leading``: the candidates whose ranges overlap the largest's (its tier,
+    :func:`analysis.headcounts.leading`), which the words name with it, never below it."""
     return Claim("largest", scope.as_dict(),
                  {"row": None if winner is None else winner["claim_id"],
-                  "stated": None if winner is None else winner["stated"]},
+                  "stated": None if winner is None else winner["stated"],
+                  "leading": [] if winner is None else list(leading(candidates)["claim_id"])},
                  ((winner["claim_id"],) if winner is not None else ()) + tuple(candidates["claim_id"]))
 
 
-def ranking(scope, ranked: pd.DataFrame) -> Claim:
+def ranking(scope, ranked: pd.DataFrame, contradicted=frozenset()) -> Claim:
     """Origins in order, largest first, each with the claim that places it; whether the first two
-    ranges overlap (then they are not ranked against each other)."""
+    ranges overlap; ``tiers``, the origins in tiers of overlapping ranges
+    (:func:`analysis.headcounts.overlap_tiers`): origins of one tier are named together, and "ahead
+    of" is said only from one tier to a later one; and ``contradicted``, the origins placed by a
+    figure another claim of the same time contradicts (``contradicted``: claim ids, rule 7), which
+    the words mark."""
     order = [{"origin": o, "row": c, "stated": s} for o, c, s in zip(ranked["origin"], ranked["claim_id"],
                                                                       ranked["stated"])]
     overlap = len(ranked) > 1 and ranked.iloc[0]["people"].overlaps(ranked.iloc[1]["people"])
-    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap)},
+    tiers = [[order[i]["origin"] for i in tier] for tier in overlap_tiers(ranked)]
+    disputed = [o["origin"] for o in order if o["row"] in set(contradicted)]
+    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap), "tiers": tiers,
+                                              "contradicted": disputed},
                  tuple(ranked["claim_id"]))
 
 

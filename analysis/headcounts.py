@@ -45,6 +45,14 @@ STAGES = schema.lazy_values("headcount_claims", "stage")
 #: Stages that show someone reached the war (our choice of stages, checked against the schema): missing
 #: in action counts, since only those in the fighting go missing in it.
 PRESENCE_STAGES = schema.lazy_subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "missing", "left"))
+#: Stages a "largest" or a ranking of people who reached the war compares (method rule 14): missing
+#: in action is evidence of presence for the gap (rule 6), but a count of those missing on a day is
+#: no count of how many reached the war, so it never leads or ranks as one.
+REACHED_STAGES = schema.lazy_subset("headcount_claims", "stage", ("arrived", "deployed", "killed", "left"))
+#: Categories that are no foreign recruits (method rule 14): the data's conscripts are naturalised
+#: citizens called up by the state whose nationals they are (H103, H104), so no "largest" or
+#: ranking of foreign recruits counts them.
+NOT_FOREIGN_RECRUITS = schema.lazy_subset("headcount_claims", "category", ("conscript",))
 COUNT_TYPES = schema.lazy_values("headcount_claims", "count_type")
 SERIES = ["side", "origin", "category", "stage", "count_key"]
 CONTRADICTION_WINDOW_DAYS = 7
@@ -337,9 +345,10 @@ def source_description(detail) -> str:
 
 
 def reached_the_war(claim) -> bool:
-    """A figure for people who reached the war as its source put it: a presence stage (arrived,
-    deployed, killed, missing, left) that is not only our reading of the source (method rule 21)."""
-    return str(claim["stage"]) in PRESENCE_STAGES and not stage_is_read(claim["stage_detail"])
+    """A figure for people who reached the war as its source put it: a stage of
+    :data:`REACHED_STAGES` (arrived, deployed, killed, left; not missing in action) that is not only
+    our reading of the source (method rules 14 and 21)."""
+    return str(claim["stage"]) in REACHED_STAGES and not stage_is_read(claim["stage_detail"])
 
 
 # ------------------------------------------------------------------ largest, ranked: one notion each
@@ -380,7 +389,8 @@ def in_scope(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:
         return latest.assign(middle=pd.Series(dtype=float))
     keep = (~latest["adversary"].astype(bool) & (latest["count_type"] == scope.count_type)
             & latest["stage"].astype(str).isin(scope.stage_list)
-            & pd.Series([p.high > 0 for p in latest["people"]], index=latest.index))
+            & pd.Series([p.high > 0 for p in latest["people"]], index=latest.index)
+            & ~latest["category"].astype(str).isin(list(NOT_FOREIGN_RECRUITS)))
     if scope.side:
         keep &= latest["side"] == scope.side
     if scope.confirmed:
@@ -406,6 +416,40 @@ def largest(latest: pd.DataFrame, scope: Scope):
     (method rule 14)."""
     candidates = _by_size(in_scope(latest, scope))
     return (None if candidates.empty else candidates.iloc[0]), candidates
+
+
+def overlap_tiers(ranked: pd.DataFrame) -> list[list[int]]:
+    """The rows of ``ranked`` (largest first) in tiers, as positions: rows whose ranges overlap, or
+    are linked by a chain of overlapping ranges, share a tier and are named together, never ranked
+    against each other (method rule 14). Every range of a tier lies wholly above every range of the
+    tiers after it, so "ahead of" is said only from one tier to a later one. An "up to X" ceiling
+    ([0, X]) and an open-above floor ("X+") overlap every range they reach."""
+    people = list(ranked["people"])
+    tier_of = list(range(len(people)))
+
+    def root(i):
+        while tier_of[i] != i:
+            i = tier_of[i]
+        return i
+
+    for i in range(len(people)):
+        for j in range(i + 1, len(people)):
+            if people[i].overlaps(people[j]):
+                tier_of[root(j)] = root(i)
+    tiers: dict[int, list[int]] = {}
+    for i in range(len(people)):
+        tiers.setdefault(root(i), []).append(i)
+    return sorted(tiers.values(), key=lambda t: t[0])
+
+
+def leading(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The candidates of :func:`largest` (largest first) whose ranges reach the first one's, the
+    first included: one row when the largest stands alone; with several, none of them is known to
+    be the largest (method rule 14), and the words say so."""
+    if candidates.empty:
+        return candidates
+    top = candidates.iloc[0]["people"]
+    return candidates[[top.overlaps(p) for p in candidates["people"]]]
 
 
 def ranked_origins(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:

@@ -39,6 +39,9 @@ CONFIDENCE_LEVELS = ("low", "moderate", "high")
 STRONG_RELIABILITY = schema.lazy_subset("sources", "reliability", ("A", "B"))
 STRONG_CREDIBILITY = 2
 UNCONFIRMED_CREDIBILITY = 4
+#: What figures of credibility below UNCONFIRMED_CREDIBILITY are, in the grades' own words (method
+#: rule 16: 1 confirmed, 2 probably true, 3 possibly true): never "confirmed", which is grade 1 only.
+FIRM_GRADES_WORDS = "graded 1–3 (possibly true or better)"
 
 
 def likelihood_word(probability: float) -> str:
@@ -80,12 +83,13 @@ def confidence(evidence: list[Evidence]) -> tuple[str, str]:
     for item in evidence:
         independent = len(item.claimant_ids)
         strong = any(r in STRONG_RELIABILITY and c <= STRONG_CREDIBILITY for r, c in item.grades)
-        if item.unconfirmed:
-            levels.append((0, 0, "unconfirmed: a figure graded 4–6"))
-        elif item.adversary:
-            levels.append((0, 1, "a party's claim about its adversary"))
-        elif item.contradicted:
-            levels.append((0, 2, "contradicted by another claim of the same time"))
+        # Every reason that makes a figure low is named (a party's claim about its adversary first: it
+        # says what the figure is, whatever its grade), so the basis fits each figure, not only one.
+        low = [(0, 0, "a party's claim about its adversary")] if item.adversary else []
+        low += [(0, 1, "unconfirmed: a figure graded 4–6")] if item.unconfirmed else []
+        low += [(0, 2, "contradicted by another claim of the same time")] if item.contradicted else []
+        if low:
+            levels += low
         elif independent >= 2 and strong:
             levels.append((2, 0, f"{_inflect.number_to_words(independent)} independent sources agree, one well graded"))
         elif independent >= 2:
@@ -97,6 +101,9 @@ def confidence(evidence: list[Evidence]) -> tuple[str, str]:
     if not levels:
         return "low", "no figure"
     level, _, reason = min(levels)
+    if level == 0:
+        # Every grave reason among the figures (adversary, unconfirmed, contradicted), gravest first.
+        reason = "; ".join(dict.fromkeys(r for lv, rank, r in sorted(levels) if lv == 0 and rank < 3)) or reason
     return CONFIDENCE_LEVELS[level], reason
 
 

@@ -637,13 +637,16 @@ def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
-        _people_axis(fig, ax, "people (log scale): the largest figure of those reported arrived or deployed",
+        _people_axis(fig, ax, "people (log scale): the largest figure of those reported arrived, deployed, killed "
+                              "or left",
                      best["category"])
         description = (f"{_count(len(best), 'origin')} are ranked by the largest figure reported for each, drawn as "
                        "a horizontal range on a logarithmic scale and labelled with the figure, its stage and the "
                        "side")
-        note = (f"{source} Ranked by the middle of each range, counting only confirmed figures for people whose "
-                "source says they arrived or were deployed; counts to date and counts of those present at one "
+        note = (f"{source} Ranked by the middle of each range, counting only figures graded 1–3 (possibly true or "
+                "better) for people whose source says they arrived, were deployed, were killed or left (not those "
+                "missing in action, nor conscripts); origins whose ranges overlap are not ranked against each "
+                "other; counts to date and counts of those present at one "
                 "time are ranked apart, never against each other. Applications and sign-ups are in the chart "
                 "above. Counts over all origins, claims by a party about its adversary and counts over a period "
                 "are not drawn")

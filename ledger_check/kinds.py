@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .rules import (APPROXIMATE, PRESENCE, READING, SIDE_COUNTRY, UNCONFIRMED, GAP_DAYS, DRIVE_DAYS, Span,
+from .rules import (APPROXIMATE, NOT_FOREIGN, PRESENCE, REACHED, READING, SIDE_COUNTRY, UNCONFIRMED, GAP_DAYS, DRIVE_DAYS, Span,
                     as_stated, close, known, ratio_printed_ok, same_span, span, stated_text)
 
 
@@ -162,13 +162,14 @@ def credit(c, v) -> list[str]:
 def _scope_candidates(v, scope: dict) -> pd.DataFrame:
     latest = v.latest
     keep = (latest["count_type"] == scope["count_type"]) & latest["stage"].isin(scope["stages"]) \
-        & pd.Series([s.high > 0 for s in latest["span"]], index=latest.index, dtype=bool)
+        & pd.Series([s.high > 0 for s in latest["span"]], index=latest.index, dtype=bool) \
+        & ~latest["category"].isin(NOT_FOREIGN)
     if scope.get("side") not in (None, "both"):
         keep &= latest["side"] == scope["side"]
     if scope.get("confirmed"):
         keep &= latest["credibility"] < UNCONFIRMED
     if scope.get("reached"):
-        keep &= latest["stage"].isin(PRESENCE) & ~latest["stage_detail"].fillna("").str.contains(READING)
+        keep &= latest["stage"].isin(REACHED) & ~latest["stage_detail"].fillna("").str.contains(READING)
     if scope.get("countries"):
         keep &= latest["origin_scope"] == "country"
     found = latest[keep]
@@ -177,6 +178,28 @@ def _scope_candidates(v, scope: dict) -> pd.DataFrame:
 
 def _top(frame: pd.DataFrame):
     return frame.sort_values(["middle", "high", "known", "claim_id"], ascending=[False, False, False, True])
+
+
+def _groups_of_overlap(spans: list) -> list[set]:
+    """Positions of ``spans`` grouped so that two spans meeting each other, directly or through a
+    chain of spans that meet, are in one group (rule 14: named together, never ranked); groups in
+    the order of their highest top, highest first."""
+    groups: list[set] = []
+    for i, s in enumerate(spans):
+        joined = [g for g in groups if any(s.meets(spans[j]) for j in g)]
+        merged = {i}.union(*joined) if joined else {i}
+        groups = [g for g in groups if g not in joined] + [merged]
+    return sorted(groups, key=lambda g: -max(spans[j].top if spans[j].top != float("inf") else 1e300
+                                              for j in g))
+
+
+def _leading_group(candidates: pd.DataFrame) -> set:
+    """Claim ids of the candidates whose ranges meet the largest's (itself included): with more
+    than one, none is known to be the largest (rule 14)."""
+    if candidates.empty:
+        return set()
+    top = _top(candidates).iloc[0]["span"]
+    return {i for i, s in zip(candidates["claim_id"], candidates["span"]) if s.meets(top)}
 
 
 def largest(c, v) -> list[str]:
@@ -199,6 +222,14 @@ def largest(c, v) -> list[str]:
     kinds = set(v.latest[v.latest["claim_id"].isin(named)]["count_type"])
     if len(kinds) > 1:
         problems.append(f"largest ranks counts of different kinds against each other: {sorted(kinds)}")
+    together = _leading_group(candidates)
+    if "leading" in value and set(value["leading"]) != together:
+        problems.append(f"largest ({scope['count_type']}): named with it {sorted(value['leading'])}, the ranges that "
+                        f"overlap the largest's are {sorted(together)}")
+    words = c.get("words", "")
+    if words and len(together) > 1 and not re.search(r"overlap|not known to be the largest", words):
+        problems.append(f"largest ({scope['count_type']}): the words name one largest, but the ranges of "
+                        f"{', '.join(sorted(together))} overlap, so none is known to be larger (rule 14)")
     return problems
 
 
@@ -232,6 +263,49 @@ def ranking(c, v) -> list[str]:
         if bool(c["value"].get("first_two_overlap")) != bool(overlap):
             problems.append(f"ranking: the first two ranges {'overlap' if overlap else 'do not overlap'}, the words "
                             "say otherwise")
+    origins, spans = list(best["origin"]), list(best["span"])
+    tier_of = {origins[j]: n for n, group in enumerate(_groups_of_overlap(spans)) for j in group}
+    mine = sorted(sorted(o for o in origins if tier_of[o] == n) for n in set(tier_of.values()))
+    printed_tiers = c["value"].get("tiers")
+    if printed_tiers is not None and sorted(sorted(t) for t in printed_tiers) != mine:
+        problems.append(f"ranking: origins named together {printed_tiers}, the overlapping ranges give {mine}")
+    problems += _ahead_of_words(c.get("words", ""), tier_of, best)
+    if "contradicted" in c["value"]:
+        disputed = {i for pair in v.contradicting_claims() for i in pair}
+        mine = sorted(o["origin"] for o in order if o["row"] in disputed)
+        if sorted(c["value"]["contradicted"]) != mine:
+            problems.append(f"ranking: origins placed by a contradicted figure are {mine or 'none'}, printed "
+                            f"{sorted(c['value']['contradicted']) or 'none'} (rule 7)")
+        for origin in mine:
+            named = re.search(rf"\b{re.escape(origin)} \(([^)]*)\)", c.get("words", ""))
+            if named and "contradicted" not in named.group(1):
+                problems.append(f"ranking: {origin} is placed by a figure another claim of the same time "
+                                "contradicts, and the words do not say so")
+    return problems
+
+
+def _ahead_of_words(words: str, tier_of: dict, best: pd.DataFrame) -> list[str]:
+    """Rule 14 in the words: an origin printed before "ahead of" must lie wholly above every origin
+    printed after it (a later group of overlapping ranges); "the largest is X" alone only when no
+    other origin's range reaches X's."""
+    problems = []
+
+    def named(text: str) -> list[str]:
+        found = [(text.find(o), o) for o in tier_of if re.search(rf"\b{re.escape(o)}\b", text)]
+        return [o for _, o in sorted(found)]
+
+    words = re.sub(r";\s*next (?:is|are)\b", " ahead of", words)  # "A and B lead …; next is C" ranks C below
+    for before, after in zip(words.split("ahead of")[:-1], words.split("ahead of")[1:]):
+        for a in named(before.split(";")[-1]):
+            for b in named(after.split(";")[0]):
+                if tier_of[a] >= tier_of[b]:
+                    problems.append(f"ranking: {a} is printed ahead of {b}, but their ranges overlap (directly or "
+                                    "through others'), so neither is ranked above the other (rule 14)")
+    lead = re.search(r"the largest is ([^,;]+)", words)
+    if lead and len(best) > 1:
+        first = named(lead.group(1))
+        if first and sum(1 for o in tier_of if tier_of[o] == tier_of[first[0]]) > 1:
+            problems.append(f"ranking: {first[0]} is printed as the largest alone, but other origins' ranges overlap it")
     return problems
 
 

@@ -24,6 +24,12 @@ QUALIFIER_RULE = {"exactly": (1.0, 1.0, False), "about": (0.9, 1.1, False), "nea
 APPROXIMATE = ("about", "nearly")
 # Stages that show someone reached the war (rule 6): missing in action counts, as only those in the fighting go missing.
 PRESENCE = ("arrived", "deployed", "killed", "missing", "left")
+# Rule 14: a "largest" or a ranking of people who reached the war compares these stages only: a count
+# of those missing in action on a day is no count of how many reached the war.
+REACHED = ("arrived", "deployed", "killed", "left")
+# Rule 14: conscripts are nationals of a party called up by their own state, no foreign recruits: never
+# a candidate for a "largest" or a ranking.
+NOT_FOREIGN = ("conscript",)
 SIDE_COUNTRY = {"russia": "Russia", "ukraine": "Ukraine"}
 ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 UNCONFIRMED = 4

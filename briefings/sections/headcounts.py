@@ -4,9 +4,9 @@ what each side says about the other's foreign fighters (kept apart)."""
 from __future__ import annotations
 
 from analysis import claims as claim
-from analysis.headcounts import GAP_WINDOW_DAYS, STAGES, Scope, flows, stage_is_read
+from analysis.headcounts import GAP_WINDOW_DAYS, STAGES, Scope, flows, leading, stage_is_read
 from analysis.intervals import format_derived_people
-from analysis.judgements import pct
+from analysis.judgements import FIRM_GRADES_WORDS, pct
 
 from .. import charts
 from ..words import credit, described, figure_phrase, place, say
@@ -79,19 +79,25 @@ def claim_line(briefing, row, cite) -> dict:
 
 
 def chart_title(briefing, stocks) -> str:
-    """The headcount chart's finding: the largest confirmed count to date of the stages it draws
-    (one notion: :func:`analysis.headcounts.largest`), and what the gap notion says became of that group."""
+    """The headcount chart's finding: the largest count to date graded 1–3 of the stages it draws
+    (one notion: :func:`analysis.headcounts.largest`; with figures whose ranges reach it, only the
+    highest), and what the gap notion says became of that group."""
     scope = Scope("cumulative", CHART_STAGES, side=briefing.params["side"] if briefing.params["side"] != "both" else None)
     winner, candidates = briefing.assessment.largest(scope)
     made = claim.largest(scope, winner, candidates)
+    what = f"Of counts to date {FIRM_GRADES_WORDS} of people who signed up, arrived or were deployed"
     if winner is None:
-        return say(briefing, made, "No confirmed count to date of people who signed up, arrived or were deployed "
-                                   "is on record for this selection", SECTION)
+        return say(briefing, made, f"No count to date {FIRM_GRADES_WORDS} of people who signed up, arrived or were "
+                                   "deployed is on record for this selection", SECTION)
     say(briefing, claim.headcount(winner), winner["stated"], SECTION)
-    title = (f"Of confirmed counts to date of people who signed up, arrived or were deployed, the largest is "
-             f"{winner['stated']} {described(winner['stage_detail'])}")
+    reach = len(leading(candidates)) - 1
+    title = (f"{what}, the {'highest' if reach else 'largest'} is {winner['stated']} "
+             f"{described(winner['stage_detail'])}")
     if stage_is_read(winner["stage_detail"]):
         title += f" (counted as {STAGE_WORDS[str(winner['stage'])][0]}: our reading)"
+    if reach:
+        title += (f", but the ranges of {reach} other figures reach it" if reach > 1 else
+                  ", but the range of one other figure reaches it") + ", so it is not known to be the largest"
     say(briefing, made, title, SECTION)
     gap = briefing.gap[briefing.gap["signed_up_claim"] == winner["claim_id"]] if len(briefing.gap) else briefing.gap
     if len(gap) and gap.iloc[0]["status"] == "gap":

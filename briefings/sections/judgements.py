@@ -14,7 +14,7 @@ from analysis.article47 import CONDITIONS
 from analysis.assessment import DECISIVE_ORDER
 from analysis.headcounts import reached_the_war
 from analysis.intervals import format_derived_people, format_ratio
-from analysis.judgements import Judgement, join_words, money, pct
+from analysis.judgements import FIRM_GRADES_WORDS, Judgement, join_words, money, pct
 from analysis.loading import SIDE_COUNTRY
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
@@ -42,28 +42,46 @@ def _side(briefing, j):
     parts, side = j.parts, j.parts["side"]
     figures, clauses = [], []
     to_date, at_time, any_stage = (parts[n]["row"] for n in ("reached_to_date", "reached_at_one_time", "any_to_date"))
-    for name in ("reached_to_date", "reached_at_one_time", "any_to_date"):
-        say(briefing, parts[name]["claim"], "", SECTION)  # each "largest" is a claim of its own
+    # Each "largest" is a claim of its own, recorded with the words that state it.
+    said = {}
     if to_date is not None:
-        clauses.append(f"the largest count to date of people reported to have reached the war is "
-                       f"{figure_phrase(briefing, to_date, SECTION)}")
-        figures.append(to_date["stated"])
+        said["reached_to_date"] = _largest_words(briefing, parts["reached_to_date"]["leading"], "count to date of "
+                                                 "people reported to have reached the war", figures)
+        clauses.append(said["reached_to_date"])
     if at_time is not None:
-        clauses.append(f"the largest count at one time is {figure_phrase(briefing, at_time, SECTION)}")
-        figures.append(at_time["stated"])
+        said["reached_at_one_time"] = _largest_words(briefing, parts["reached_at_one_time"]["leading"],
+                                                     "count at one time", figures)
+        clauses.append(said["reached_at_one_time"])
     if to_date is None and at_time is None:
-        clauses.append("no confirmed count of people who reached the war is on record")
+        clauses.append(f"no count {FIRM_GRADES_WORDS} of people who reached the war is on record")
     text = f"On {SIDE_NAMES[side]} side, " + "; ".join(clauses) + "."
     # The largest count at any stage, unless the sign-ups judgement below leads with it already.
     gap_lead = briefing.assessment.gap_lead
     # Said only where no count to date of people who reached the war is on record (page 1 is short).
     if any_stage is not None and to_date is None and any_stage["claim_id"] != gap_lead:
-        text += f" The largest count to date at any stage is {figure_phrase(briefing, any_stage, SECTION)}"
-        if not reached_the_war(any_stage):
-            text += ", people not reported to have reached the war"
-        text += "."
-        figures.append(any_stage["stated"])
+        said["any_to_date"] = _largest_words(briefing, parts["any_to_date"]["leading"], "count to date at any stage",
+                                             figures)
+        text += " " + _sentence(said["any_to_date"])
+        if not reached_the_war(any_stage) and len(parts["any_to_date"]["leading"]) == 1:
+            text = text[:-1] + ", people not reported to have reached the war."
+    for name in ("reached_to_date", "reached_at_one_time", "any_to_date"):
+        say(briefing, parts[name]["claim"], said.get(name, ""), SECTION)
     return text, figures
+
+
+def _largest_words(briefing, tier, what: str, figures: list) -> str:
+    """'the largest … is X' when the largest stands alone; when other figures' ranges reach it
+    (:func:`analysis.headcounts.leading`), X is the highest figure but not known to be the largest
+    (method rule 14), as the ranking in the body says."""
+    rows = [r for _, r in tier.iterrows()]
+    figures.append(rows[0]["stated"])
+    phrase = figure_phrase(briefing, rows[0], SECTION)
+    if len(rows) == 1:
+        return f"the largest {what} is {phrase}"
+    others = len(rows) - 1
+    reach = (f"the ranges of {number_words(others)} other figures reach it" if others > 1 else
+             "the range of one other figure reaches it")
+    return f"the highest {what} is {phrase}, but {reach}, so it is not known to be the largest"
 
 
 def _adversary(briefing, j):

@@ -1,10 +1,13 @@
-"""Where recruits come from: origins ranked by the largest confirmed figure of people whose source
+"""Where recruits come from: origins ranked by the largest figure graded 1–3 of people whose source
 says they reached the war, counts to date and counts at one time ranked apart."""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import claims as claim
-from analysis.headcounts import PRESENCE_STAGES, Scope
+from analysis.headcounts import REACHED_STAGES, Scope
+from analysis.judgements import FIRM_GRADES_WORDS, join_words
 
 from .. import charts
 from ..words import place, say
@@ -14,18 +17,46 @@ SECTION = "Where recruits come from"
 KIND_WORDS = {"cumulative": "counted to date", "current": "counted at one time"}
 
 
+#: At most this many origins are named per tier; the chart shows them all.
+NAMED_PER_TIER = 4
+
+
+def _names(names: list[str]) -> str:
+    shown = names[:NAMED_PER_TIER]
+    more = len(names) - len(shown)
+    return join_words(shown + ([f"{more} more"] if more else []))
+
+
+def _contradicted(briefing) -> set:
+    """Claim ids in view that another claim of the same time contradicts (rule 7, computed once)."""
+    found = briefing.assessment.contradictions
+    return set(found["claim_a"]) | set(found["claim_b"]) if len(found) else set()
+
+
 def _block_words(briefing, scope, ranked) -> str:
-    made = claim.ranking(scope, ranked)
+    """The ranking in words (method rule 14): origins whose ranges overlap, or are linked by a chain
+    of overlapping ranges (one tier of :func:`analysis.headcounts.overlap_tiers`), are named
+    together; "ahead of" is said only of origins of later tiers; an origin placed by a contradicted
+    figure says so."""
+    made = claim.ranking(scope, ranked, _contradicted(briefing))
     kind = KIND_WORDS[scope.count_type]
-    names = [f"{place(o)} ({s})" for o, s in zip(ranked["origin"], ranked["stated"])]
-    if len(names) == 1:
-        words = f"{kind}, only {names[0]} has a figure"
-    elif made.value["first_two_overlap"]:
-        words = f"{kind}, {names[0]} and {names[1]} lead, with ranges that overlap"
-        if len(names) > 2:
-            words += f"; next is {names[2]}"
+    # Counts of those present at one time are of their own days: say so where the days differ.
+    days = sorted(set(pd.to_datetime(ranked["known_from"])))
+    if scope.count_type == "current" and len(days) > 1:
+        kind += f" (each on its own day, {date_text(days[0], 'month')} to {date_text(days[-1], 'month')})"
+    disputed = set(made.value["contradicted"])
+    label = {o: f"{place(o)} ({s}{', contradicted' if o in disputed else ''})"
+             for o, s in zip(ranked["origin"], ranked["stated"])}
+    tiers = [[label[o] for o in tier] for tier in made.value["tiers"]]
+    if len(label) == 1:
+        words = f"{kind}, only {tiers[0][0]} has a figure"
+    elif len(tiers) == 1:
+        words = f"{kind}, {_names(tiers[0])} have ranges that overlap, so none is ranked above another"
     else:
-        words = f"{kind}, the largest is {names[0]}, ahead of " + " and ".join(names[1:3])
+        first, below = tiers[0], [n for tier in tiers[1:] for n in tier]
+        words = (f"{kind}, the largest is {first[0]}" if len(first) == 1 else
+                 f"{kind}, {_names(first)} lead, with ranges that overlap")
+        words += ", ahead of " + join_words(below[:3])
     for _, row in ranked.iterrows():
         say(briefing, claim.headcount(row), row["stated"], SECTION)
     return say(briefing, made, words, SECTION)
@@ -38,24 +69,22 @@ def view(briefing) -> dict | None:
     side = briefing.params["side"] if briefing.params["side"] != "both" else None
     blocks, words = [], []
     for count_type in ("cumulative", "current"):
-        scope = Scope(count_type, tuple(PRESENCE_STAGES), side=side, reached=True, countries=True)
+        scope = Scope(count_type, tuple(REACHED_STAGES), side=side, reached=True, countries=True)
         ranked = briefing.assessment.ranked_origins(scope)
         if len(ranked):
             blocks.append(ranked)
             words.append(_block_words(briefing, scope, ranked))
     if not blocks:
-        scope = Scope("cumulative", tuple(PRESENCE_STAGES), side=side, reached=True, countries=True)
-        text = (f"No origin has a confirmed figure for people whose source says they reached the war by "
+        scope = Scope("cumulative", tuple(REACHED_STAGES), side=side, reached=True, countries=True)
+        text = (f"No origin has a figure {FIRM_GRADES_WORDS} for people whose source says they reached the war by "
                 f"{date_text(briefing.as_of)}: a figure whose stage is only our reading of its source, and a reported "
                 "0, are no group to rank.")
         return {"chart": None, "empty": say(briefing, claim.none("ranked_origins", scope.as_dict(), 0), text, SECTION)}
-    import pandas as pd
-
     ranked = pd.concat(blocks, ignore_index=True)
     record_drawn(briefing, ranked, "where recruits come from")
     title = "Of people whose source says they reached the war, " + "; ".join(words)
     regions = briefing.latest[(briefing.latest["origin_scope"] == "region")
-                              & briefing.latest["stage"].astype(str).isin(PRESENCE_STAGES)]["origin"].nunique()
+                              & briefing.latest["stage"].astype(str).isin(REACHED_STAGES)]["origin"].nunique()
     chart = charts.origins_ranked(ranked, title=title, regions=int(regions))
     return None if chart is None else {"chart": chart}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from analysis import claims as claim
 from analysis.intervals import Interval, format_ratio
-from analysis.judgements import money
+from analysis.judgements import FIRM_GRADES_WORDS, money
 from analysis.loading import SIDE_COUNTRY
 from analysis.pay import COMPARATOR_MAX_AGE_DAYS, home_comparator_status
 
@@ -143,7 +143,7 @@ def chart_title(briefing) -> str:
         for end in (low, high):
             offer = offers.loc[end["offer_id"]]
             ends.append(f"{usd_words(offer, offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
-        words = (f"confirmed monthly offers to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
+        words = (f"monthly offers {FIRM_GRADES_WORDS} to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
                  f"pay there ({'; '.join(dict.fromkeys(ends))})")
         parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],
                                                   span.low, span.high, span.open_above, mine["offer_id"]),
