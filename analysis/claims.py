@@ -190,18 +190,21 @@ def contradictions(headcounts: pd.DataFrame, offers: pd.DataFrame) -> Claim:
 
 
 def ratio(offer_id: str, measure: str, country: str, day, wage_id: str, wage_usd: Interval,
-          wage_rate: str | None, offer_usd: Interval, value: Interval, printed: str) -> Claim:
-    """An offer as a multiple of a wage in force on the offer's day."""
+          wage_rate: str | None, offer_usd: Interval, value: Interval, printed: str, others=()) -> Claim:
+    """An offer as a multiple of a wage in force on the offer's day; ``others`` (wage id, USD) are
+    other sources' figures in force that disagree, which the multiple spans too (method rule 11)."""
     return Claim("ratio", {"offer": offer_id, "measure": measure, "country": country},
                  {"day": _day(day), "wage": wage_id, "wage_usd": wage_usd, "wage_rate": wage_rate,
-                  "offer_usd": offer_usd, "ratio": value, "printed": printed},
-                 (offer_id, wage_id, wage_rate))
+                  "offer_usd": offer_usd, "ratio": value, "printed": printed,
+                  "others": [{"wage": w, "wage_usd": u} for w, u in others]},
+                 (offer_id, wage_id, wage_rate) + tuple(w for w, _ in others))
 
 
 def in_force(offer_id: str, measure: str, country: str, day, status_: str, wage_id: str | None,
              words: str) -> Claim:
     """What an offer has to be compared with on its day: 'compared', 'no rate' (a wage in force,
-    no exchange rate of the day on record), 'not on record', 'all origins' (no home country)."""
+    no exchange rate of the day on record), 'not in force' (on record, none in force on the day),
+    'not on record' (none on record at all), 'all origins' (no home country)."""
     return Claim("in_force", {"offer": offer_id, "measure": measure, "country": country, "day": _day(day)},
                  {"status": status_, "wage": wage_id, "words": words}, (offer_id, wage_id))
 

@@ -19,7 +19,9 @@ The rules (``docs/method.md`` states them with their parameters):
   old. Never a later figure; base pay is compared with base pay, total with total, never
   spliced. The wage converts to USD at the rate of the offer's day. When two sources in force
   disagree (ranges that do not overlap, in force within :data:`SAME_WAGE_WINDOW_DAYS` of each
-  other), the other figure is returned too, to be shown; an older figure is superseded instead.
+  other), the other figure is returned too and shown, and an offer's multiple spans every figure
+  shown; an older figure is superseded instead. No figure in force is either 'not in force' (figures
+  on record, none in force on the day) or 'not on record' (none at all): never merged.
 * **Art. 47(2)(c) pay test.** Pay "substantially in excess" of the party's own combatants of
   similar rank. The law gives no number; :data:`SUBSTANTIAL_EXCESS` is our analytic convention,
   a parameter everywhere.
@@ -255,6 +257,30 @@ class Comparator:
     claimant_id: str
     disagreeing: tuple = ()  # (wage_id, monthly_usd Interval) of other sources in force that disagree
 
+    @property
+    def shown(self) -> tuple:
+        """Every figure of the wage in force that is shown: (wage_id, USD Interval), this one first,
+        then each other source's that disagrees (method rule 11: all are used, none is dropped)."""
+        return ((self.wage_id, self.monthly_usd),) + tuple(self.disagreeing)
+
+    @property
+    def span(self) -> Interval | None:
+        """The range spanning every figure shown (USD a month): what an offer's multiple is taken
+        against, so that it covers each source's figure. None when not converted."""
+        if self.monthly_usd is None:
+            return None
+        figures = [usd for _, usd in self.shown]
+        return Interval(min(f.low for f in figures), max(f.high for f in figures), any(f.open_above for f in figures))
+
+
+def comparator_absence(wages: pd.DataFrame, country: str, measure: str) -> str:
+    """Why no ``measure`` wage of ``country`` is in force on a day (method rule 11): 'not in force'
+    when figures of it are on record but none in force on that day (all later, or older than the
+    age limit), 'not on record' when the data holds no figure of it at all."""
+    if len(wages) and ((wages["country"] == country) & (wages["measure"] == measure)).any():
+        return "not in force"
+    return "not on record"
+
 
 def _wage_index(wages: pd.DataFrame) -> dict:
     """(country, measure) -> (its wages in the order the latest in force wins: date in force, then
@@ -332,7 +358,8 @@ def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
                 continue
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
                          "wage_id": wage.wage_id, "wage_date": wage.in_force_from, "wage_usd": wage.monthly_usd,
-                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.monthly_usd,
+                         # Against every figure in force: where sources disagree, the multiple spans them all.
+                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.span,
                          "disagreeing": list(wage.disagreeing), "wage_fx_rate_id": wage.fx_rate_id})
     return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_date", "wage_usd",
                                        "monthly_usd", "multiple", "disagreeing", "wage_fx_rate_id"])
@@ -362,9 +389,11 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
     Returns one row per offer: ``offer_id``, ``side``, ``origin``, ``category``, ``monthly_usd``,
     ``army_measure``, ``army_pay_usd`` (Interval, USD a month, or None), ``army_wage_id``,
     ``army_pay_date`` (in force from), ``ratio`` (Interval or None), ``reading`` (see
-    :func:`article47_reading`), ``disagreeing``, ``army_fx_rate_id``, ``army_status`` ('compared';
-    'no rate': army pay in force but no exchange rate of the day on record; 'not on record': no army
-    pay of the kind on record in force on the day) and ``day`` (the offer's day, method rule 2).
+    :func:`article47_reading`; the ratio spans every figure in force where sources disagree),
+    ``disagreeing``, ``army_fx_rate_id``, ``army_status`` ('compared'; 'no rate': army pay in force but
+    no exchange rate of the day on record; 'not in force': army pay of the kind on record, but none in
+    force on the day; 'not on record': no army pay of the kind on record at all) and ``day`` (the
+    offer's day, method rule 2).
     """
     rows = []
     days = known_from(offers) if len(offers) else pd.Series(dtype="datetime64[ns]")
@@ -372,8 +401,10 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
         measure = ARMY_MEASURE[offer["component"]]
         army = comparator_in_force(wages, SIDE_COUNTRY[offer["side"]], measure, day, rates,
                                    fx_kind, max_age_days=max_age_days, known_by=known_by)
-        status = "not on record" if army is None else "no rate" if army.monthly_usd is None else "compared"
-        ratio = None if status != "compared" else offer["monthly_usd"] / army.monthly_usd
+        status = (comparator_absence(wages, SIDE_COUNTRY[offer["side"]], measure) if army is None
+                  else "no rate" if army.monthly_usd is None else "compared")
+        # Against every figure in force: where sources disagree, the ratio spans them all (rule 11).
+        ratio = None if status != "compared" else offer["monthly_usd"] / army.span
         rows.append({"offer_id": offer["offer_id"], "side": offer["side"], "origin": offer["origin"],
                      "category": offer["category"], "monthly_usd": offer["monthly_usd"], "army_measure": measure,
                      "army_pay_usd": None if army is None else army.monthly_usd,
@@ -493,15 +524,16 @@ def home_comparator_status(offer, wages: pd.DataFrame, rates: pd.DataFrame, fx_k
                            measure: str = "soldier_pay", max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
                            known_by=None) -> tuple[str, str | None]:
     """Why an offer has, or lacks, a home wage to compare with: ('compared', wage id), ('no rate',
-    wage id: in force, but no exchange rate of the offer's day on record), ('not on record', None)
-    or ('all origins', None: pay for every origin alike has no home country)."""
+    wage id: in force, but no exchange rate of the offer's day on record), ('not in force', None: on
+    record, but none in force on the day), ('not on record', None) or ('all origins', None: pay for
+    every origin alike has no home country)."""
     if offer["origin"] == "all":
         return "all origins", None
     day = known_from(pd.DataFrame([offer])).iloc[0]
     found = comparator_in_force(wages, offer["origin"], measure, day, rates, fx_kind, max_age_days=max_age_days,
                                 known_by=known_by)
     if found is None:
-        return "not on record", None
+        return comparator_absence(wages, offer["origin"], measure), None
     return ("no rate" if found.monthly_usd is None else "compared"), found.wage_id
 
 

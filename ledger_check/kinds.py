@@ -296,8 +296,15 @@ def ratio(c, v) -> list[str]:
                         f"{_day(offer['known'])} is {wage['wage_id']}")
     if not same_span(usd, value["wage_usd"], 0.005):
         problems.append(f"{subject['offer']}: the wage in USD is {value['wage_usd']}, the data gives {usd}")
+    others = v.other_sources(wage, usd, subject["country"], subject["measure"], offer["known"])
+    printed_others = sorted(o["wage"] for o in value.get("others", []))
+    if printed_others != sorted(w for w, _ in others):
+        problems.append(f"{subject['offer']}: set against {', '.join([value['wage']] + printed_others)}, but the "
+                        f"figures in force on {_day(offer['known'])} that disagree are "
+                        f"{', '.join([wage['wage_id']] + sorted(w for w, _ in others))}: each is shown (rule 11)")
     if not same_span(mine, value["ratio"], 0.005):
-        problems.append(f"{subject['offer']}: ratio {value['ratio']}, the data gives {mine}")
+        problems.append(f"{subject['offer']}: ratio {value['ratio']}, the data gives {mine} (against every figure in "
+                        "force)")
     if not ratio_printed_ok(value["printed"], mine):
         problems.append(f"{subject['offer']}: printed {value['printed']!r} for a ratio of {mine.low:.3g}–{mine.high:.3g}")
     return problems
@@ -316,10 +323,16 @@ def in_force(c, v) -> list[str]:
     if value["status"] == "all origins":
         return problems if offer["origin"] == "all" else problems + [f"{subject['offer']}: has an origin"]
     status = v.comparison(offer, subject["country"], subject["measure"])[0] if offer["usd"] is not None else (
-        "not on record" if v.wage_in_force(subject["country"], subject["measure"], offer["known"]) is None else "no rate")
+        v.absence(subject["country"], subject["measure"])
+        if v.wage_in_force(subject["country"], subject["measure"], offer["known"]) is None else "no rate")
     if status != value["status"]:
         problems.append(f"{subject['offer']}: {subject['measure']} of {subject['country']} on {_day(offer['known'])} "
                         f"printed as {value['status']!r}, the data gives {status!r}")
+    # Three cases, three words (rule 11): never merged.
+    said = {"not on record": "not on record", "not in force": "not in force", "no rate": "exchange rate"}
+    if status in said and said[status] not in value.get("words", ""):
+        problems.append(f"{subject['offer']}: the words {value.get('words', '')!r} do not say {said[status]!r}, "
+                        f"which is the case ({status})")
     return problems
 
 
@@ -508,6 +521,9 @@ def none(c, v) -> list[str]:
                           & (offers["theatre"] == "Ukraine")])
     elif what == "offers":
         mine = len(offers)
+    elif what == "monthly_offers_elsewhere":
+        mine = len(offers[(offers["period"] == "month") & (offers["status"] == "offered") & ~offers["adversary"]
+                          & (offers["theatre"] != "Ukraine")])
     elif what == "headcounts":
         mine = len(v.claims)
     elif what == "figures":

@@ -327,6 +327,9 @@ def test_the_checkers_windows_are_the_methods(rows):
     from analysis.loading import MAX_FX_GAP_DAYS
 
     assert rules.FX_GAP_DAYS == MAX_FX_GAP_DAYS and dict(rules.QUALIFIER_RULE) == dict(DEFAULT_RULE)
+    # The window within which two sources' figures for one wage disagree (rule 11) is the method's too.
+    method = (REPO / "docs" / "method.md").read_text("utf-8")
+    assert rules.SAME_WAGE_DAYS == analysis.pay.SAME_WAGE_WINDOW_DAYS == 92 and "no more than 92 days" in method
 
 
 # ------------------------------------------------------------------ the build and the command line
@@ -399,3 +402,29 @@ def test_no_contradiction_among_pay_offers_said_in_a_briefing_without_pay_fails(
     assert len(found) == 1 and "P001" in found[0].problem
     assert check_ledger({**ledger, "claims": [{**ledger["claims"][0], "words": "No two headcount claims … contradict"}]},
                         REPO / "data", rows=rows) == []
+
+
+# ------------------------------------------------------------------ review round 1: pay, Art. 47, absence
+
+def test_a_ratio_against_one_of_two_disagreeing_comparators_in_force_fails(monkeypatch, rows):
+    # Review #2/#3: W002 and W012 (Russia's army pay at 31 Dec 2024), W005 and W006 (Syrian soldier pay in
+    # 2022) are in force together and disagree; a multiple taken against the chosen one alone is false.
+    monkeypatch.setattr(analysis.pay.Comparator, "span", property(lambda self: self.monthly_usd))
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "ratio" and "P015" in d.rows and "every figure" in d.problem for d in found)
+    assert any(d.kind == "ratio" and "P001" in d.rows for d in found)
+
+
+def test_a_disagreeing_comparator_left_unshown_fails(monkeypatch, rows):
+    # The other source's figure dropped altogether (the old rule shown one wage and 'sources differ').
+    monkeypatch.setattr(analysis.pay, "SAME_WAGE_WINDOW_DAYS", -1)
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "ratio" and "each is shown" in d.problem for d in found)
+
+
+def test_army_pay_not_in_force_merged_into_not_on_record_fails(monkeypatch, rows):
+    # Review #14: the Legion's base pay P021 (11 Mar 2022) has Ukraine's base pay on record only from Feb 2023:
+    # 'not in force', not 'not on record'. Planted: the two cases merged.
+    monkeypatch.setattr(analysis.pay, "comparator_absence", lambda *args: "not on record")
+    found = disagreements(ENTRIES["ukraine-volunteers"], rows)
+    assert any(d.kind == "in_force" and "P021" in d.rows and "not in force" in d.problem for d in found)

@@ -19,7 +19,13 @@ SECTION = "Pay"
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
+                 "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
+
+
+def _wages_words(shown) -> str:
+    """Every figure of a wage in force, as shown beside a multiple: '$15–35 and $7.50' (rule 11)."""
+    return " and ".join(dict.fromkeys(money(usd) for _, usd in shown))
 
 
 def _bounds(interval) -> tuple:
@@ -60,11 +66,13 @@ def _rows(briefing) -> list[dict]:
         if (row["offer_id"], "soldier_pay") in multiples.index:
             m = multiples.loc[(row["offer_id"], "soldier_pay")]
             low, high = _bounds(m["wage_usd"])
+            shown = [(m["wage_id"], m["wage_usd"])] + list(m["disagreeing"])
             ratio = say(briefing, claim.ratio(row["offer_id"], "soldier_pay", offer["origin"], day, m["wage_id"],
                                               m["wage_usd"], m["wage_fx_rate_id"], row["monthly_usd"], m["multiple"],
-                                              format_ratio(m["multiple"])), format_ratio(m["multiple"]), SECTION)
-            home = {"ratio": ratio, "wage": money(m["wage_usd"]),
-                    "ref": briefing.refs.cite([m["wage_id"], m["wage_fx_rate_id"]], section=SECTION,
+                                              format_ratio(m["multiple"]), others=m["disagreeing"]),
+                        format_ratio(m["multiple"]), SECTION)
+            home = {"ratio": ratio, "wage": _wages_words(shown),
+                    "ref": briefing.refs.cite([w for w, _ in shown] + [m["wage_fx_rate_id"]], section=SECTION,
                                               figure=money(m["wage_usd"]),
                                               what=f"a soldier's monthly pay in {offer['origin']} at the offer's date",
                                               low=low, high=high, unit="USD a month", date=day.date().isoformat()),
@@ -78,12 +86,16 @@ def _rows(briefing) -> list[dict]:
         army, army_none = None, ""
         if row["army_pay_usd"] is not None:
             low, high = _bounds(row["army_pay_usd"])
+            shown = [(row["army_wage_id"], row["army_pay_usd"])] + list(row["disagreeing"])
             ratio = say(briefing, claim.ratio(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], day,
                                               row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
-                                              row["monthly_usd"], row["ratio"], format_ratio(row["ratio"])),
+                                              row["monthly_usd"], row["ratio"], format_ratio(row["ratio"]),
+                                              others=row["disagreeing"]),
                         format_ratio(row["ratio"]), SECTION)
-            army = {"ratio": ratio, "wage": money(row["army_pay_usd"]),
-                    "ref": briefing.refs.cite([row["army_wage_id"], row["army_fx_rate_id"]], section=SECTION,
+            # The army cell has no "sources differ" line of its own: the words carry it.
+            army = {"ratio": ratio, "wage": _wages_words(shown) + (", sources differ" if len(shown) > 1 else ""),
+                    "disputed": len(shown) > 1,
+                    "ref": briefing.refs.cite([w for w, _ in shown] + [row["army_fx_rate_id"]], section=SECTION,
                                               figure=money(row["army_pay_usd"]),
                                               what=f"{MEASURE_WORDS[row['army_measure']]} in the recruiting army "
                                                    "at the offer's date",
