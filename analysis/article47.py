@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .headcounts import PRESENCE_STAGES
+from .headcounts import PRESENCE_STAGES, reached_the_war
 from .loading import SIDE_COUNTRY
 
 CONDITIONS = {
@@ -151,7 +151,9 @@ def assess_groups(latest: pd.DataFrame, army: pd.DataFrame, threshold: float) ->
         if claim["category"] in ("unknown", "conscript"):
             continue
         stages = groups.setdefault((claim["side"], claim["origin"], claim["category"]), set())
-        if claim["people"].high > 0:  # a reported zero ("none yet") shows nobody there
+        # A reported zero ("none yet") shows nobody there; a presence stage that is only our reading of
+        # the source's verb (method rule 21) never counts as reaching the war.
+        if claim["people"].high > 0 and (reached_the_war(claim) or str(claim["stage"]) not in PRESENCE_STAGES):
             stages.add(str(claim["stage"]))
     out = []
     for (side, origin, category), stages in sorted(groups.items()):

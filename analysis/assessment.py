@@ -22,7 +22,8 @@ from .article47 import assess_groups
 from .changes import data_revisions, default_since, revisions_in
 from .coverage import record_reach
 from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
-                         largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
+                         largest, latest_claims, own_trends, ranked_origins, reached_the_war, signup_arrival_gap,
+                         trends)
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
@@ -238,14 +239,21 @@ class Assessment:
 
     @cached_property
     def not_assessed(self) -> list[tuple]:
-        """Groups in view with no presence figure, left out of the Art. 47 reading: (side, origin,
-        category, claim ids), for groups of a category the reading covers."""
+        """Every group in view the Art. 47 reading leaves out, and why: (side, origin, category, claim
+        ids, reason). Reasons: 'not reached' (no figure of people who reached the war), 'our reading'
+        (such figures only by our reading of the source's verb, method rule 21), 'status unknown'
+        (reached the war, but whether volunteers, paid or contract is not reported), 'conscripts'
+        (called up by a party, not recruited)."""
         assessed = {(a.side, a.origin, a.category) for a in self.assessments}
         out = []
-        latest = self.latest[~self.latest["category"].isin(("unknown", "conscript"))]
-        for key, group in latest.groupby(["side", "origin", "category"], sort=True):
-            if key not in assessed:
-                out.append((*key, tuple(group["claim_id"])))
+        for key, group in self.latest.groupby(["side", "origin", "category"], sort=True):
+            if key in assessed:
+                continue
+            there = [c for _, c in group.iterrows() if c["people"].high > 0 and str(c["stage"]) in PRESENCE_STAGES]
+            reached = [c for c in there if reached_the_war(c)]
+            reason = ("not reached" if not there else "our reading" if not reached
+                      else "conscripts" if key[2] == "conscript" else "status unknown")
+            out.append((*key, tuple(group["claim_id"]), reason))
         return out
 
     @cached_property

@@ -251,10 +251,11 @@ def gap(row) -> Claim:
 
 
 def not_assessed(groups: list[tuple]) -> Claim:
-    """Groups in view that the Art. 47 reading leaves out, since none of them is reported to have
-    reached the war: (side, origin, category, claim ids)."""
-    return Claim("not_assessed", {"rule": "only groups reported to have reached the war are assessed"},
-                 {"groups": [[s, o, c] for s, o, c, _ in groups]}, tuple(i for *_, ids in groups for i in ids))
+    """Groups in view that the Art. 47 reading leaves out, and why: (side, origin, category, claim
+    ids, reason) — see :attr:`analysis.assessment.Assessment.not_assessed`."""
+    return Claim("not_assessed", {"rule": "only groups of known status reported to have reached the war are assessed"},
+                 {"groups": [[s, o, c, why] for s, o, c, _, why in groups]},
+                 tuple(i for *_, ids, _ in groups for i in ids))
 
 
 # ------------------------------------------------------------------ absence, age, the window

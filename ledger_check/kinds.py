@@ -501,14 +501,34 @@ def gap(c, v) -> list[str]:
     return problems
 
 
+def _groups_left_out(v) -> list[list]:
+    """Every group in view (side, origin, category) the Art. 47 reading leaves out, with why (rule 12):
+    'not reached', 'our reading' (presence only by our reading of the source, rule 21), 'conscripts',
+    'status unknown' (category unknown)."""
+    out = []
+    for key, group in v.latest.groupby(["side", "origin", "category"], sort=True):
+        there = group[group["stage"].isin(PRESENCE) & pd.Series([s.high > 0 for s in group["span"]], index=group.index,
+                                                                dtype=bool)]
+        reached = there[~there["stage_detail"].fillna("").str.contains(READING)]
+        if there.empty:
+            out.append([*key, "not reached"])
+        elif reached.empty:
+            out.append([*key, "our reading"])
+        elif key[2] == "conscript":
+            out.append([*key, "conscripts"])
+        elif key[2] == "unknown":
+            out.append([*key, "status unknown"])
+    return out
+
+
 def not_assessed(c, v) -> list[str]:
-    latest = v.latest[~v.latest["category"].isin(("unknown", "conscript"))]
-    mine = []
-    for key, group in latest.groupby(["side", "origin", "category"], sort=True):
-        if not any(s in PRESENCE and sp.high > 0 for s, sp in zip(group["stage"], group["span"])):
-            mine.append(list(key))
+    mine = sorted(_groups_left_out(v))
     printed = sorted(c["value"]["groups"])
-    return [] if printed == sorted(mine) else [f"groups not assessed: printed {printed}, the data gives {sorted(mine)}"]
+    problems = [] if printed == mine else [f"groups not assessed: printed {printed}, the data gives {mine}"]
+    words = c.get("words", "")
+    if words and any(g[3] == "our reading" for g in mine) and "our reading" not in words:
+        problems.append("groups counted as reaching the war only by our reading are not said to be so (rule 21)")
+    return problems
 
 
 # ------------------------------------------------------------------ absence, age, window
@@ -535,8 +555,7 @@ def none(c, v) -> list[str]:
     elif what == "drives":
         mine = len(_drives(v))
     elif what == "assessed_groups":
-        latest = v.latest[~v.latest["category"].isin(("unknown", "conscript"))]
-        mine = int(sum(s in PRESENCE and sp.high > 0 for s, sp in zip(latest["stage"], latest["span"])))
+        mine = v.latest.groupby(["side", "origin", "category"]).ngroups - len(_groups_left_out(v))
     elif what == "other_pay_reports":
         mine = len(offers) - len(v.monthly)
     elif what == "ranked_origins":

@@ -428,3 +428,26 @@ def test_army_pay_not_in_force_merged_into_not_on_record_fails(monkeypatch, rows
     monkeypatch.setattr(analysis.pay, "comparator_absence", lambda *args: "not on record")
     found = disagreements(ENTRIES["ukraine-volunteers"], rows)
     assert any(d.kind == "in_force" and "P021" in d.rows and "not in force" in d.problem for d in found)
+
+
+def test_a_group_assessed_on_a_stage_of_our_reading_fails(monkeypatch, rows):
+    # Review #12/#43: "Ukraine's volunteers from Canada cannot be mercenaries", Canada's only arrival (H007)
+    # being a stage the research file reads as arrivals. Planted: the old rule, every presence stage counts.
+    import analysis.article47
+
+    monkeypatch.setattr(analysis.article47, "reached_the_war", lambda c: True)
+    found = disagreements(ENTRIES["as-of-2022-03-31"], rows)
+    assert any(d.kind == "not_assessed" and "Canada" in d.problem and "our reading" in d.problem for d in found)
+
+
+def test_groups_of_unknown_status_or_conscripts_left_out_silently_fail(monkeypatch, rows):
+    # Review #11: Russia's conscripts (H103, H104) and fighters of unstated status killed (H125, H131, H132,
+    # H134) reached the war, yet were neither assessed nor listed. Planted: the old rule that skipped them.
+    original = Assessment.not_assessed.func
+
+    def old_rule(self):
+        return [g for g in original(self) if g[2] not in ("unknown", "conscript")]
+
+    monkeypatch.setattr(Assessment, "not_assessed", property(old_rule))
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "not_assessed" and "Tajikistan" in d.problem and "conscript" in d.problem for d in found)
