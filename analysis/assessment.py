@@ -123,8 +123,10 @@ class Assessment:
 
     @cached_property
     def offers(self) -> pd.DataFrame:
+        # With named origins, the monthly pay offered to every origin for a group in view is theirs too.
+        groups = set(zip(self.latest["side"], self.latest["category"])) if self.params["origins"] else None
         return offers_in_usd(self.data, as_of=self.as_of, fx_kind=self.params["fx_kind"], sides=self.sides,
-                             origins=self.params["origins"])
+                             origins=self.params["origins"], groups=groups)
 
     @cached_property
     def wages(self) -> pd.DataFrame:

@@ -167,8 +167,12 @@ def _as_of(frame: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, origins=None,
-                  rule=None) -> pd.DataFrame:
+                  rule=None, groups=None) -> pd.DataFrame:
     """Pay offers known by ``as_of`` (all when None), converted to USD.
+
+    With named ``origins``, ``groups`` ((side, category) pairs of the groups in view) adds the
+    monthly pay offered to recruits of every origin on that side and of that category: it is their
+    pay too (the Legion's base pay for Colombia's volunteers; method rule 9).
 
     Returns one row per offer with the original columns, the speaker columns, and ``amount``
     (Interval, local currency), ``amount_usd`` (Interval, USD per period), ``monthly_usd``
@@ -178,6 +182,12 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
     and ``fx_basis``. Sorted by the date each became known.
     """
     offers = _filter(_as_of(data.pay_offers, as_of), sides, origins)
+    if origins and groups:
+        every = _filter(_as_of(data.pay_offers, as_of), sides, ["all"])
+        every = every[(every["period"] == "month")
+                      & pd.Series([(s, c) in set(groups) for s, c in zip(every["side"], every["category"])],
+                                  index=every.index, dtype=bool)]
+        offers = pd.concat([offers, every]) if len(every) else offers
     offers = with_speakers(offers, getattr(data, "claimants", None))
     offers = offers.assign(day=known_from(offers)) if len(offers) else offers.assign(day=pd.Series(dtype="datetime64[ns]"))
     rows = []
@@ -271,6 +281,20 @@ class Comparator:
             return None
         figures = [usd for _, usd in self.shown]
         return Interval(min(f.low for f in figures), max(f.high for f in figures), any(f.open_above for f in figures))
+
+
+def nearest_not_in_force(wages: pd.DataFrame, country: str, measure: str, on) -> tuple | None:
+    """For a wage 'not in force' on ``on``: (wage_id, date in force, 'before' or 'after') of the figure
+    on record nearest to it — the latest before (older than the age limit), else the earliest after."""
+    mine = wages[(wages["country"] == country) & (wages["measure"] == measure)] if len(wages) else wages
+    if not len(mine):
+        return None
+    on = pd.Timestamp(on)
+    before = mine[mine["date_in_force"] <= on].sort_values(["date_in_force", "wage_id"])
+    if len(before):
+        return before.iloc[-1]["wage_id"], pd.Timestamp(before.iloc[-1]["date_in_force"]), "before"
+    after = mine.sort_values(["date_in_force", "wage_id"])
+    return after.iloc[0]["wage_id"], pd.Timestamp(after.iloc[0]["date_in_force"]), "after"
 
 
 def comparator_absence(wages: pd.DataFrame, country: str, measure: str) -> str:

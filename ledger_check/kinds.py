@@ -566,6 +566,9 @@ def none(c, v) -> list[str]:
         return [f"an absence of {what!r} the checker does not know"]
     if mine != count:
         return [f"{what}: the briefing counts {count} on record ({c.get('words', '')!r}), the data holds {mine}"]
+    if not count and re.search(r"\b(?:had|has|have) been reported\b", c.get("words", "")):
+        # Absence from our data is absence from the record, not from the world (rule 22).
+        return [f"{what}: none on record, and the words say none had been reported: 'not on record' (rule 22)"]
     return []
 
 

@@ -335,7 +335,12 @@ class View:
         o = with_known(self.rows.pay_offers)
         o = o[(o["known"] <= self.as_of) & o["side"].isin(self.sides)]
         if self.origins:
-            o = o[o["origin"].isin(self.origins)]
+            # Named origins: their own offers, and monthly pay offered to every origin on a side for a
+            # category of recruits the selection holds, which is theirs too (rule 9).
+            held = set(zip(self.latest["side"], self.latest["category"]))
+            every = [(s, c) in held and p == "month" for s, c, p in zip(o["side"], o["category"], o["period"])]
+            o = o[o["origin"].isin(self.origins) | ((o["origin"] == "all") & pd.Series(every, index=o.index,
+                                                                                     dtype=bool))]
         usd, rate = [], []
         for _, row in o.iterrows():
             value, used = self.usd(span(row["qualifier"], row["amount_low_local"], row["amount_high_local"]),

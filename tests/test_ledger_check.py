@@ -451,3 +451,22 @@ def test_groups_of_unknown_status_or_conscripts_left_out_silently_fail(monkeypat
     monkeypatch.setattr(Assessment, "not_assessed", property(old_rule))
     found = disagreements(ENTRIES["overview"], rows)
     assert any(d.kind == "not_assessed" and "Tajikistan" in d.problem and "conscript" in d.problem for d in found)
+
+
+def test_no_pay_offer_said_where_pay_to_every_origin_applies_fails(monkeypatch, rows):
+    # Review #23/#34: colombia p3 "No pay offer had been reported for this selection", while the Legion's base
+    # pay for every origin (P021) is its volunteers' pay. Planted: the old filter, the named origins' rows only.
+    original = analysis.assessment.offers_in_usd
+    monkeypatch.setattr(analysis.assessment, "offers_in_usd",
+                        lambda *args, **options: original(*args, **{**options, "groups": None}))
+    found = disagreements(ENTRIES["colombia"], rows)
+    assert any(d.kind == "none" and "offers" in d.problem for d in found)
+
+
+def test_absence_from_the_data_said_as_not_reported_fails(monkeypatch, rows):
+    # Review #13: "No pay offer had been reported for this selection" where the data simply holds none:
+    # rule 22 says "not on record". Planted: the old words.
+    monkeypatch.setattr(briefings.sections.pay, "NO_OFFER_WORDS",
+                        "No pay offer had been reported for this selection by {date}.")
+    found = disagreements(ENTRIES["north-korea"], rows)
+    assert any(d.kind == "none" and "rule 22" in d.problem for d in found)

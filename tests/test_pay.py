@@ -349,6 +349,22 @@ def test_offers_side_and_origin_filters():
     assert list(offers_in_usd(data, origins=["Nepal"])["offer_id"]) == ["P002"]
 
 
+def test_named_origins_take_the_monthly_pay_offered_to_every_origin_for_a_group_they_hold():
+    # Review round 1, #34: the colombia briefing said "No pay offer had been reported for this selection",
+    # while the Legion's base pay (7,000 UAH a month, every origin, volunteers) is its volunteers' pay too.
+    data = package(offers(
+        {"side": "ukraine", "origin": "all", "category": "volunteer", "amount_low_local": 230},    # P001: theirs
+        {"side": "ukraine", "origin": "all", "category": "volunteer", "period": "one_off",
+         "amount_low_local": 1000},                                                             # P002: one-off
+        {"side": "ukraine", "origin": "all", "category": "contract", "amount_low_local": 900},     # P003: no group
+        {"side": "russia", "origin": "all", "category": "volunteer", "amount_low_local": 500},     # P004: other side
+        {"side": "ukraine", "origin": "Colombia", "category": "volunteer", "amount_low_local": 300}))  # P005
+    found = offers_in_usd(data, origins=["Colombia"], groups={("ukraine", "volunteer")})
+    assert sorted(found["offer_id"]) == ["P001", "P005"]
+    # Without groups (or without named origins) the filter is the origins' own rows, as before.
+    assert list(offers_in_usd(data, origins=["Colombia"])["offer_id"]) == ["P005"]
+
+
 def test_offers_of_nothing_is_an_empty_frame_with_the_added_columns():
     result = offers_in_usd(package(offers({"date_reported": "2022-04-01"})), as_of="2022-03-01")
     assert result.empty and {"amount_usd", "monthly_usd", "one_off_usd", "contract_usd", "fx_kind_used",

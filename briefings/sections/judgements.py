@@ -16,7 +16,7 @@ from analysis.headcounts import reached_the_war
 from analysis.intervals import format_derived_people, format_ratio
 from analysis.judgements import Judgement, join_words, money, pct
 from analysis.loading import SIDE_COUNTRY
-from analysis.pay import home_comparator_status
+from analysis.pay import home_comparator_status, nearest_not_in_force
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
                      origins_words, place, say, usd_words, when)
@@ -209,6 +209,14 @@ def _army_absence(briefing, rows, n: int) -> str:
             say(briefing, claim.in_force(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
                                          status, row["army_wage_id"], words), "", SECTION)
         if len(mine):
+            if status == "not in force":
+                # Which figure is on record, and on which side of the offer's date it falls.
+                near = {nearest_not_in_force(briefing.wages, SIDE_COUNTRY[r["side"]], r["army_measure"], r["day"])
+                        for _, r in mine.iterrows()}
+                near = sorted(x for x in near if x is not None)
+                words = words.split(" (")[0] + " (" + ", ".join(
+                    f"it applies from {date_text(d)}, " + ("more than 365 days before" if side == "before" else "after it")
+                    for _, d, side in near) + ")"
             parts.append(words if len(mine) == n else f"{words} for {number_words(len(mine))}")
     return "; ".join(parts)
 
@@ -307,7 +315,7 @@ def _cost(briefing, j):
     low = cost_words(cheapest)
     figures.append(low)
     if cheapest["offer_id"] == dearest["offer_id"]:
-        text = (f"Paying every one of {who} the only monthly offer reported for them at the time, "
+        text = (f"Paying every one of {who} the only monthly offer on record for them at the time, "
                 f"{offer_words(cheapest)[3:]}, would cost {low}")
     else:
         high = cost_words(dearest)
@@ -327,9 +335,9 @@ def _cost(briefing, j):
 
 def _nothing(briefing, j):
     count = len(briefing.all_claims) + (len(briefing.offers) if briefing.params["focus"] != "headcounts" else 0)
-    say(briefing, claim.none("figures", {"focus": briefing.params["focus"]}, count), "Nothing had been reported",
+    say(briefing, claim.none("figures", {"focus": briefing.params["focus"]}, count), "Nothing is on record",
         SECTION)
-    return f"Nothing had been reported for this selection by {date_text(j.parts['as_of'])}.", []
+    return f"Nothing for this selection is on record as of {date_text(j.parts['as_of'])}.", []
 
 
 WRITERS = {"side": _side, "adversary": _adversary, "gap": _gap, "law": _law, "army": _army, "pull": _pull,

@@ -18,6 +18,8 @@ SECTION = "Pay"
 #: The words of a missing comparator (method rule 22: a wage missing from the data is never "none in force").
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
+#: Absence from our data is "not on record" (method rule 22), never "had not been reported".
+NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
@@ -168,7 +170,7 @@ def view(briefing) -> dict | None:
     if not shows(briefing, "pay"):
         return None
     if briefing.offers.empty:
-        text = f"No pay offer had been reported for this selection by {date_text(briefing.as_of)}."
+        text = NO_OFFER_WORDS.format(date=date_text(briefing.as_of))
         say(briefing, claim.none("offers", {}, 0), text, SECTION)
         return {"empty": text}
     threshold = briefing.params["excess_threshold"]

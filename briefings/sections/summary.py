@@ -41,7 +41,7 @@ def _newest(briefing) -> str:
     """Page 1's statement of how old the record is: the date of the newest figure it rests on."""
     day, row = briefing.assessment.newest
     if day is None:
-        words = "No figure of this selection had been reported by then."
+        words = "No figure of this selection is on record as of then."
     else:
         frames = [briefing.all_claims.set_index("claim_id"), briefing.offers.set_index("offer_id")]
         record = next(f.loc[row] for f in frames if row in f.index)
