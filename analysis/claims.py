@@ -36,6 +36,7 @@ RULES = {
     "none": "§22 coverage", "credit": "§8 who is speaking", "newest": "§17 what changed",
     "window": "§17 what changed; §22 coverage", "revisions": "§17 what changed", "change": "§17 what changed",
     "not_assessed": "§12 Article 47", "conversions": "§10 exchange rates", "extremes": "§11 comparators in force",
+    "agree": "§13 confidence and likelihood",
 }
 KINDS = tuple(RULES)
 
@@ -256,6 +257,13 @@ def not_assessed(groups: list[tuple]) -> Claim:
     return Claim("not_assessed", {"rule": "only groups of known status reported to have reached the war are assessed"},
                  {"groups": [[s, o, c, why] for s, o, c, _, why in groups]},
                  tuple(i for *_, ids, _ in groups for i in ids))
+
+
+def agree(evidence, basis: str) -> Claim:
+    """A judgement's confidence basis where it says sources agree: for each figure it rests on, the
+    rows of independent claimants counted as agreeing with it (the figure's own row first)."""
+    groups = [list(e.claim_ids) for e in evidence if len(e.claimant_ids) >= 2]
+    return Claim("agree", {"basis": basis}, {"groups": groups}, tuple(i for g in groups for i in g))
 
 
 # ------------------------------------------------------------------ absence, age, the window

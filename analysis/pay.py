@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .headcounts import CONTRADICTION_WINDOW_DAYS
+from .headcounts import CONTRADICTION_WINDOW_DAYS, CORROBORATION_WINDOW_DAYS
 from .intervals import APPROXIMATE, Interval, from_claim, stated_interval
 from .loading import MAX_FX_GAP_DAYS, SIDE_COUNTRY, known_from
 from .speakers import with_speakers
@@ -559,6 +559,31 @@ def home_comparator_status(offer, wages: pd.DataFrame, rates: pd.DataFrame, fx_k
     if found is None:
         return comparator_absence(wages, offer["origin"], measure), None
     return ("no rate" if found.monthly_usd is None else "compared"), found.wage_id
+
+
+#: The key of one quantity of pay: offers agree or contradict only within one (method rules 7 and 13).
+OFFER_QUANTITY = ["side", "origin", "category", "theatre", "period", "component", "status"]
+
+
+def offer_corroboration(offers_usd: pd.DataFrame, window_days: int = CORROBORATION_WINDOW_DAYS) -> dict:
+    """offer id -> ids of the offers that agree with it (method rule 13): the same quantity (side,
+    origin, category, theatre, period, component, status, region), from another claimant, known
+    within ``window_days`` of it, with USD amounts that overlap. Offers to different origins, of
+    different kinds or far apart in time never agree."""
+    out = {i: [] for i in offers_usd["offer_id"]} if len(offers_usd) else {}
+    offers = offers_usd[offers_usd["amount_usd"].notna()] if len(offers_usd) else offers_usd
+    if offers.empty:
+        return out
+    offers = offers.assign(known_day=known_from(offers),
+                           region=offers["region"].fillna("") if "region" in offers else "")
+    window = pd.Timedelta(days=window_days)
+    for _, group in offers.groupby(OFFER_QUANTITY + ["region"], sort=True):
+        records = list(group.itertuples(index=False))
+        for a in records:
+            out[a.offer_id] = [b.offer_id for b in records
+                               if b.claimant_id != a.claimant_id and abs(b.known_day - a.known_day) <= window
+                               and a.amount_usd.overlaps(b.amount_usd)]
+    return out
 
 
 def offer_contradictions(offers_usd: pd.DataFrame, window_days: int = CONTRADICTION_WINDOW_DAYS) -> pd.DataFrame:

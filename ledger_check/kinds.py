@@ -531,6 +531,53 @@ def not_assessed(c, v) -> list[str]:
     return problems
 
 
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+CORROBORATION_DAYS = 31
+
+
+def _one_quantity(v, ids: list) -> str | None:
+    """Why the rows ``ids`` (a figure and those said to agree with it) are not one quantity stated alike
+    by independent claimants within 31 days (rule 13), or None when they are."""
+    claims = v.claims.set_index("claim_id", drop=False)
+    offers = v.offers.set_index("offer_id", drop=False)
+    if all(i in claims.index for i in ids):
+        rows = [claims.loc[i] for i in ids]
+        keys = {r["series"] for r in rows}
+        amounts = [r["span"] for r in rows]
+    elif all(i in offers.index for i in ids):
+        rows = [offers.loc[i] for i in ids]
+        keys = {(r["side"], r["origin"], r["category"], r["theatre"], r["period"], r["component"], r["status"],
+                 r.get("region") or "") for r in rows}
+        amounts = [r["usd"] for r in rows]
+        if any(a is None for a in amounts):
+            return f"{', '.join(ids)}: some are not converted, so they cannot be said to agree"
+    else:
+        return f"{', '.join(ids)}: not all rows of one table in view"
+    if len(keys) > 1:
+        return f"{', '.join(ids)} state different quantities ({sorted(map(str, keys))}), so they cannot agree"
+    first = rows[0]
+    for row, amount in zip(rows[1:], amounts[1:]):
+        if abs((row["known"] - first["known"]).days) > CORROBORATION_DAYS or not amount.meets(amounts[0]):
+            return f"{ids[0]} and {row.get('claim_id') or row.get('offer_id')} are not of one time or do not overlap"
+    return None
+
+
+def agree(c, v) -> list[str]:
+    groups, basis = c["value"]["groups"], c["subject"]["basis"]
+    problems = [p for p in (_one_quantity(v, g) for g in groups) if p]
+    found = re.search(r"(\w+) independent sources agree", basis)
+    said = NUMBER_WORDS.get(found.group(1), 0) if found else 0
+    claimants = []
+    for g in groups:
+        who = set(v.claims[v.claims["claim_id"].isin(g)]["claimant_id"]) | set(
+            v.offers[v.offers["offer_id"].isin(g)]["claimant_id"])
+        claimants.append(len(who))
+    if said and said not in claimants:
+        problems.append(f"the basis says {said} independent sources agree; the figures' agreeing claimants number "
+                        f"{claimants or 'none'}")
+    return problems
+
+
 # ------------------------------------------------------------------ absence, age, window
 
 def none(c, v) -> list[str]:
@@ -691,6 +738,6 @@ CHECKS = {"headcount": headcount, "pay": pay, "wage": wage, "rate": rate, "statu
           "largest": largest, "ranking": ranking, "trend": trend, "trends": trends, "contradictions": contradictions,
           "ratio": ratio, "in_force": in_force, "threshold": threshold, "extremes": extremes, "cost": cost, "gap": gap,
           "not_assessed": not_assessed, "none": none, "newest": newest, "window": window, "change": change,
-          "revisions": revisions, "conversions": conversions}
+          "revisions": revisions, "conversions": conversions, "agree": agree}
 
 __all__ = ["CHECKS", "SIDE_COUNTRY", "known", "span", "dt"]

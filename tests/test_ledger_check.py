@@ -470,3 +470,18 @@ def test_absence_from_the_data_said_as_not_reported_fails(monkeypatch, rows):
                         "No pay offer had been reported for this selection by {date}.")
     found = disagreements(ENTRIES["north-korea"], rows)
     assert any(d.kind == "none" and "rule 22" in d.problem for d in found)
+
+
+def test_offers_to_different_origins_said_to_agree_fails(monkeypatch, rows):
+    # Review #40: south-asia p1 "$2,000+ to Nepal … $2,100+ to Sri Lanka … two independent sources agree":
+    # offers to different origins state different quantities. Planted: the old evidence, every offer of a
+    # judgement pooled as one figure.
+    from analysis.judgements import Evidence
+
+    def pooled(self, offers):
+        return [Evidence(tuple(offers["offer_id"]), frozenset(offers["claimant_id"]),
+                         tuple(("C", int(c)) for c in offers["credibility"]), False, False)]
+
+    monkeypatch.setattr(Assessment, "_offer_evidence", pooled)
+    found = disagreements(ENTRIES["south-asia"], rows)
+    assert any(d.kind == "agree" and "different quantities" in d.problem for d in found)

@@ -365,6 +365,21 @@ def test_named_origins_take_the_monthly_pay_offered_to_every_origin_for_a_group_
     assert list(offers_in_usd(data, origins=["Colombia"])["offer_id"]) == ["P005"]
 
 
+def test_offers_agree_only_when_they_state_the_same_quantity():
+    # Review round 1, #40: "$2,000+ to Nepal … $2,100+ to Sri Lanka … two independent sources agree".
+    from analysis.pay import offer_corroboration
+
+    data = package(offers(
+        {"origin": "Nepal", "qualifier": "more_than", "amount_low_local": 2000, "claimant_id": "C001"},      # P001
+        {"origin": "Sri Lanka", "qualifier": "more_than", "amount_low_local": 2100, "claimant_id": "C002"},  # P002
+        {"origin": "Nepal", "amount_low_local": 2500, "claimant_id": "C002", "date_reported": "2022-04-10"},  # P003
+        {"origin": "Nepal", "amount_low_local": 2500, "claimant_id": "C003", "date_reported": "2022-04-20"}))  # P004
+    found = offer_corroboration(offers_in_usd(data))
+    # P001 and P002: different origins, never agree. P003 (26 days after P001, 2,500 within 2,000+) agrees
+    # with P001; P004 is 36 days after P001 (beyond 31) but 10 after P003 and equal to it.
+    assert found == {"P001": ["P003"], "P002": [], "P003": ["P001", "P004"], "P004": ["P003"]}
+
+
 def test_offers_of_nothing_is_an_empty_frame_with_the_added_columns():
     result = offers_in_usd(package(offers({"date_reported": "2022-04-01"})), as_of="2022-03-01")
     assert result.empty and {"amount_usd", "monthly_usd", "one_off_usd", "contract_usd", "fx_kind_used",

@@ -32,7 +32,10 @@ def _judgements(briefing) -> list[dict]:
         # A judgement quotes several figures of different kinds: recorded as its words, with no bounds.
         ref = briefing.refs.cite(j.claim_ids, section="Key judgements", figure="; ".join(map(str, j.figures)),
                                  what="key judgement") if j.figures else briefing.refs.cite(j.claim_ids)
-        out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": j.basis,
+        basis = j.basis
+        if "agree" in basis:  # which sources agree, and that they state one quantity, is a claim of its own
+            basis = say(briefing, claim.agree(j.evidence, basis), basis, "Key judgements")
+        out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": basis,
                     "ref": ref})
     return out
 
