@@ -84,6 +84,12 @@ def pay(c, v) -> list[str]:
             problems.append(f"{row_id}: {value['usd']} USD printed, the data gives {row['usd']}")
         if value.get("rate") != row["rate"]:
             problems.append(f"{row_id}: converted at {value.get('rate')}, the rate in force is {row['rate']}")
+        rate_row = _row(v.rows.exchange_rates, "rate_id", row["rate"]) if row["rate"] else None
+        words = c.get("words", "")
+        if rate_row is not None and rate_row["kind"] != v.fx_kind and "$" in words and rate_row["kind"] not in words:
+            # Rule 10: where no rate of the kind asked for is on record, the amount says which it used.
+            problems.append(f"{row_id}: converted at the {rate_row['kind']} rate ({row['rate']}), no {v.fx_kind} rate "
+                            f"being on record, and the words {words!r} do not say so")
     return problems
 
 

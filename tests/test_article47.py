@@ -114,6 +114,16 @@ def test_c_unknown_without_comparator_does_not_claim_the_rest_are_below():
                         "for their date, or no rate to convert it; the rest are below or straddle 1.5×")
 
 
+def test_c_names_each_case_of_a_missing_comparator_apart():
+    # Review #14: 'not on record', 'not in force' and 'no rate' are three cases with three words, never merged.
+    found = assess("russia", "Kenya", "contract", stages={"deployed"}, threshold=1.5,
+                   pay_readings=["no comparator", "no comparator", "no comparator"],
+                   pay_statuses=["not in force", "not in force", "no rate"])
+    assert found.conditions["c"] == (UNKNOWN, "3 of 3 offers could not be set against the army's own pay of the same "
+                                              "kind: on record but not in force on the offer's date (2); in force, "
+                                              "but no exchange rate of the day on record to convert it (1)")
+
+
 def test_c_unknown_when_offers_straddle_the_threshold():
     assert of(readings=["undetermined", "not in excess"]).conditions["c"] == (
         UNKNOWN, "offers straddle 1.5× the army's own pay in force")

@@ -78,6 +78,8 @@ def test_none_in_force_for_a_wage_missing_from_the_data_fails(monkeypatch, rows)
     # False sentence 1: "none in force" for Russia's army pay in March 2022, when the data simply has
     # no row before W001 (Oct 2022). The words are planted; the claim says 'not on record'.
     monkeypatch.setitem(briefings.sections.pay.MISSING_WORDS, "not on record", "none in force")
+    # Russia's army pay is on record from Oct 2022 (W001): for March 2022 it is 'not in force', planted too.
+    monkeypatch.setitem(briefings.sections.pay.MISSING_WORDS, "not in force", "none in force")
     found = disagreements(ENTRIES["syria-origin"], rows)
     assert "in_force" in kinds_failing(found)
     assert any("not on record" in d.problem and "none in force" in d.words for d in found)
@@ -347,7 +349,8 @@ def test_a_disagreement_fails_the_briefing_and_keeps_its_last_good_output(tmp_pa
     path = root / "notebooks" / "briefing.ipynb"
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.insert(2, nbformat.v4.new_code_cell(
-        "import briefings.sections.pay\nbriefings.sections.pay.MISSING_WORDS['not on record'] = 'none in force'"))
+        "import briefings.sections.pay\nbriefings.sections.pay.MISSING_WORDS['not on record'] = 'none in force'\n"
+        "briefings.sections.pay.MISSING_WORDS['not in force'] = 'none in force'"))
     nbformat.write(notebook, path)
     second = run_briefings("build", "--config", config, "--data", root / "data", "--out", out, "--force")
     assert second.returncode == 1
@@ -485,3 +488,13 @@ def test_offers_to_different_origins_said_to_agree_fails(monkeypatch, rows):
     monkeypatch.setattr(Assessment, "_offer_evidence", pooled)
     found = disagreements(ENTRIES["south-asia"], rows)
     assert any(d.kind == "agree" and "different quantities" in d.problem for d in found)
+
+
+def test_an_amount_converted_at_the_other_kind_of_rate_unsaid_fails(monkeypatch, rows):
+    # Review #20/#32: Kenya's "up to $2,713" (P027) was converted at the Central Bank's official rate (X034),
+    # no market rate of KES being on record, and the words did not say so. Planted: the old words.
+    original = briefings.words.usd_words
+    monkeypatch.setattr(briefings.sections.pay, "usd_words", lambda record, interval, wanted=None:
+                        original(record, interval))
+    found = disagreements(ENTRIES["africa"], rows)
+    assert any(d.kind == "pay" and "P027" in d.rows and "official" in d.problem for d in found)

@@ -19,7 +19,7 @@ from analysis.loading import SIDE_COUNTRY
 from analysis.pay import home_comparator_status, nearest_not_in_force
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
-                     origins_words, place, say, usd_words, when)
+                     origins_words, place, rate_kind_note, say, usd_words, when)
 from .common import date_text
 
 SECTION = "Key judgements"
@@ -170,6 +170,7 @@ def _army(briefing, j):
         pay = " and ".join(dict.fromkeys(money(u) for u in [row["army_pay_usd"]] + [u for _, u in row["disagreeing"]]))
         pay += " (sources differ)" if len(row["disagreeing"]) else ""
         parts.append(f"{usd_words(offer, row['monthly_usd'])} to {who} ({when(offer)}"
+                     f"{rate_kind_note(offer, briefing.params['fx_kind'], bare=True)}"
                      f"{', unconfirmed' if int(offer['credibility']) >= 4 else ''}) was {ratio} "
                      f"{SIDE_COUNTRY[row['side']]}'s own pay of that date, {pay}")
         figures.append(ratio)
@@ -252,7 +253,9 @@ def _pull(briefing, j):
     origin, mine, ends, compared, soldier = p["origin"], p["offers"], p["ends"], p["compared"], p["soldier"]
     figures = [usd_words(o, o["monthly_usd"]) for o in ends]
     say(briefing, p["extremes"], " to ".join(figures), SECTION)
-    dates = [when(o) + (", unconfirmed" if int(o["credibility"]) >= 4 else "") for o in ends]
+    kind = briefing.params["fx_kind"]
+    dates = [when(o) + (", unconfirmed" if int(o["credibility"]) >= 4 else "") + rate_kind_note(o, kind, bare=True)
+             for o in ends]  # with the rate's kind where it differs from the one asked for
     by = "to date" if briefing.params["as_of"] == "latest" else f"by {date_text(briefing.as_of)}"
     text = (f"Monthly offers to recruits from {place(origin)} reported {by} "
             + (f"run from {figures[0]} ({dates[0]}) to {figures[1]} ({dates[1]})" if len(ends) == 2
@@ -304,7 +307,8 @@ def _cost(briefing, j):
         offer = offers_by_id.loc[drive["offer_id"]]
         mark = ", unconfirmed" if int(offer["credibility"]) >= 4 else ""
         months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
-        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}) for {months}"
+        note = rate_kind_note(offer, briefing.params["fx_kind"], bare=True)
+        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}) for {months}"
 
     def cost_words(drive) -> str:
         words = ("about " if drive["approximate"] and drive["cost_usd"].is_point else "") + money(drive["cost_usd"])

@@ -20,6 +20,9 @@ SECTION = "Pay"
 CONFIRMED_BELOW = 4
 #: Absence from our data is "not on record" (method rule 22), never "had not been reported".
 NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
+TITLE_ABSENCE_WORDS = {"not on record": "not on record",
+                       "not in force": "on record only for other dates, not in force on the offers'",
+                       "no rate": "in force with no exchange rate of the day on record"}
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
@@ -34,7 +37,7 @@ def _bounds(interval) -> tuple:
     return round(interval.low, 2), None if interval.open_above else round(interval.high, 2)
 
 
-def _rate_note(briefing, rate_id, day) -> str:
+def _rate_note(briefing, rate_id, day, offer_rate: bool = False) -> str:
     """Which rate a conversion used, when it is not of the figure's own day or not of the kind asked for."""
     if rate_id is None:
         return ""
@@ -43,8 +46,8 @@ def _rate_note(briefing, rate_id, day) -> str:
         return ""
     rate = rates.loc[rate_id]
     notes = []
-    if rate["kind"] != briefing.params["fx_kind"]:
-        notes.append(f"at a {rate['kind']} rate: no {briefing.params['fx_kind']} rate on record")
+    if rate["kind"] != briefing.params["fx_kind"] and not offer_rate:  # an offer's words say it already
+        notes.append(f"at the {rate['kind']} rate: no {briefing.params['fx_kind']} rate on record")
     if day is not None and rate["date"].date() != day.date():
         notes.append(f"at the rate of {date_text(rate['date'])}")
     return "; ".join(notes)
@@ -58,7 +61,7 @@ def _rows(briefing) -> list[dict]:
         offer = offers.loc[row["offer_id"]]
         day = offer["day"]
         low, high = _bounds(row["monthly_usd"])
-        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"]), SECTION)
+        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"], briefing.params["fx_kind"]), SECTION)
         whom = "every origin" if offer["origin"] == "all" else offer["origin"]
         # A conversion's reference lists the rate with the row, so the dollar figure can be checked.
         offer_ref = briefing.refs.cite([offer["offer_id"], offer["fx_rate_id"]], section=SECTION,
@@ -114,7 +117,7 @@ def _rows(briefing) -> list[dict]:
         rows.append({"when": when(offer), "origin": "All origins" if offer["origin"] == "all" else offer["origin"],
                      "side": offer["side"], "usd": usd, "ref": offer_ref, "unconfirmed": unconfirmed(offer),
                      "home": home, "army": army, "home_none": home_none, "army_none": army_none,
-                     "rate_note": _rate_note(briefing, offer["fx_rate_id"], day)})
+                     "rate_note": _rate_note(briefing, offer["fx_rate_id"], day, offer_rate=True)})
     return rows
 
 
@@ -140,8 +143,9 @@ def chart_title(briefing) -> str:
         parts.append(say(briefing, made, verdict, SECTION))
     else:
         say(briefing, made, "no offer could be set against the army's own pay of its date", SECTION)
-        parts.append("no offer can be set against the recruiting army's own pay: none of its date, with a rate to "
-                     "convert it, is on record")
+        # Three cases, three words (method rule 11); each offer's case is a claim of the table below.
+        cases = [words for status, words in TITLE_ABSENCE_WORDS.items() if (army["army_status"] == status).any()]
+        parts.append("no offer can be set against the recruiting army's own pay, which is " + " or ".join(cases))
     soldier = briefing.multiples[briefing.multiples["measure"] == "soldier_pay"]
     offers = briefing.monthly_offers.set_index("offer_id")
     confirmed = soldier[[int(offers.loc[o, "credibility"]) < CONFIRMED_BELOW for o in soldier["offer_id"]]] \
