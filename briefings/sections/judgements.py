@@ -152,7 +152,7 @@ def _army(briefing, j):
         n = len(army)
         what = (f"the one monthly offer for the war in Ukraine on record" if n == 1 else
                 f"the {number_words(n)} monthly offers for the war in Ukraine on record")
-        text = (f"None of {what} can be set against the recruiting army's own pay of its date: "
+        text = (f"None of {what} can be set against the recruiting army's own pay of the offer's date: "
                 if n > 1 else f"For {what}, the pay test of Art. 47(2)(c) cannot be applied against the recruiting "
                               "army's own pay: ")
         text += _army_absence(briefing, army, n) + _elsewhere(briefing) + _pay_settled(briefing) + "."

@@ -21,7 +21,7 @@ CONFIRMED_BELOW = 4
 #: Absence from our data is "not on record" (method rule 22), never "had not been reported".
 NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
 TITLE_ABSENCE_WORDS = {"not on record": "not on record",
-                       "not in force": "on record only for other dates, not in force on the offers'",
+                       "not in force": "not in force on their dates (on record only for other dates)",
                        "no rate": "in force with no exchange rate of the day on record"}
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "not in force": "not in force on its date: on record only for other dates",
