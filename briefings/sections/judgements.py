@@ -141,6 +141,17 @@ def _law(briefing, j):
             + "; ".join(p[0].upper() + p[1:] for p in parts)
             + f". Our threshold of {j.parts['threshold']:g} times the army's own pay is an analytic "
               "convention, not law.")
+    # Groups reported at the war but not assessed are named as such, never passed over (method rule 12).
+    groups = briefing.assessment.not_assessed
+    at_war = [g for g in groups if g[4] != "not reached"]
+    if at_war:
+        why = {"conscripts": "conscripts", "status unknown": "status not reported",
+               "our reading": "at the war only by our reading of the source"}
+        reasons = join_words([why[r] for r in why if any(g[4] == r for g in at_war)])
+        n = len(at_war)
+        words = (f" {number_words(n).capitalize()} other {'group' if n == 1 else 'groups'} reported at the war "
+                 f"{'is' if n == 1 else 'are'} not assessed ({reasons}): see Mercenaries in law.")
+        text += say(briefing, claim.not_assessed(groups), words, SECTION)
     return text, []
 
 
