@@ -28,7 +28,7 @@ def _reason(a) -> str:
 #: Why a group is left out of the Art. 47 reading, after its names (method rule 12).
 NOT_ASSESSED_WHY = {
     "not reached": "none of them is reported to have reached the war by {as_of}",
-    "our reading": "reported to have reached the war only by our reading of the source's words (rule 21), never "
+    "our reading": "reported to have reached the war only by our reading of the source's words, never "
                    "by the source itself",
     "status unknown": "reported to have reached the war, but whether as volunteers, paid recruits or contract "
                       "soldiers is not reported, so the conditions cannot be read",
