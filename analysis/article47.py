@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .headcounts import PRESENCE_STAGES, reached_the_war
+from .headcounts import PRESENCE_STAGES, stage_is_read
 from .loading import SIDE_COUNTRY
 
 CONDITIONS = {
@@ -166,7 +166,9 @@ def assess_groups(latest: pd.DataFrame, army: pd.DataFrame, threshold: float) ->
         stages = groups.setdefault((claim["side"], claim["origin"], claim["category"]), set())
         # A reported zero ("none yet") shows nobody there; a presence stage that is only our reading of
         # the source's verb (method rule 21) never counts as reaching the war.
-        if claim["people"].high > 0 and (reached_the_war(claim) or str(claim["stage"]) not in PRESENCE_STAGES):
+        # (Missing in action counts here, as rule 12 says, whatever a "largest" of rule 14 ranks.)
+        if claim["people"].high > 0 and not (str(claim["stage"]) in PRESENCE_STAGES
+                                             and stage_is_read(claim["stage_detail"])):
             stages.add(str(claim["stage"]))
     out = []
     for (side, origin, category), stages in sorted(groups.items()):

@@ -22,8 +22,8 @@ from .article47 import assess_groups
 from .changes import data_revisions, default_since, revisions_in
 from .coverage import record_reach
 from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
-                         largest, latest_claims, own_trends, ranked_origins, reached_the_war, signup_arrival_gap,
-                         trends)
+                         largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
+from .headcounts import PRESENCE_STAGES, stage_is_read  # rule 12: missing in action counts too
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
@@ -269,7 +269,7 @@ class Assessment:
             if key in assessed:
                 continue
             there = [c for _, c in group.iterrows() if c["people"].high > 0 and str(c["stage"]) in PRESENCE_STAGES]
-            reached = [c for c in there if reached_the_war(c)]
+            reached = [c for c in there if not stage_is_read(c["stage_detail"])]  # rule 21: our reading is no presence
             reason = ("not reached" if not there else "our reading" if not reached
                       else "conscripts" if key[2] == "conscript" else "status unknown")
             out.append((*key, tuple(group["claim_id"]), reason))

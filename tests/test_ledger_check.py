@@ -438,7 +438,7 @@ def test_a_group_assessed_on_a_stage_of_our_reading_fails(monkeypatch, rows):
     # being a stage the research file reads as arrivals. Planted: the old rule, every presence stage counts.
     import analysis.article47
 
-    monkeypatch.setattr(analysis.article47, "reached_the_war", lambda c: True)
+    monkeypatch.setattr(analysis.article47, "stage_is_read", lambda detail: False)
     found = disagreements(ENTRIES["as-of-2022-03-31"], rows)
     assert any(d.kind == "not_assessed" and "Canada" in d.problem and "our reading" in d.problem for d in found)
 
