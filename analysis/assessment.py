@@ -23,7 +23,6 @@ from .changes import data_revisions, default_since, revisions_in
 from .coverage import record_reach
 from .headcounts import (PRESENCE_STAGES, Scope, claim_status, claims_as_of, contradictions, headcount_table,
                          largest, latest_claims, own_trends, ranked_origins, signup_arrival_gap, trends)
-from .headcounts import PRESENCE_STAGES, stage_is_read  # rule 12: missing in action counts too
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
@@ -263,6 +262,8 @@ class Assessment:
         (such figures only by our reading of the source's verb, method rule 21), 'status unknown'
         (reached the war, but whether volunteers, paid or contract is not reported), 'conscripts'
         (called up by a party, not recruited)."""
+        from .headcounts import PRESENCE_STAGES, stage_is_read  # rule 12: missing in action counts too
+
         assessed = {(a.side, a.origin, a.category) for a in self.assessments}
         out = []
         for key, group in self.latest.groupby(["side", "origin", "category"], sort=True):
