@@ -18,11 +18,6 @@ SECTION = "Pay"
 #: The words of a missing comparator (method rule 22: a wage missing from the data is never "none in force").
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
-#: Absence from our data is "not on record" (method rule 22), never "had not been reported".
-NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
-TITLE_ABSENCE_WORDS = {"not on record": "not on record",
-                       "not in force": "not in force on their dates (on record only for other dates)",
-                       "no rate": "in force with no exchange rate of the day on record"}
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
@@ -31,6 +26,13 @@ MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exch
 def _wages_words(shown) -> str:
     """Every figure of a wage in force, as shown beside a multiple: '$15–35 and $7.50' (rule 11)."""
     return " and ".join(dict.fromkeys(money(usd) for _, usd in shown))
+
+
+#: Absence from our data is "not on record" (method rule 22), never "had not been reported".
+NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
+TITLE_ABSENCE_WORDS = {"not on record": "not on record",
+                       "not in force": "not in force on their dates (on record only for other dates)",
+                       "no rate": "in force with no exchange rate of the day on record"}
 
 
 def _bounds(interval) -> tuple:
