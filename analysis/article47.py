@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .headcounts import PRESENCE_STAGES
+from .headcounts import PRESENCE_STAGES, stage_is_read
 from .loading import SIDE_COUNTRY
 
 CONDITIONS = {
@@ -90,14 +90,28 @@ class Assessment:
         return "cannot be mercenaries" if self.failed else "may meet the definition"
 
 
-def _pay_condition(readings: list[str], threshold: float) -> tuple[str, str]:
+#: Why an offer could not be set against the army's own pay (method rule 11: three cases, never merged).
+ABSENCE_WORDS = {"not on record": "not on record", "not in force": "on record but not in force on the offer's date",
+                 "no rate": "in force, but no exchange rate of the day on record to convert it"}
+
+
+def _why_uncompared(statuses: list[str]) -> str:
+    cases = [(ABSENCE_WORDS[s], statuses.count(s)) for s in ABSENCE_WORDS if s in statuses]
+    if not cases:
+        return "none on record for their date, or no rate to convert it"
+    if len(cases) == 1:
+        return cases[0][0]
+    return "; ".join(f"{words} ({n})" for words, n in cases)
+
+
+def _pay_condition(readings: list[str], threshold: float, statuses=()) -> tuple[str, str]:
     counted = [r for r in readings if r != "no comparator"]
+    missing = [s for s in statuses if s != "compared"]
     if "in excess" not in counted and len(counted) < len(readings):
         rest = ((f"; the rest are below {threshold:g}×" if all(r == "not in excess" for r in counted)
                  else f"; the rest are below or straddle {threshold:g}×") if counted else "")
         return UNKNOWN, (f"{len(readings) - len(counted)} of {len(readings)} offers could not be set against the "
-                         "army's own pay of the same kind: none on record for their date, or no rate to convert it"
-                         + rest)
+                         f"army's own pay of the same kind: {_why_uncompared(missing)}" + rest)
     if "in excess" in counted:
         n = counted.count("in excess")
         return MET, (f"{n} of {len(readings)} offers at least {threshold:g}× the army's own pay in force, on our "
@@ -109,13 +123,12 @@ def _pay_condition(readings: list[str], threshold: float) -> tuple[str, str]:
     if counted:
         return UNKNOWN, f"offers straddle {threshold:g}× the army's own pay in force"
     if readings:
-        return UNKNOWN, ("no army pay of the same kind on record for the offers' dates, or no rate to convert it "
-                         "(which does not mean there was none)")
+        return UNKNOWN, f"the army's own pay of the same kind for the offers' dates: {_why_uncompared(missing)}"
     return UNKNOWN, "no monthly offer on record"
 
 
 def assess(side: str, origin: str, category: str, *, stages, pay_readings: list[str],
-           threshold: float) -> Assessment:
+           threshold: float, pay_statuses=()) -> Assessment:
     """The six conditions for one group, from the stages reported for it and its offers' pay tests."""
     readings = {**CATEGORY_READINGS.get(category, {}), **SIDE_READINGS.get((side, category), {})}
     conditions = {}
@@ -126,7 +139,7 @@ def assess(side: str, origin: str, category: str, *, stages, pay_readings: list[
         conditions["b"] = (UNKNOWN, "reported sent to the war; a direct part in hostilities is not established")
     else:
         conditions["b"] = (UNKNOWN, "no report of them deployed or killed")
-    conditions["c"] = readings.get("c") or _pay_condition(pay_readings, threshold)
+    conditions["c"] = readings.get("c") or _pay_condition(pay_readings, threshold, list(pay_statuses))
     if origin in SIDE_COUNTRY.values():
         conditions["d"] = (NOT_MET, f"nationals of {origin}, a party")
     elif origin in ("all",) or not origin:
@@ -151,13 +164,18 @@ def assess_groups(latest: pd.DataFrame, army: pd.DataFrame, threshold: float) ->
         if claim["category"] in ("unknown", "conscript"):
             continue
         stages = groups.setdefault((claim["side"], claim["origin"], claim["category"]), set())
-        if claim["people"].high > 0:  # a reported zero ("none yet") shows nobody there
+        # A reported zero ("none yet") shows nobody there; a presence stage that is only our reading of
+        # the source's verb (method rule 21) never counts as reaching the war.
+        # (Missing in action counts here, as rule 12 says, whatever a "largest" of rule 14 ranks.)
+        if claim["people"].high > 0 and not (str(claim["stage"]) in PRESENCE_STAGES
+                                             and stage_is_read(claim["stage_detail"])):
             stages.add(str(claim["stage"]))
     out = []
     for (side, origin, category), stages in sorted(groups.items()):
         if not set(stages) & set(PRESENCE_STAGES):
             continue  # only applications or sign-ups: no one in this group is reported to have fought
-        readings = list(army[(army["side"] == side) & (army["origin"] == origin)
-                             & (army["category"] == category)]["reading"])
-        out.append(assess(side, origin, category, stages=stages, pay_readings=readings, threshold=threshold))
+        mine = army[(army["side"] == side) & (army["origin"] == origin) & (army["category"] == category)]
+        statuses = list(mine["army_status"]) if "army_status" in mine else []
+        out.append(assess(side, origin, category, stages=stages, pay_readings=list(mine["reading"]),
+                          threshold=threshold, pay_statuses=statuses))
     return out

@@ -26,7 +26,7 @@ from .headcounts import (REACHED_STAGES, Scope, claim_status, claims_as_of, cont
 from .judgements import UNCONFIRMED_CREDIBILITY, Evidence, Judgement, likelihood_word, make
 from .loading import SIDE_COUNTRY, DataPackage, known_from, load_data
 from .pay import (COMPARATOR_MAX_AGE_DAYS, army_pay_comparison, comparable_offers, drive_costs, home_wage_multiples,
-                  monthly_offers_on_record, offer_contradictions, offers_in_usd, wages_in_usd)
+                  monthly_offers_on_record, offer_contradictions, offer_corroboration, offers_in_usd, wages_in_usd)
 from .paths import DATA_DIR
 
 #: Share of sign-ups reported present at or below which "most had not reached the war" is judged likely.
@@ -122,8 +122,10 @@ class Assessment:
 
     @cached_property
     def offers(self) -> pd.DataFrame:
+        # With named origins, the monthly pay offered to every origin for a group in view is theirs too.
+        groups = set(zip(self.latest["side"], self.latest["category"])) if self.params["origins"] else None
         return offers_in_usd(self.data, as_of=self.as_of, fx_kind=self.params["fx_kind"], sides=self.sides,
-                             origins=self.params["origins"])
+                             origins=self.params["origins"], groups=groups)
 
     @cached_property
     def wages(self) -> pd.DataFrame:
@@ -206,10 +208,27 @@ class Assessment:
                         tuple((self._reliability[s], int(c)) for s, c in zip(rows["source_id"], rows["credibility"])),
                         contradicted, bool(claim["adversary"]))
 
-    def _offer_evidence(self, offers: pd.DataFrame) -> Evidence:
-        return Evidence(tuple(offers["offer_id"]), frozenset(offers["claimant_id"]),
-                        tuple((self._reliability[s], int(c)) for s, c in zip(offers["source_id"], offers["credibility"])),
-                        False, bool(offers["adversary"].any()))
+    def _offer_evidence(self, offers: pd.DataFrame) -> list[Evidence]:
+        """One Evidence per offer: the offer and the offers of other claimants that state the same
+        quantity and agree with it (method rule 13). Offers to different origins never agree."""
+        agreeing = self.offer_corroboration
+        everything = self.offers.set_index("offer_id", drop=False)
+        contradicted = set(self.offer_contradictions["offer_a"]) | set(self.offer_contradictions["offer_b"]) \
+            if len(self.offer_contradictions) else set()
+        out = []
+        for _, offer in offers.iterrows():
+            ids = [offer["offer_id"]] + list(agreeing.get(offer["offer_id"], []))
+            rows = everything.loc[ids]
+            out.append(Evidence(tuple(ids), frozenset(rows["claimant_id"]),
+                                tuple((self._reliability[s], int(c)) for s, c in zip(rows["source_id"],
+                                                                                      rows["credibility"])),
+                                offer["offer_id"] in contradicted, bool(offer["adversary"])))
+        return out
+
+    @cached_property
+    def offer_corroboration(self) -> dict:
+        """offer id -> ids of other claimants' offers that agree with it (the same quantity)."""
+        return offer_corroboration(self.offers)
 
 
     # -------------------------------------------------------------------- notions, computed once
@@ -238,14 +257,23 @@ class Assessment:
 
     @cached_property
     def not_assessed(self) -> list[tuple]:
-        """Groups in view with no presence figure, left out of the Art. 47 reading: (side, origin,
-        category, claim ids), for groups of a category the reading covers."""
+        """Every group in view the Art. 47 reading leaves out, and why: (side, origin, category, claim
+        ids, reason). Reasons: 'not reached' (no figure of people who reached the war), 'our reading'
+        (such figures only by our reading of the source's verb, method rule 21), 'status unknown'
+        (reached the war, but whether volunteers, paid or contract is not reported), 'conscripts'
+        (called up by a party, not recruited)."""
+        from .headcounts import PRESENCE_STAGES, stage_is_read  # rule 12: missing in action counts too
+
         assessed = {(a.side, a.origin, a.category) for a in self.assessments}
         out = []
-        latest = self.latest[~self.latest["category"].isin(("unknown", "conscript"))]
-        for key, group in latest.groupby(["side", "origin", "category"], sort=True):
-            if key not in assessed:
-                out.append((*key, tuple(group["claim_id"])))
+        for key, group in self.latest.groupby(["side", "origin", "category"], sort=True):
+            if key in assessed:
+                continue
+            there = [c for _, c in group.iterrows() if c["people"].high > 0 and str(c["stage"]) in PRESENCE_STAGES]
+            reached = [c for c in there if not stage_is_read(c["stage_detail"])]  # rule 21: our reading is no presence
+            reason = ("not reached" if not there else "our reading" if not reached
+                      else "conscripts" if key[2] == "conscript" else "status unknown")
+            out.append((*key, tuple(group["claim_id"]), reason))
         return out
 
     @cached_property
@@ -402,7 +430,7 @@ class Assessment:
         rows = offers if compared.empty else offers[offers["offer_id"].isin(compared["offer_id"])]
         # The judgement quotes the army's pay too: its rows and the rates they were converted at.
         comparators = [i for pair in zip(compared["army_wage_id"], compared["army_fx_rate_id"]) for i in pair if i]
-        return make("", [self._offer_evidence(rows)], topic="army", extra_ids=comparators,
+        return make("", self._offer_evidence(rows), topic="army", extra_ids=comparators,
                     parts={"army": self.army, "threshold": self.params["excess_threshold"],
                            "claim": claim.threshold(self.army, self.params["excess_threshold"])})
 
@@ -427,7 +455,7 @@ class Assessment:
         for o in compared:
             row = soldier.loc[o["offer_id"]]
             wages += [row["wage_id"], row["wage_fx_rate_id"]] + [w for w, _ in row["disagreeing"]]
-        return make("", [self._offer_evidence(mine)], topic="pull", extra_ids=[w for w in wages if w],
+        return make("", self._offer_evidence(mine), topic="pull", extra_ids=[w for w in wages if w],
                     parts={"origin": origin, "offers": mine, "ends": ends, "compared": compared, "soldier": soldier,
                            "extremes": extremes})
 
@@ -441,7 +469,7 @@ class Assessment:
         dearest = drives.assign(_c=[c.high for c in drives["cost_usd"]]).sort_values(["_c", "offer_id"]).iloc[-1]
         head_claim = self.latest[self.latest["claim_id"] == head["claim_id"]].iloc[0]
         offers = self.offers[self.offers["offer_id"].isin(drives["offer_id"])]
-        return make("", [self._evidence(head_claim, self.claims), self._offer_evidence(offers)], topic="cost",
+        return make("", [self._evidence(head_claim, self.claims)] + self._offer_evidence(offers), topic="cost",
                     parts={"drives": drives, "cheapest": cheapest, "dearest": dearest, "claim": head_claim})
 
     # -------------------------------------------------------------------- conversions

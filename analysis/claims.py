@@ -36,6 +36,7 @@ RULES = {
     "none": "§22 coverage", "credit": "§8 who is speaking", "newest": "§17 what changed",
     "window": "§17 what changed; §22 coverage", "revisions": "§17 what changed", "change": "§17 what changed",
     "not_assessed": "§12 Article 47", "conversions": "§10 exchange rates", "extremes": "§11 comparators in force",
+    "agree": "§13 confidence and likelihood",
 }
 KINDS = tuple(RULES)
 
@@ -200,18 +201,21 @@ def contradictions(headcounts: pd.DataFrame, offers: pd.DataFrame) -> Claim:
 
 
 def ratio(offer_id: str, measure: str, country: str, day, wage_id: str, wage_usd: Interval,
-          wage_rate: str | None, offer_usd: Interval, value: Interval, printed: str) -> Claim:
-    """An offer as a multiple of a wage in force on the offer's day."""
+          wage_rate: str | None, offer_usd: Interval, value: Interval, printed: str, others=()) -> Claim:
+    """An offer as a multiple of a wage in force on the offer's day; ``others`` (wage id, USD) are
+    other sources' figures in force that disagree, which the multiple spans too (method rule 11)."""
     return Claim("ratio", {"offer": offer_id, "measure": measure, "country": country},
                  {"day": _day(day), "wage": wage_id, "wage_usd": wage_usd, "wage_rate": wage_rate,
-                  "offer_usd": offer_usd, "ratio": value, "printed": printed},
-                 (offer_id, wage_id, wage_rate))
+                  "offer_usd": offer_usd, "ratio": value, "printed": printed,
+                  "others": [{"wage": w, "wage_usd": u} for w, u in others]},
+                 (offer_id, wage_id, wage_rate) + tuple(w for w, _ in others))
 
 
 def in_force(offer_id: str, measure: str, country: str, day, status_: str, wage_id: str | None,
              words: str) -> Claim:
     """What an offer has to be compared with on its day: 'compared', 'no rate' (a wage in force,
-    no exchange rate of the day on record), 'not on record', 'all origins' (no home country)."""
+    no exchange rate of the day on record), 'not in force' (on record, none in force on the day),
+    'not on record' (none on record at all), 'all origins' (no home country)."""
     return Claim("in_force", {"offer": offer_id, "measure": measure, "country": country, "day": _day(day)},
                  {"status": status_, "wage": wage_id, "words": words}, (offer_id, wage_id))
 
@@ -258,10 +262,18 @@ def gap(row) -> Claim:
 
 
 def not_assessed(groups: list[tuple]) -> Claim:
-    """Groups in view that the Art. 47 reading leaves out, since none of them is reported to have
-    reached the war: (side, origin, category, claim ids)."""
-    return Claim("not_assessed", {"rule": "only groups reported to have reached the war are assessed"},
-                 {"groups": [[s, o, c] for s, o, c, _ in groups]}, tuple(i for *_, ids in groups for i in ids))
+    """Groups in view that the Art. 47 reading leaves out, and why: (side, origin, category, claim
+    ids, reason) — see :attr:`analysis.assessment.Assessment.not_assessed`."""
+    return Claim("not_assessed", {"rule": "only groups of known status reported to have reached the war are assessed"},
+                 {"groups": [[s, o, c, why] for s, o, c, _, why in groups]},
+                 tuple(i for *_, ids, _ in groups for i in ids))
+
+
+def agree(evidence, basis: str) -> Claim:
+    """A judgement's confidence basis where it says sources agree: for each figure it rests on, the
+    rows of independent claimants counted as agreeing with it (the figure's own row first)."""
+    groups = [list(e.claim_ids) for e in evidence if len(e.claimant_ids) >= 2]
+    return Claim("agree", {"basis": basis}, {"groups": groups}, tuple(i for g in groups for i in g))
 
 
 # ------------------------------------------------------------------ absence, age, the window

@@ -19,7 +19,9 @@ The rules (``docs/method.md`` states them with their parameters):
   old. Never a later figure; base pay is compared with base pay, total with total, never
   spliced. The wage converts to USD at the rate of the offer's day. When two sources in force
   disagree (ranges that do not overlap, in force within :data:`SAME_WAGE_WINDOW_DAYS` of each
-  other), the other figure is returned too, to be shown; an older figure is superseded instead.
+  other), the other figure is returned too and shown, and an offer's multiple spans every figure
+  shown; an older figure is superseded instead. No figure in force is either 'not in force' (figures
+  on record, none in force on the day) or 'not on record' (none at all): never merged.
 * **Art. 47(2)(c) pay test.** Pay "substantially in excess" of the party's own combatants of
   similar rank. The law gives no number; :data:`SUBSTANTIAL_EXCESS` is our analytic convention,
   a parameter everywhere.
@@ -33,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
-from .headcounts import CONTRADICTION_WINDOW_DAYS
+from .headcounts import CONTRADICTION_WINDOW_DAYS, CORROBORATION_WINDOW_DAYS
 from .intervals import APPROXIMATE, Interval, from_claim, stated_interval
 from .loading import MAX_FX_GAP_DAYS, SIDE_COUNTRY, known_from
 from .speakers import with_speakers
@@ -165,8 +167,12 @@ def _as_of(frame: pd.DataFrame, as_of) -> pd.DataFrame:
 
 
 def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, origins=None,
-                  rule=None) -> pd.DataFrame:
+                  rule=None, groups=None) -> pd.DataFrame:
     """Pay offers known by ``as_of`` (all when None), converted to USD.
+
+    With named ``origins``, ``groups`` ((side, category) pairs of the groups in view) adds the
+    monthly pay offered to recruits of every origin on that side and of that category: it is their
+    pay too (the Legion's base pay for Colombia's volunteers; method rule 9).
 
     Returns one row per offer with the original columns, the speaker columns, and ``amount``
     (Interval, local currency), ``amount_usd`` (Interval, USD per period), ``monthly_usd``
@@ -176,6 +182,12 @@ def offers_in_usd(data, *, as_of=None, fx_kind: str = "market", sides=None, orig
     and ``fx_basis``. Sorted by the date each became known.
     """
     offers = _filter(_as_of(data.pay_offers, as_of), sides, origins)
+    if origins and groups:
+        every = _filter(_as_of(data.pay_offers, as_of), sides, ["all"])
+        every = every[(every["period"] == "month")
+                      & pd.Series([(s, c) in set(groups) for s, c in zip(every["side"], every["category"])],
+                                  index=every.index, dtype=bool)]
+        offers = pd.concat([offers, every]) if len(every) else offers
     offers = with_speakers(offers, getattr(data, "claimants", None))
     offers = offers.assign(day=known_from(offers)) if len(offers) else offers.assign(day=pd.Series(dtype="datetime64[ns]"))
     rows = []
@@ -255,6 +267,44 @@ class Comparator:
     claimant_id: str
     disagreeing: tuple = ()  # (wage_id, monthly_usd Interval) of other sources in force that disagree
 
+    @property
+    def shown(self) -> tuple:
+        """Every figure of the wage in force that is shown: (wage_id, USD Interval), this one first,
+        then each other source's that disagrees (method rule 11: all are used, none is dropped)."""
+        return ((self.wage_id, self.monthly_usd),) + tuple(self.disagreeing)
+
+    @property
+    def span(self) -> Interval | None:
+        """The range spanning every figure shown (USD a month): what an offer's multiple is taken
+        against, so that it covers each source's figure. None when not converted."""
+        if self.monthly_usd is None:
+            return None
+        figures = [usd for _, usd in self.shown]
+        return Interval(min(f.low for f in figures), max(f.high for f in figures), any(f.open_above for f in figures))
+
+
+def nearest_not_in_force(wages: pd.DataFrame, country: str, measure: str, on) -> tuple | None:
+    """For a wage 'not in force' on ``on``: (wage_id, date in force, 'before' or 'after') of the figure
+    on record nearest to it — the latest before (older than the age limit), else the earliest after."""
+    mine = wages[(wages["country"] == country) & (wages["measure"] == measure)] if len(wages) else wages
+    if not len(mine):
+        return None
+    on = pd.Timestamp(on)
+    before = mine[mine["date_in_force"] <= on].sort_values(["date_in_force", "wage_id"])
+    if len(before):
+        return before.iloc[-1]["wage_id"], pd.Timestamp(before.iloc[-1]["date_in_force"]), "before"
+    after = mine.sort_values(["date_in_force", "wage_id"])
+    return after.iloc[0]["wage_id"], pd.Timestamp(after.iloc[0]["date_in_force"]), "after"
+
+
+def comparator_absence(wages: pd.DataFrame, country: str, measure: str) -> str:
+    """Why no ``measure`` wage of ``country`` is in force on a day (method rule 11): 'not in force'
+    when figures of it are on record but none in force on that day (all later, or older than the
+    age limit), 'not on record' when the data holds no figure of it at all."""
+    if len(wages) and ((wages["country"] == country) & (wages["measure"] == measure)).any():
+        return "not in force"
+    return "not on record"
+
 
 def _wage_index(wages: pd.DataFrame) -> dict:
     """(country, measure) -> (its wages in the order the latest in force wins: date in force, then
@@ -332,7 +382,8 @@ def home_wage_multiples(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
                 continue
             rows.append({"offer_id": offer["offer_id"], "origin": offer["origin"], "measure": measure,
                          "wage_id": wage.wage_id, "wage_date": wage.in_force_from, "wage_usd": wage.monthly_usd,
-                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.monthly_usd,
+                         # Against every figure in force: where sources disagree, the multiple spans them all.
+                         "monthly_usd": offer["monthly_usd"], "multiple": offer["monthly_usd"] / wage.span,
                          "disagreeing": list(wage.disagreeing), "wage_fx_rate_id": wage.fx_rate_id})
     return pd.DataFrame(rows, columns=["offer_id", "origin", "measure", "wage_id", "wage_date", "wage_usd",
                                        "monthly_usd", "multiple", "disagreeing", "wage_fx_rate_id"])
@@ -362,9 +413,11 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
     Returns one row per offer: ``offer_id``, ``side``, ``origin``, ``category``, ``monthly_usd``,
     ``army_measure``, ``army_pay_usd`` (Interval, USD a month, or None), ``army_wage_id``,
     ``army_pay_date`` (in force from), ``ratio`` (Interval or None), ``reading`` (see
-    :func:`article47_reading`), ``disagreeing``, ``army_fx_rate_id``, ``army_status`` ('compared';
-    'no rate': army pay in force but no exchange rate of the day on record; 'not on record': no army
-    pay of the kind on record in force on the day) and ``day`` (the offer's day, method rule 2).
+    :func:`article47_reading`; the ratio spans every figure in force where sources disagree),
+    ``disagreeing``, ``army_fx_rate_id``, ``army_status`` ('compared'; 'no rate': army pay in force but
+    no exchange rate of the day on record; 'not in force': army pay of the kind on record, but none in
+    force on the day; 'not on record': no army pay of the kind on record at all) and ``day`` (the
+    offer's day, method rule 2).
     """
     rows = []
     days = known_from(offers) if len(offers) else pd.Series(dtype="datetime64[ns]")
@@ -372,8 +425,10 @@ def army_pay_comparison(offers: pd.DataFrame, wages: pd.DataFrame, rates: pd.Dat
         measure = ARMY_MEASURE[offer["component"]]
         army = comparator_in_force(wages, SIDE_COUNTRY[offer["side"]], measure, day, rates,
                                    fx_kind, max_age_days=max_age_days, known_by=known_by)
-        status = "not on record" if army is None else "no rate" if army.monthly_usd is None else "compared"
-        ratio = None if status != "compared" else offer["monthly_usd"] / army.monthly_usd
+        status = (comparator_absence(wages, SIDE_COUNTRY[offer["side"]], measure) if army is None
+                  else "no rate" if army.monthly_usd is None else "compared")
+        # Against every figure in force: where sources disagree, the ratio spans them all (rule 11).
+        ratio = None if status != "compared" else offer["monthly_usd"] / army.span
         rows.append({"offer_id": offer["offer_id"], "side": offer["side"], "origin": offer["origin"],
                      "category": offer["category"], "monthly_usd": offer["monthly_usd"], "army_measure": measure,
                      "army_pay_usd": None if army is None else army.monthly_usd,
@@ -493,16 +548,42 @@ def home_comparator_status(offer, wages: pd.DataFrame, rates: pd.DataFrame, fx_k
                            measure: str = "soldier_pay", max_age_days: int = COMPARATOR_MAX_AGE_DAYS,
                            known_by=None) -> tuple[str, str | None]:
     """Why an offer has, or lacks, a home wage to compare with: ('compared', wage id), ('no rate',
-    wage id: in force, but no exchange rate of the offer's day on record), ('not on record', None)
-    or ('all origins', None: pay for every origin alike has no home country)."""
+    wage id: in force, but no exchange rate of the offer's day on record), ('not in force', None: on
+    record, but none in force on the day), ('not on record', None) or ('all origins', None: pay for
+    every origin alike has no home country)."""
     if offer["origin"] == "all":
         return "all origins", None
     day = known_from(pd.DataFrame([offer])).iloc[0]
     found = comparator_in_force(wages, offer["origin"], measure, day, rates, fx_kind, max_age_days=max_age_days,
                                 known_by=known_by)
     if found is None:
-        return "not on record", None
+        return comparator_absence(wages, offer["origin"], measure), None
     return ("no rate" if found.monthly_usd is None else "compared"), found.wage_id
+
+
+#: The key of one quantity of pay: offers agree or contradict only within one (method rules 7 and 13).
+OFFER_QUANTITY = ["side", "origin", "category", "theatre", "period", "component", "status"]
+
+
+def offer_corroboration(offers_usd: pd.DataFrame, window_days: int = CORROBORATION_WINDOW_DAYS) -> dict:
+    """offer id -> ids of the offers that agree with it (method rule 13): the same quantity (side,
+    origin, category, theatre, period, component, status, region), from another claimant, known
+    within ``window_days`` of it, with USD amounts that overlap. Offers to different origins, of
+    different kinds or far apart in time never agree."""
+    out = {i: [] for i in offers_usd["offer_id"]} if len(offers_usd) else {}
+    offers = offers_usd[offers_usd["amount_usd"].notna()] if len(offers_usd) else offers_usd
+    if offers.empty:
+        return out
+    offers = offers.assign(known_day=known_from(offers),
+                           region=offers["region"].fillna("") if "region" in offers else "")
+    window = pd.Timedelta(days=window_days)
+    for _, group in offers.groupby(OFFER_QUANTITY + ["region"], sort=True):
+        records = list(group.itertuples(index=False))
+        for a in records:
+            out[a.offer_id] = [b.offer_id for b in records
+                               if b.claimant_id != a.claimant_id and abs(b.known_day - a.known_day) <= window
+                               and a.amount_usd.overlaps(b.amount_usd)]
+    return out
 
 
 def offer_contradictions(offers_usd: pd.DataFrame, window_days: int = CONTRADICTION_WINDOW_DAYS) -> pd.DataFrame:

@@ -589,8 +589,9 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
         description = (f"Each of {_count(len(offers), 'monthly offer')} is drawn as a range of US dollars on a "
                        "logarithmic scale, with the soldier's pay at home and the recruiting army's own pay marked "
                        "on the rows where one was in force on the offer's date")
-        note = (f"{source} Comparators are those in force on each offer's date; a row without one has none on "
-                "record (which does not mean there was none). "
+        note = (f"{source} Comparators are those in force on each offer's date; where sources disagree, every "
+                "figure in force is used. A row without one says why: not on record (which does not mean there "
+                "was none), on record but not in force on its date, or no exchange rate of the day. "
                 f"The {threshold:g}× line is our reading of 'substantially in excess' in Art. 47(2)(c), an "
                 "analytic convention, not a legal rule.")
         return _finish(fig, title, description, note)

@@ -249,12 +249,27 @@ def conversion_words(briefing, section: str, offers=None) -> str:
     return say(briefing, made, words + " The rate of each conversion is listed in the appendix.", section)
 
 
-def usd_words(record, interval) -> str:
+def usd_words(record, interval, wanted: str | None = None) -> str:
     """A converted amount as its source's qualifier puts it: 'up to $2,713' for "up to 350,000 KES",
-    never '$0–2,713' (the 0 is our rule's low end, not the source's figure)."""
+    never '$0–2,713' (the 0 is our rule's low end, not the source's figure). With ``wanted`` (the
+    briefing's fx_kind), an amount converted at a rate of the other kind says so (method rule 10):
+    'up to $2,713 (at the official rate: no market rate on record)'."""
     from analysis.intervals import Interval
     from analysis.judgements import money
 
     if record.get("qualifier") == "up_to" and interval is not None and interval.low == 0:
-        return "up to " + money(Interval.exact(interval.high))
-    return money(interval)
+        text = "up to " + money(Interval.exact(interval.high))
+    else:
+        text = money(interval)
+    return text + rate_kind_note(record, wanted)
+
+
+def rate_kind_note(record, wanted: str | None, bare: bool = False) -> str:
+    """' (at the official rate: no market rate on record)' where a converted amount used a rate of
+    another kind than the briefing asks for (method rule 10); '' otherwise. ``bare``: without the
+    brackets, for an amount already in brackets."""
+    used = record.get("fx_kind_used")
+    if not wanted or not isinstance(used, str) or used == wanted or record.get("currency") == "USD":
+        return ""
+    note = f"at the {used} rate: no {wanted} rate on record"
+    return f", {note}" if bare else f" ({note})"

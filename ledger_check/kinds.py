@@ -84,6 +84,12 @@ def pay(c, v) -> list[str]:
             problems.append(f"{row_id}: {value['usd']} USD printed, the data gives {row['usd']}")
         if value.get("rate") != row["rate"]:
             problems.append(f"{row_id}: converted at {value.get('rate')}, the rate in force is {row['rate']}")
+        rate_row = _row(v.rows.exchange_rates, "rate_id", row["rate"]) if row["rate"] else None
+        words = c.get("words", "")
+        if rate_row is not None and rate_row["kind"] != v.fx_kind and "$" in words and rate_row["kind"] not in words:
+            # Rule 10: where no rate of the kind asked for is on record, the amount says which it used.
+            problems.append(f"{row_id}: converted at the {rate_row['kind']} rate ({row['rate']}), no {v.fx_kind} rate "
+                            f"being on record, and the words {words!r} do not say so")
     return problems
 
 
@@ -370,8 +376,15 @@ def ratio(c, v) -> list[str]:
                         f"{_day(offer['known'])} is {wage['wage_id']}")
     if not same_span(usd, value["wage_usd"], 0.005):
         problems.append(f"{subject['offer']}: the wage in USD is {value['wage_usd']}, the data gives {usd}")
+    others = v.other_sources(wage, usd, subject["country"], subject["measure"], offer["known"])
+    printed_others = sorted(o["wage"] for o in value.get("others", []))
+    if printed_others != sorted(w for w, _ in others):
+        problems.append(f"{subject['offer']}: set against {', '.join([value['wage']] + printed_others)}, but the "
+                        f"figures in force on {_day(offer['known'])} that disagree are "
+                        f"{', '.join([wage['wage_id']] + sorted(w for w, _ in others))}: each is shown (rule 11)")
     if not same_span(mine, value["ratio"], 0.005):
-        problems.append(f"{subject['offer']}: ratio {value['ratio']}, the data gives {mine}")
+        problems.append(f"{subject['offer']}: ratio {value['ratio']}, the data gives {mine} (against every figure in "
+                        "force)")
     if not ratio_printed_ok(value["printed"], mine):
         problems.append(f"{subject['offer']}: printed {value['printed']!r} for a ratio of {mine.low:.3g}–{mine.high:.3g}")
     return problems
@@ -390,10 +403,16 @@ def in_force(c, v) -> list[str]:
     if value["status"] == "all origins":
         return problems if offer["origin"] == "all" else problems + [f"{subject['offer']}: has an origin"]
     status = v.comparison(offer, subject["country"], subject["measure"])[0] if offer["usd"] is not None else (
-        "not on record" if v.wage_in_force(subject["country"], subject["measure"], offer["known"]) is None else "no rate")
+        v.absence(subject["country"], subject["measure"])
+        if v.wage_in_force(subject["country"], subject["measure"], offer["known"]) is None else "no rate")
     if status != value["status"]:
         problems.append(f"{subject['offer']}: {subject['measure']} of {subject['country']} on {_day(offer['known'])} "
                         f"printed as {value['status']!r}, the data gives {status!r}")
+    # Three cases, three words (rule 11): never merged.
+    said = {"not on record": "not on record", "not in force": "not in force", "no rate": "exchange rate"}
+    if status in said and said[status] not in value.get("words", ""):
+        problems.append(f"{subject['offer']}: the words {value.get('words', '')!r} do not say {said[status]!r}, "
+                        f"which is the case ({status})")
     return problems
 
 
@@ -562,14 +581,81 @@ def gap(c, v) -> list[str]:
     return problems
 
 
+def _groups_left_out(v) -> list[list]:
+    """Every group in view (side, origin, category) the Art. 47 reading leaves out, with why (rule 12):
+    'not reached', 'our reading' (presence only by our reading of the source, rule 21), 'conscripts',
+    'status unknown' (category unknown)."""
+    out = []
+    for key, group in v.latest.groupby(["side", "origin", "category"], sort=True):
+        there = group[group["stage"].isin(PRESENCE) & pd.Series([s.high > 0 for s in group["span"]], index=group.index,
+                                                                dtype=bool)]
+        reached = there[~there["stage_detail"].fillna("").str.contains(READING)]
+        if there.empty:
+            out.append([*key, "not reached"])
+        elif reached.empty:
+            out.append([*key, "our reading"])
+        elif key[2] == "conscript":
+            out.append([*key, "conscripts"])
+        elif key[2] == "unknown":
+            out.append([*key, "status unknown"])
+    return out
+
+
 def not_assessed(c, v) -> list[str]:
-    latest = v.latest[~v.latest["category"].isin(("unknown", "conscript"))]
-    mine = []
-    for key, group in latest.groupby(["side", "origin", "category"], sort=True):
-        if not any(s in PRESENCE and sp.high > 0 for s, sp in zip(group["stage"], group["span"])):
-            mine.append(list(key))
+    mine = sorted(_groups_left_out(v))
     printed = sorted(c["value"]["groups"])
-    return [] if printed == sorted(mine) else [f"groups not assessed: printed {printed}, the data gives {sorted(mine)}"]
+    problems = [] if printed == mine else [f"groups not assessed: printed {printed}, the data gives {mine}"]
+    words = c.get("words", "")
+    if words and any(g[3] == "our reading" for g in mine) and "our reading" not in words:
+        problems.append("groups counted as reaching the war only by our reading are not said to be so (rule 21)")
+    return problems
+
+
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+CORROBORATION_DAYS = 31
+
+
+def _one_quantity(v, ids: list) -> str | None:
+    """Why the rows ``ids`` (a figure and those said to agree with it) are not one quantity stated alike
+    by independent claimants within 31 days (rule 13), or None when they are."""
+    claims = v.claims.set_index("claim_id", drop=False)
+    offers = v.offers.set_index("offer_id", drop=False)
+    if all(i in claims.index for i in ids):
+        rows = [claims.loc[i] for i in ids]
+        keys = {r["series"] for r in rows}
+        amounts = [r["span"] for r in rows]
+    elif all(i in offers.index for i in ids):
+        rows = [offers.loc[i] for i in ids]
+        keys = {(r["side"], r["origin"], r["category"], r["theatre"], r["period"], r["component"], r["status"],
+                 r.get("region") or "") for r in rows}
+        amounts = [r["usd"] for r in rows]
+        if any(a is None for a in amounts):
+            return f"{', '.join(ids)}: some are not converted, so they cannot be said to agree"
+    else:
+        return f"{', '.join(ids)}: not all rows of one table in view"
+    if len(keys) > 1:
+        return f"{', '.join(ids)} state different quantities ({sorted(map(str, keys))}), so they cannot agree"
+    first = rows[0]
+    for row, amount in zip(rows[1:], amounts[1:]):
+        if abs((row["known"] - first["known"]).days) > CORROBORATION_DAYS or not amount.meets(amounts[0]):
+            return f"{ids[0]} and {row.get('claim_id') or row.get('offer_id')} are not of one time or do not overlap"
+    return None
+
+
+def agree(c, v) -> list[str]:
+    groups, basis = c["value"]["groups"], c["subject"]["basis"]
+    problems = [p for p in (_one_quantity(v, g) for g in groups) if p]
+    found = re.search(r"(\w+) independent sources agree", basis)
+    said = NUMBER_WORDS.get(found.group(1), 0) if found else 0
+    claimants = []
+    for g in groups:
+        who = set(v.claims[v.claims["claim_id"].isin(g)]["claimant_id"]) | set(
+            v.offers[v.offers["offer_id"].isin(g)]["claimant_id"])
+        claimants.append(len(who))
+    if said and said not in claimants:
+        problems.append(f"the basis says {said} independent sources agree; the figures' agreeing claimants number "
+                        f"{claimants or 'none'}")
+    return problems
 
 
 # ------------------------------------------------------------------ absence, age, window
@@ -582,6 +668,9 @@ def none(c, v) -> list[str]:
                           & (offers["theatre"] == "Ukraine")])
     elif what == "offers":
         mine = len(offers)
+    elif what == "monthly_offers_elsewhere":
+        mine = len(offers[(offers["period"] == "month") & (offers["status"] == "offered") & ~offers["adversary"]
+                          & (offers["theatre"] != "Ukraine")])
     elif what == "headcounts":
         mine = len(v.claims)
     elif what == "figures":
@@ -593,8 +682,7 @@ def none(c, v) -> list[str]:
     elif what == "drives":
         mine = len(_drives(v))
     elif what == "assessed_groups":
-        latest = v.latest[~v.latest["category"].isin(("unknown", "conscript"))]
-        mine = int(sum(s in PRESENCE and sp.high > 0 for s, sp in zip(latest["stage"], latest["span"])))
+        mine = v.latest.groupby(["side", "origin", "category"]).ngroups - len(_groups_left_out(v))
     elif what == "other_pay_reports":
         mine = len(offers) - len(v.monthly)
     elif what == "ranked_origins":
@@ -605,6 +693,9 @@ def none(c, v) -> list[str]:
         return [f"an absence of {what!r} the checker does not know"]
     if mine != count:
         return [f"{what}: the briefing counts {count} on record ({c.get('words', '')!r}), the data holds {mine}"]
+    if not count and re.search(r"\b(?:had|has|have) been reported\b", c.get("words", "")):
+        # Absence from our data is absence from the record, not from the world (rule 22).
+        return [f"{what}: none on record, and the words say none had been reported: 'not on record' (rule 22)"]
     return []
 
 
@@ -727,6 +818,6 @@ CHECKS = {"headcount": headcount, "pay": pay, "wage": wage, "rate": rate, "statu
           "largest": largest, "ranking": ranking, "trend": trend, "trends": trends, "contradictions": contradictions,
           "ratio": ratio, "in_force": in_force, "threshold": threshold, "extremes": extremes, "cost": cost, "gap": gap,
           "not_assessed": not_assessed, "none": none, "newest": newest, "window": window, "change": change,
-          "revisions": revisions, "conversions": conversions}
+          "revisions": revisions, "conversions": conversions, "agree": agree}
 
 __all__ = ["CHECKS", "SIDE_COUNTRY", "known", "span", "dt"]

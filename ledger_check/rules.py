@@ -341,7 +341,12 @@ class View:
         o = with_known(self.rows.pay_offers)
         o = o[(o["known"] <= self.as_of) & o["side"].isin(self.sides)]
         if self.origins:
-            o = o[o["origin"].isin(self.origins)]
+            # Named origins: their own offers, and monthly pay offered to every origin on a side for a
+            # category of recruits the selection holds, which is theirs too (rule 9).
+            held = set(zip(self.latest["side"], self.latest["category"]))
+            every = [(s, c) in held and p == "month" for s, c, p in zip(o["side"], o["category"], o["period"])]
+            o = o[o["origin"].isin(self.origins) | ((o["origin"] == "all") & pd.Series(every, index=o.index,
+                                                                                     dtype=bool))]
         usd, rate = [], []
         for _, row in o.iterrows():
             value, used = self.usd(span(row["qualifier"], row["amount_low_local"], row["amount_high_local"]),
@@ -380,15 +385,46 @@ class View:
         return self.usd(span(wage["qualifier"], wage["monthly_low_local"], wage["monthly_high_local"]),
                         wage["currency"], day)
 
+    def absence(self, country: str, measure: str) -> str:
+        """Why no wage is in force (rule 11): figures of it on record, none in force on the day ('not in
+        force'), or no figure of it on record at all ('not on record')."""
+        w = self.wages
+        return "not in force" if ((w["country"] == country) & (w["measure"] == measure)).any() else "not on record"
+
+    def other_sources(self, wage, value: Span, country: str, measure: str, day) -> list[tuple]:
+        """Other sources' figures for the wage in force on ``day`` that disagree with ``wage``'s (rule 11):
+        in force on the day too, from another claimant, no more than SAME_WAGE_DAYS older than it (an
+        older one was superseded by a pay rise), convertible on the day, and not meeting it.
+        [(wage id, USD span)]."""
+        day = pd.Timestamp(day)
+        out = []
+        w = self.wages
+        w = w[(w["country"] == country) & (w["measure"] == measure) & (w["date_in_force"] <= day)
+              & (w["date_in_force"] >= day - pd.Timedelta(days=WAGE_AGE_DAYS))]
+        for _, other in w.iterrows():
+            if other["wage_id"] == wage["wage_id"] or other["claimant_id"] == wage["claimant_id"]:
+                continue
+            if span(other["qualifier"], other["monthly_low_local"], other["monthly_high_local"]).low <= 0:
+                continue
+            if (wage["date_in_force"] - other["date_in_force"]).days > SAME_WAGE_DAYS:
+                continue
+            usd, _ = self.wage_usd(other, day)
+            if usd is not None and not usd.meets(value):
+                out.append((other["wage_id"], usd))
+        return out
+
     def comparison(self, offer, country: str, measure: str):
-        """(status, wage row, wage USD, rate row, ratio) of an offer against a wage in force on its day."""
+        """(status, wage row, wage USD, rate row, ratio) of an offer against a wage in force on its day;
+        where other sources' figures in force disagree, the ratio spans every one of them (rule 11)."""
         wage = self.wage_in_force(country, measure, offer["known"])
         if wage is None:
-            return "not on record", None, None, None, None
+            return self.absence(country, measure), None, None, None, None
         value, rate = self.wage_usd(wage, offer["known"])
         if value is None:
             return "no rate", wage, None, None, None
-        return "compared", wage, value, rate, offer["usd"].over(value)
+        figures = [value] + [u for _, u in self.other_sources(wage, value, country, measure, offer["known"])]
+        spanning = Span(min(f.low for f in figures), max(f.high for f in figures), any(f.open for f in figures))
+        return "compared", wage, value, rate, offer["usd"].over(spanning)
 
     def army(self, offer):
         return self.comparison(offer, SIDE_COUNTRY[offer["side"]], ARMY_MEASURE[offer["component"]])

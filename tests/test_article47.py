@@ -114,6 +114,16 @@ def test_c_unknown_without_comparator_does_not_claim_the_rest_are_below():
                         "for their date, or no rate to convert it; the rest are below or straddle 1.5×")
 
 
+def test_c_names_each_case_of_a_missing_comparator_apart():
+    # Review #14: 'not on record', 'not in force' and 'no rate' are three cases with three words, never merged.
+    found = assess("russia", "Kenya", "contract", stages={"deployed"}, threshold=1.5,
+                   pay_readings=["no comparator", "no comparator", "no comparator"],
+                   pay_statuses=["not in force", "not in force", "no rate"])
+    assert found.conditions["c"] == (UNKNOWN, "3 of 3 offers could not be set against the army's own pay of the same "
+                                              "kind: on record but not in force on the offer's date (2); in force, "
+                                              "but no exchange rate of the day on record to convert it (1)")
+
+
 def test_c_unknown_when_offers_straddle_the_threshold():
     assert of(readings=["undetermined", "not in excess"]).conditions["c"] == (
         UNKNOWN, "offers straddle 1.5× the army's own pay in force")
@@ -214,3 +224,18 @@ def test_a_reported_zero_is_no_presence_so_the_group_is_not_assessed():
          {"origin": "Syria", "category": "paid", "stage": "arrived", "people_low": 0}],
         id_column="claim_id", id_prefix="H", same_as={"people_high": "people_low"})))
     assert assess_groups(latest, pd.DataFrame(columns=["side", "origin", "category", "reading"]), 1.5) == []
+
+
+def test_a_stage_that_is_our_reading_is_no_presence_so_the_group_is_not_assessed():
+    # Review round 1, #12/#43: Canada's only "arrived" figure (H007) is a stage the research file reads as
+    # arrivals ("entered as arrived"): by rule 21 it never counts as reaching the war, so Canada is not
+    # assessed (and never "cannot be mercenaries"); a group whose source itself says deployed still is.
+    latest = latest_claims(claims_as_of(typed_rows(
+        "headcount_claims", DEPLOYED_CLAIM,
+        [{"side": "ukraine", "origin": "Canada", "category": "volunteer", "stage": "arrived", "qualifier": "up_to",
+          "people_low": 550, "stage_detail": "Canadians said to be fighting; entered as arrived by our reading"},
+         {"side": "ukraine", "origin": "Georgia", "category": "volunteer", "stage": "deployed", "people_low": 59,
+          "stage_detail": "Georgians fighting for Ukraine"}],
+        id_column="claim_id", id_prefix="H", same_as={"people_high": "people_low"})))
+    found = assess_groups(latest, pd.DataFrame(columns=["side", "origin", "category", "reading"]), 1.5)
+    assert [(a.side, a.origin) for a in found] == [("ukraine", "Georgia")]

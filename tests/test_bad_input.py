@@ -406,9 +406,10 @@ def test_parameter_as_of_before_any_claim(site):
     result = site.build(config=config)
     assert result.returncode == 0, result.stderr
     text = "".join(Doc((site.out / "bad" / "bad.html").read_text("utf-8")).text)
-    assert "Nothing had been reported for this selection by 1 Jan 2020." in text
-    assert "No headcount had been reported for this selection by 1 Jan 2020." in text
-    assert "No pay offer had been reported for this selection by 1 Jan 2020." in text
+    # Absence from our data is "not on record" (method rule 22), never "had not been reported".
+    assert "Nothing for this selection is on record as of 1 Jan 2020." in text
+    assert "No headcount for this selection is on record as of 1 Jan 2020." in text
+    assert "No pay offer for this selection is on record as of 1 Jan 2020." in text
     # The briefing already there is untouched.
     assert {k: v for k, v in site.rendered().items() if k.startswith("ref/")} == \
         {k: v for k, v in site.before.items() if k.startswith("ref/")}

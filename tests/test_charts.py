@@ -187,8 +187,10 @@ def test_pay_draws_the_title_it_is_given(pay):
     chart = charts.pay_against_wages(*pay, 1.5, title="Neither reached 1.5×")
     assert chart.title == "Neither reached 1.5×" and chart.alt.startswith(chart.title + ". ")
     assert "1.5× army pay (our convention, not law)" in chart.svg
-    # A row without a comparator has none *on record*, which does not mean there was none (rule 22).
-    assert "has none on record" in chart.note and "had none" not in chart.note
+    # A row without a comparator says which of the three cases it is (rule 11), "not on record" never
+    # meaning there was none (rule 22).
+    assert "not on record (which does not mean there was none)" in chart.note and "had none" not in chart.note
+    assert "not in force on its date" in chart.note and "no exchange rate of the day" in chart.note
 
 
 def test_pay_comparators_only_where_in_force(pay):

@@ -164,4 +164,4 @@ def test_an_origin_with_headcounts_but_no_pay_on_record_gets_a_briefing():
     briefing = Briefing.from_parameters(origins=["India"], as_of="2024-12-31")
     assert briefing.offers.empty and not briefing.latest.empty
     assert "No paid headcount and matching monthly offer" in _plain(str(briefing.recruitment_costs()))
-    assert "No pay offer had been reported" in _plain(str(briefing.pay()))
+    assert "No pay offer for this selection is on record" in _plain(str(briefing.pay()))

@@ -101,6 +101,8 @@ def test_none_in_force_for_a_wage_missing_from_the_data_fails(monkeypatch, rows)
     # False sentence 1: "none in force" for Russia's army pay in March 2022, when the data simply has
     # no row before W001 (Oct 2022). The words are planted; the claim says 'not on record'.
     monkeypatch.setitem(briefings.sections.pay.MISSING_WORDS, "not on record", "none in force")
+    # Russia's army pay is on record from Oct 2022 (W001): for March 2022 it is 'not in force', planted too.
+    monkeypatch.setitem(briefings.sections.pay.MISSING_WORDS, "not in force", "none in force")
     found = disagreements(ENTRIES["syria-origin"], rows)
     assert "in_force" in kinds_failing(found)
     assert any("not on record" in d.problem and "none in force" in d.words for d in found)
@@ -350,6 +352,9 @@ def test_the_checkers_windows_are_the_methods(rows):
     from analysis.loading import MAX_FX_GAP_DAYS
 
     assert rules.FX_GAP_DAYS == MAX_FX_GAP_DAYS and dict(rules.QUALIFIER_RULE) == dict(DEFAULT_RULE)
+    # The window within which two sources' figures for one wage disagree (rule 11) is the method's too.
+    method = (REPO / "docs" / "method.md").read_text("utf-8")
+    assert rules.SAME_WAGE_DAYS == analysis.pay.SAME_WAGE_WINDOW_DAYS == 92 and "no more than 92 days" in method
 
 
 # ------------------------------------------------------------------ the build and the command line
@@ -367,7 +372,8 @@ def test_a_disagreement_fails_the_briefing_and_keeps_its_last_good_output(tmp_pa
     path = root / "notebooks" / "briefing.ipynb"
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.insert(2, nbformat.v4.new_code_cell(
-        "import briefings.sections.pay\nbriefings.sections.pay.MISSING_WORDS['not on record'] = 'none in force'"))
+        "import briefings.sections.pay\nbriefings.sections.pay.MISSING_WORDS['not on record'] = 'none in force'\n"
+        "briefings.sections.pay.MISSING_WORDS['not in force'] = 'none in force'"))
     nbformat.write(notebook, path)
     second = run_briefings("build", "--config", config, "--data", root / "data", "--out", out, "--force")
     assert second.returncode == 1
@@ -422,3 +428,96 @@ def test_no_contradiction_among_pay_offers_said_in_a_briefing_without_pay_fails(
     assert len(found) == 1 and "P001" in found[0].problem
     assert check_ledger({**ledger, "claims": [{**ledger["claims"][0], "words": "No two headcount claims … contradict"}]},
                         REPO / "data", rows=rows) == []
+
+
+# ------------------------------------------------------------------ review round 1: pay, Art. 47, absence
+
+def test_a_ratio_against_one_of_two_disagreeing_comparators_in_force_fails(monkeypatch, rows):
+    # Review #2/#3: W002 and W012 (Russia's army pay at 31 Dec 2024), W005 and W006 (Syrian soldier pay in
+    # 2022) are in force together and disagree; a multiple taken against the chosen one alone is false.
+    monkeypatch.setattr(analysis.pay.Comparator, "span", property(lambda self: self.monthly_usd))
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "ratio" and "P015" in d.rows and "every figure" in d.problem for d in found)
+    assert any(d.kind == "ratio" and "P001" in d.rows for d in found)
+
+
+def test_a_disagreeing_comparator_left_unshown_fails(monkeypatch, rows):
+    # The other source's figure dropped altogether (the old rule shown one wage and 'sources differ').
+    monkeypatch.setattr(analysis.pay, "SAME_WAGE_WINDOW_DAYS", -1)
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "ratio" and "each is shown" in d.problem for d in found)
+
+
+def test_army_pay_not_in_force_merged_into_not_on_record_fails(monkeypatch, rows):
+    # Review #14: the Legion's base pay P021 (11 Mar 2022) has Ukraine's base pay on record only from Feb 2023:
+    # 'not in force', not 'not on record'. Planted: the two cases merged.
+    monkeypatch.setattr(analysis.pay, "comparator_absence", lambda *args: "not on record")
+    found = disagreements(ENTRIES["ukraine-volunteers"], rows)
+    assert any(d.kind == "in_force" and "P021" in d.rows and "not in force" in d.problem for d in found)
+
+
+def test_a_group_assessed_on_a_stage_of_our_reading_fails(monkeypatch, rows):
+    # Review #12/#43: "Ukraine's volunteers from Canada cannot be mercenaries", Canada's only arrival (H007)
+    # being a stage the research file reads as arrivals. Planted: the old rule, every presence stage counts.
+    import analysis.article47
+
+    monkeypatch.setattr(analysis.article47, "stage_is_read", lambda detail: False)
+    found = disagreements(ENTRIES["as-of-2022-03-31"], rows)
+    assert any(d.kind == "not_assessed" and "Canada" in d.problem and "our reading" in d.problem for d in found)
+
+
+def test_groups_of_unknown_status_or_conscripts_left_out_silently_fail(monkeypatch, rows):
+    # Review #11: Russia's conscripts (H103, H104) and fighters of unstated status killed (H125, H131, H132,
+    # H134) reached the war, yet were neither assessed nor listed. Planted: the old rule that skipped them.
+    original = Assessment.not_assessed.func
+
+    def old_rule(self):
+        return [g for g in original(self) if g[2] not in ("unknown", "conscript")]
+
+    monkeypatch.setattr(Assessment, "not_assessed", property(old_rule))
+    found = disagreements(ENTRIES["overview"], rows)
+    assert any(d.kind == "not_assessed" and "Tajikistan" in d.problem and "conscript" in d.problem for d in found)
+
+
+def test_no_pay_offer_said_where_pay_to_every_origin_applies_fails(monkeypatch, rows):
+    # Review #23/#34: colombia p3 "No pay offer had been reported for this selection", while the Legion's base
+    # pay for every origin (P021) is its volunteers' pay. Planted: the old filter, the named origins' rows only.
+    original = analysis.assessment.offers_in_usd
+    monkeypatch.setattr(analysis.assessment, "offers_in_usd",
+                        lambda *args, **options: original(*args, **{**options, "groups": None}))
+    found = disagreements(ENTRIES["colombia"], rows)
+    assert any(d.kind == "none" and "offers" in d.problem for d in found)
+
+
+def test_absence_from_the_data_said_as_not_reported_fails(monkeypatch, rows):
+    # Review #13: "No pay offer had been reported for this selection" where the data simply holds none:
+    # rule 22 says "not on record". Planted: the old words.
+    monkeypatch.setattr(briefings.sections.pay, "NO_OFFER_WORDS",
+                        "No pay offer had been reported for this selection by {date}.")
+    found = disagreements(ENTRIES["north-korea"], rows)
+    assert any(d.kind == "none" and "rule 22" in d.problem for d in found)
+
+
+def test_offers_to_different_origins_said_to_agree_fails(monkeypatch, rows):
+    # Review #40: south-asia p1 "$2,000+ to Nepal … $2,100+ to Sri Lanka … two independent sources agree":
+    # offers to different origins state different quantities. Planted: the old evidence, every offer of a
+    # judgement pooled as one figure.
+    from analysis.judgements import Evidence
+
+    def pooled(self, offers):
+        return [Evidence(tuple(offers["offer_id"]), frozenset(offers["claimant_id"]),
+                         tuple(("C", int(c)) for c in offers["credibility"]), False, False)]
+
+    monkeypatch.setattr(Assessment, "_offer_evidence", pooled)
+    found = disagreements(ENTRIES["south-asia"], rows)
+    assert any(d.kind == "agree" and "different quantities" in d.problem for d in found)
+
+
+def test_an_amount_converted_at_the_other_kind_of_rate_unsaid_fails(monkeypatch, rows):
+    # Review #20/#32: Kenya's "up to $2,713" (P027) was converted at the Central Bank's official rate (X034),
+    # no market rate of KES being on record, and the words did not say so. Planted: the old words.
+    original = briefings.words.usd_words
+    monkeypatch.setattr(briefings.sections.pay, "usd_words", lambda record, interval, wanted=None:
+                        original(record, interval))
+    found = disagreements(ENTRIES["africa"], rows)
+    assert any(d.kind == "pay" and "P027" in d.rows and "official" in d.problem for d in found)

@@ -349,6 +349,37 @@ def test_offers_side_and_origin_filters():
     assert list(offers_in_usd(data, origins=["Nepal"])["offer_id"]) == ["P002"]
 
 
+def test_named_origins_take_the_monthly_pay_offered_to_every_origin_for_a_group_they_hold():
+    # Review round 1, #34: the colombia briefing said "No pay offer had been reported for this selection",
+    # while the Legion's base pay (7,000 UAH a month, every origin, volunteers) is its volunteers' pay too.
+    data = package(offers(
+        {"side": "ukraine", "origin": "all", "category": "volunteer", "amount_low_local": 230},    # P001: theirs
+        {"side": "ukraine", "origin": "all", "category": "volunteer", "period": "one_off",
+         "amount_low_local": 1000},                                                             # P002: one-off
+        {"side": "ukraine", "origin": "all", "category": "contract", "amount_low_local": 900},     # P003: no group
+        {"side": "russia", "origin": "all", "category": "volunteer", "amount_low_local": 500},     # P004: other side
+        {"side": "ukraine", "origin": "Colombia", "category": "volunteer", "amount_low_local": 300}))  # P005
+    found = offers_in_usd(data, origins=["Colombia"], groups={("ukraine", "volunteer")})
+    assert sorted(found["offer_id"]) == ["P001", "P005"]
+    # Without groups (or without named origins) the filter is the origins' own rows, as before.
+    assert list(offers_in_usd(data, origins=["Colombia"])["offer_id"]) == ["P005"]
+
+
+def test_offers_agree_only_when_they_state_the_same_quantity():
+    # Review round 1, #40: "$2,000+ to Nepal … $2,100+ to Sri Lanka … two independent sources agree".
+    from analysis.pay import offer_corroboration
+
+    data = package(offers(
+        {"origin": "Nepal", "qualifier": "more_than", "amount_low_local": 2000, "claimant_id": "C001"},      # P001
+        {"origin": "Sri Lanka", "qualifier": "more_than", "amount_low_local": 2100, "claimant_id": "C002"},  # P002
+        {"origin": "Nepal", "amount_low_local": 2500, "claimant_id": "C002", "date_reported": "2022-04-10"},  # P003
+        {"origin": "Nepal", "amount_low_local": 2500, "claimant_id": "C003", "date_reported": "2022-04-20"}))  # P004
+    found = offer_corroboration(offers_in_usd(data))
+    # P001 and P002: different origins, never agree. P003 (26 days after P001, 2,500 within 2,000+) agrees
+    # with P001; P004 is 36 days after P001 (beyond 31) but 10 after P003 and equal to it.
+    assert found == {"P001": ["P003"], "P002": [], "P003": ["P001", "P004"], "P004": ["P003"]}
+
+
 def test_offers_of_nothing_is_an_empty_frame_with_the_added_columns():
     result = offers_in_usd(package(offers({"date_reported": "2022-04-01"})), as_of="2022-03-01")
     assert result.empty and {"amount_usd", "monthly_usd", "one_off_usd", "contract_usd", "fx_kind_used",
@@ -561,6 +592,56 @@ def test_army_pay_from_after_the_offer_is_never_used():
     result = army([{"amount_low_local": 2000, "date_reported": "2022-03-15"}],
                   [{"country": "Russia", "monthly_low_local": 1000, "date_in_force": "2022-10-01"}])
     assert result.iloc[0]["reading"] == "no comparator" and result.iloc[0]["army_pay_date"] is None
+
+
+def test_every_army_pay_in_force_that_disagrees_is_used_and_the_ratio_spans_them():
+    # Review round 1, #2: W002 (204,000 RUB from 31 Jul 2024, Reuters) and W012 (210,000 RUB from 23 Jul 2024,
+    # The Moscow Times) are both in force on 31 Dec 2024 and disagree; the ratio used only W002. Here in USD:
+    # 2,122 from 31 Jul and 2,184 from 23 Jul (8 days apart, within 92), by two claimants.
+    result = army([{"qualifier": "more_than", "amount_low_local": 2000, "date_reported": "2024-12-31"}],
+                  [{"country": "Russia", "monthly_low_local": 2122, "date_in_force": "2024-07-31", "claimant_id": "C001"},
+                   {"country": "Russia", "monthly_low_local": 2184, "date_in_force": "2024-07-23", "claimant_id": "C002"}])
+    row = result.iloc[0]
+    assert row["army_wage_id"] == "W001" and [w for w, _ in row["disagreeing"]] == ["W002"]
+    # 2,000+ against both: 2,000 / 2,184 = 0.9158 to 2,000 / 2,122 = 0.9425, open above
+    assert (row["ratio"].low, row["ratio"].high, row["ratio"].open_above) == (approx(0.9158, abs=1e-4),
+                                                                               approx(0.9425, abs=1e-4), True)
+
+
+def test_every_home_wage_in_force_that_disagrees_spans_the_multiple():
+    # Review round 1, #3: W005 ($15–35 from 15 Mar 2022, SOHR) and W006 ($7.50 from 28 Jan 2022, another
+    # claimant) are both in force on 15 Mar 2022 and do not overlap: the multiple spans both.
+    offers_usd = comparable_offers(offers_in_usd(package(offers(
+        {"qualifier": "range", "amount_low_local": 200, "amount_high_local": 300}))))
+    wages_usd = wages_in_usd(package(reference_wages=wages(
+        {"qualifier": "range", "monthly_low_local": 15, "monthly_high_local": 35, "date_in_force": "2022-03-15"},
+        {"monthly_low_local": 7.5, "date_in_force": "2022-01-28", "claimant_id": "C002"})))
+    row = home_wage_multiples(offers_usd, wages_usd, rates(), "market").iloc[0]
+    assert row["wage_id"] == "W001" and [w for w, _ in row["disagreeing"]] == ["W002"]
+    # [200, 300] / [7.50, 35] = [200 / 35, 300 / 7.50] = [5.714, 40]
+    assert (row["multiple"].low, row["multiple"].high) == (approx(200 / 35), approx(40))
+
+
+def test_army_pay_not_in_force_is_told_apart_from_army_pay_not_on_record():
+    # Review round 1, #14: Kenya's offer of 18 Feb 2026 has Russian army pay on record (from 31 Jul 2024, 567
+    # days before: older than 365) — 'not in force' — while Ukraine's Legion offer of 11 Mar 2022 has base pay
+    # on record only from 1 Feb 2023 (after it) — 'not in force' too; an offer with no such row at all is
+    # 'not on record'; one in force with no rate of its day is 'no rate'.
+    result = army([{"amount_low_local": 2000, "date_reported": "2026-02-18"},
+                   {"side": "ukraine", "origin": "all", "category": "volunteer", "component": "base",
+                    "amount_low_local": 230, "date_reported": "2022-03-11"},
+                   {"component": "supplement", "amount_low_local": 300}],
+                  [{"country": "Russia", "monthly_low_local": 2122, "date_in_force": "2024-07-31"},
+                   {"country": "Ukraine", "measure": "soldier_base_pay", "monthly_low_local": 500,
+                    "date_in_force": "2023-02-01"}])
+    assert dict(zip(result["offer_id"], result["army_status"])) == {
+        "P001": "not in force", "P002": "not in force", "P003": "not on record"}
+    offers_usd = comparable_offers(offers_in_usd(package(offers({"amount_low_local": 2000}))))
+    wages_usd = wages_in_usd(package(reference_wages=wages({"country": "Russia", "currency": "RUB",
+                                                            "monthly_low_local": 200000}),
+                                     exchange_rates=rates()))
+    # in force on the day, but no RUB rate on record to convert it
+    assert army_pay_comparison(offers_usd, wages_usd, rates(), "market").iloc[0]["army_status"] == "no rate"
 
 
 def test_army_pay_comparison_custom_threshold():

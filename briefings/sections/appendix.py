@@ -55,7 +55,10 @@ class _Rows:
         if row_id in self.offers.index:
             o = self.offers.loc[row_id]
             stated = money_stated(o["qualifier"], o["amount_low_local"], o["amount_high_local"], o["currency"])
-            usd = "" if o["amount_usd"] is None or o["currency"] == "USD" else f" ({usd_words(o, o['amount_usd'])})"
+            from ..words import rate_kind_note  # the kind of rate a conversion used (rule 10)
+
+            usd = "" if o["amount_usd"] is None or o["currency"] == "USD" else \
+                f" ({usd_words(o, o['amount_usd'])}{rate_kind_note(o, b.params['fx_kind'], bare=True)})"
             say(b, claim.pay(o), f"{stated}{usd}", SECTION)
             return {"id": row_id, "figure": f"{stated}{usd} {PERIOD_WORDS[o['period']]}",
                     "what": f"pay {o['status']}: {side_word(o['side'])} · {origin_word(o['origin'])}",
@@ -107,9 +110,11 @@ def _claims_table(briefing) -> dict:
 
 
 def _offers_table(briefing) -> dict:
+    from ..words import rate_kind_note  # the kind of rate a conversion used (rule 10)
+
     rows, ids = [], []
     for _, o in briefing.offers.iterrows():
-        usd = "no rate published by then" if o["amount_usd"] is None else f"{usd_words(o, o['amount_usd'])} {PERIOD_WORDS[o['period']]}"
+        usd = "no rate published by then" if o["amount_usd"] is None else f"{usd_words(o, o['amount_usd'])} {PERIOD_WORDS[o['period']]}{rate_kind_note(o, briefing.params['fx_kind'])}"
         say(briefing, claim.pay(o), usd, SECTION)
         labels = [] if o["status"] == "offered" else ["received, not an offer"]
         if o["adversary"]:

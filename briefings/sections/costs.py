@@ -7,7 +7,7 @@ from __future__ import annotations
 from analysis import claims as claim
 from analysis.judgements import money
 
-from ..words import say, usd_words
+from ..words import rate_kind_note, say, usd_words
 from .common import PERIOD_WORDS, STAGE_WORDS, date_text, show_section, unconfirmed, when
 
 SECTION = "Cost of recruitment drives"
@@ -27,7 +27,7 @@ def view(briefing) -> dict | None:
         offer, row = offers.loc[c["offer_id"]], latest.loc[c["claim_id"]]
         cost = c["cost_usd"]
         say(briefing, claim.headcount(row), row["stated"], SECTION)
-        say(briefing, claim.pay(offer), usd_words(offer, c["monthly_usd"]), SECTION)
+        say(briefing, claim.pay(offer), usd_words(offer, c["monthly_usd"], briefing.params["fx_kind"]), SECTION)
         total = say(briefing, claim.cost(c), ("about " if c["approximate"] and cost.is_point else "") + money(cost),
                     SECTION)
         rows.append({
@@ -37,7 +37,8 @@ def view(briefing) -> dict | None:
                                              low=round(row["people"].low), unit="people",
                                              high=None if row["people"].open_above else round(row["people"].high),
                                              date=row["known_from"].date().isoformat()),
-            "offer": f"{usd_words(offer, c['monthly_usd'])} a month ({when(offer)})",
+            "offer": f"{usd_words(offer, c['monthly_usd'])} a month "
+                     f"({when(offer)}{rate_kind_note(offer, briefing.params['fx_kind'], bare=True)})",
             "offer_unconfirmed": unconfirmed(offer),
             "offer_ref": briefing.refs.cite([c["offer_id"], offer["fx_rate_id"]] + list(c["one_off_ids"])),
             # Method rule 15: what the same source says a recruit actually got, beside the offer.

@@ -118,7 +118,7 @@ def view(briefing) -> dict | None:
     if not shows(briefing, "headcounts"):
         return None
     if briefing.all_claims.empty:
-        text = f"No headcount had been reported for this selection by {date_text(briefing.as_of)}."
+        text = f"No headcount for this selection is on record as of {date_text(briefing.as_of)}."
         say(briefing, claim.none("headcounts", {"as_of": date_text(briefing.as_of)}, 0), text, SECTION)
         return {"empty": text}
     stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
@@ -128,7 +128,7 @@ def view(briefing) -> dict | None:
         say(briefing, claim.none("adversary_latest", {}, adversary), f"{adversary} figures", SECTION)
     gaps = [_gap_sentence(briefing, g) for _, g in briefing.gap.iterrows()]
     if not gaps:
-        say(briefing, claim.none("sign_ups", {}, 0), "No sign-up figure has been reported", SECTION)
+        say(briefing, claim.none("sign_ups", {}, 0), "No sign-up figure for this selection is on record", SECTION)
     return {"empty": "",
             "chart": charts.headcount_ranges(stocks, title=chart_title(briefing, stocks),
                                              source=f"Source: the latest claim in each series, as of "

@@ -16,12 +16,16 @@ from analysis.headcounts import reached_the_war
 from analysis.intervals import format_derived_people, format_ratio
 from analysis.judgements import FIRM_GRADES_WORDS, Judgement, join_words, money, pct
 from analysis.loading import SIDE_COUNTRY
+from analysis.pay import home_comparator_status, nearest_not_in_force
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
-                     origins_words, place, say, usd_words, when)
+                     origins_words, place, rate_kind_note, say, usd_words, when)
 from .common import date_text
 
 SECTION = "Key judgements"
+#: Why an offer has no home wage to compare with, in a sentence (method rule 11: never merged).
+HOME_ABSENCE_WORDS = {"not on record": "not on record", "not in force": "not in force: on record only for other dates",
+                      "no rate": "in force, but no exchange rate of the day is on record to convert it"}
 
 
 def written(briefing) -> list[Judgement]:
@@ -155,6 +159,17 @@ def _law(briefing, j):
             + "; ".join(p[0].upper() + p[1:] for p in parts)
             + f". Our threshold of {j.parts['threshold']:g} times the army's own pay is an analytic "
               "convention, not law.")
+    # Groups reported at the war but not assessed are named as such, never passed over (method rule 12).
+    groups = briefing.assessment.not_assessed
+    at_war = [g for g in groups if g[4] != "not reached"]
+    if at_war:
+        why = {"conscripts": "conscripts", "status unknown": "status not reported",
+               "our reading": "at the war only by our reading of the source"}
+        reasons = join_words([why[r] for r in why if any(g[4] == r for g in at_war)])
+        n = len(at_war)
+        words = (f" {number_words(n).capitalize()} other {'group' if n == 1 else 'groups'} reported at the war "
+                 f"{'is' if n == 1 else 'are'} not assessed ({reasons}): see Mercenaries in law.")
+        text += say(briefing, claim.not_assessed(groups), words, SECTION)
     return text, []
 
 
@@ -164,11 +179,12 @@ def _army(briefing, j):
     offers = briefing.monthly_offers.set_index("offer_id")
     if compared.empty:
         n = len(army)
-        text = ((f"For the one monthly offer on record, the recruiting army's own pay of its date is not on record "
-                 "with a rate to convert it, so the pay test of Art. 47(2)(c) cannot be applied to it.") if n == 1 else
-                (f"For none of the {number_words(n)} monthly offers on record is the recruiting army's own pay of "
-                 "its date on record with a rate to convert it, so the pay test of Art. 47(2)(c) cannot be applied "
-                 "to any of them."))
+        what = (f"the one monthly offer for the war in Ukraine on record" if n == 1 else
+                f"the {number_words(n)} monthly offers for the war in Ukraine on record")
+        text = (f"None of {what} can be set against the recruiting army's own pay of the offer's date: "
+                if n > 1 else f"For {what}, the pay test of Art. 47(2)(c) cannot be applied against the recruiting "
+                              "army's own pay: ")
+        text += _army_absence(briefing, army, n) + _elsewhere(briefing) + _pay_settled(briefing) + "."
         say(briefing, made, text, SECTION)
         return text, []
     parts, figures = [], []
@@ -177,11 +193,15 @@ def _army(briefing, j):
         ratio = format_ratio(row["ratio"])
         say(briefing, claim.ratio(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
                                   row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
-                                  row["monthly_usd"], row["ratio"], ratio), ratio, SECTION)
+                                  row["monthly_usd"], row["ratio"], ratio, others=row["disagreeing"]), ratio, SECTION)
         who = f"recruits from {place(row['origin'])}" if row["origin"] != "all" else "recruits of every origin"
+        # Where sources disagree on the army's pay in force, each figure is shown and the multiple spans them.
+        pay = " and ".join(dict.fromkeys(money(u) for u in [row["army_pay_usd"]] + [u for _, u in row["disagreeing"]]))
+        pay += " (sources differ)" if len(row["disagreeing"]) else ""
         parts.append(f"{usd_words(offer, row['monthly_usd'])} to {who} ({when(offer)}"
+                     f"{rate_kind_note(offer, briefing.params['fx_kind'], bare=True)}"
                      f"{', unconfirmed' if int(offer['credibility']) >= 4 else ''}) was {ratio} "
-                     f"{SIDE_COUNTRY[row['side']]}'s own pay of that date, {money(row['army_pay_usd'])}")
+                     f"{SIDE_COUNTRY[row['side']]}'s own pay of that date, {pay}")
         figures.append(ratio)
     reached, maybe = made.value["reached"], made.value["maybe"]
     n = len(compared)
@@ -196,23 +216,65 @@ def _army(briefing, j):
     say(briefing, made, verdict, SECTION)
     others = army[army["ratio"].isna()]
     if len(others):
-        missing = int((others["army_status"] == "not on record").sum())
-        no_rate = int((others["army_status"] == "no rate").sum())
-        n = len(others)
-        if not no_rate:
-            text += f"; the other {number_words(n)} {'offer has' if n == 1 else 'offers have'} no army pay of " \
-                    "their date on record"
-        elif not missing:
-            text += f"; for the other {number_words(n)} the army's pay is on record, but no exchange rate of the " \
-                    "offer's date to convert it"
-        else:
-            text += (f"; the other {number_words(n)} offers have no army pay of their date on record "
-                     f"({number_words(missing)}) or no exchange rate to convert it ({number_words(no_rate)})")
-        for _, row in others.iterrows():
-            say(briefing, claim.in_force(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
-                                         row["army_status"], row["army_wage_id"], "not on record"
-                                         if row["army_status"] == "not on record" else "no rate"), "", SECTION)
+        text += f"; for the other {number_words(len(others))}, " + _army_absence(briefing, others, len(others))
+    text += _elsewhere(briefing) + _pay_settled(briefing)
     return text + ".", figures
+
+
+#: Why an offer has no army pay to be set against, in a sentence (method rule 11: three cases, never merged).
+ARMY_ABSENCE_WORDS = {
+    "not on record": "the army's own pay of the same kind is not on record",
+    "not in force": "the army's own pay on record is not in force on the offer's date (it dates from more than 365 "
+                    "days before, or from after)",
+    "no rate": "the army's own pay in force is on record, but no exchange rate of the day to convert it"}
+
+
+def _army_absence(briefing, rows, n: int) -> str:
+    """Why offers were not set against the army's own pay: each case in its own words, with its count;
+    every offer's case is a claim of its own."""
+    parts = []
+    for status, words in ARMY_ABSENCE_WORDS.items():
+        mine = rows[rows["army_status"] == status]
+        for _, row in mine.iterrows():
+            say(briefing, claim.in_force(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
+                                         status, row["army_wage_id"], words), "", SECTION)
+        if len(mine):
+            if status == "not in force":
+                # Which figure is on record, and on which side of the offer's date it falls.
+                near = {nearest_not_in_force(briefing.wages, SIDE_COUNTRY[r["side"]], r["army_measure"], r["day"])
+                        for _, r in mine.iterrows()}
+                near = sorted(x for x in near if x is not None)
+                words = words.split(" (")[0] + " (" + ", ".join(
+                    f"it applies from {date_text(d)}, " + ("more than 365 days before" if side == "before" else "after it")
+                    for _, d, side in near) + ")"
+            parts.append(words if len(mine) == n else f"{words} for {number_words(len(mine))}")
+    return "; ".join(parts)
+
+
+def _elsewhere(briefing) -> str:
+    """Monthly offers for another war (Syrians hired for Libya) are on record too, and not compared (rule 9)."""
+    offers = briefing.offers
+    elsewhere = offers[(offers["period"] == "month") & (offers["status"] == "offered")
+                       & ~offers["adversary"].astype(bool) & (offers["theatre"] != "Ukraine")]
+    say(briefing, claim.none("monthly_offers_elsewhere", {}, len(elsewhere)), "", SECTION)
+    if elsewhere.empty:
+        return ""
+    where = join_words(sorted(set(elsewhere["theatre"])))
+    n = len(elsewhere)
+    return (f" ({number_words(n)} more monthly {'offer' if n == 1 else 'offers'}, for {where}, "
+            f"{'is' if n == 1 else 'are'} not set against it: another war)")
+
+
+def _pay_settled(briefing) -> str:
+    """Where condition (c) is settled without the pay test (Ukraine's volunteers are paid on its own
+    servicemen's scale), page 1 says so, as the appendix's grid does."""
+    settled = {}
+    for a in briefing.assessments:
+        status, why = a.conditions["c"]
+        if status == "not met":
+            settled.setdefault((a.side, a.category, why), []).append(a.origin)
+    return "".join(f"; for {SIDE_NAMES[side]} {CATEGORY_NOUNS[category]} {origins_words(origins)}, condition (c) "
+                   f"is not met all the same: {why}" for (side, category, why), origins in sorted(settled.items()))
 
 
 def _pull(briefing, j):
@@ -220,7 +282,9 @@ def _pull(briefing, j):
     origin, mine, ends, compared, soldier = p["origin"], p["offers"], p["ends"], p["compared"], p["soldier"]
     figures = [usd_words(o, o["monthly_usd"]) for o in ends]
     say(briefing, p["extremes"], " to ".join(figures), SECTION)
-    dates = [when(o) + (", unconfirmed" if int(o["credibility"]) >= 4 else "") for o in ends]
+    kind = briefing.params["fx_kind"]
+    dates = [when(o) + (", unconfirmed" if int(o["credibility"]) >= 4 else "") + rate_kind_note(o, kind, bare=True)
+             for o in ends]  # with the rate's kind where it differs from the one asked for
     by = "to date" if briefing.params["as_of"] == "latest" else f"by {date_text(briefing.as_of)}"
     text = (f"Monthly offers to recruits from {place(origin)} reported {by} "
             + (f"run from {figures[0]} ({dates[0]}) to {figures[1]} ({dates[1]})" if len(ends) == 2
@@ -231,7 +295,8 @@ def _pull(briefing, j):
             row = soldier.loc[o["offer_id"]]
             printed = format_ratio(row["multiple"])
             say(briefing, claim.ratio(o["offer_id"], "soldier_pay", origin, o["day"], row["wage_id"], row["wage_usd"],
-                                      row["wage_fx_rate_id"], o["monthly_usd"], row["multiple"], printed),
+                                      row["wage_fx_rate_id"], o["monthly_usd"], row["multiple"], printed,
+                                      others=row["disagreeing"]),
                 printed, SECTION)
             multiples.append(printed)
         wages = sorted({money(soldier.loc[o["offer_id"], "wage_usd"]) for o in compared})
@@ -241,10 +306,16 @@ def _pull(briefing, j):
                  + (f"; another source put it at {' and '.join(others)}" if others else "") + ")")
         figures += multiples
     else:
-        text += f"; no pay of a soldier in {place(origin)} of those dates is on record"
+        # Three cases, three words (method rule 11): none on record, on record but not in force, no rate.
+        found = {}
         for o in ends:
-            say(briefing, claim.in_force(o["offer_id"], "soldier_pay", origin, o["day"], "not on record", None,
-                                         "not on record"), "not on record", SECTION)
+            status, wage_id = home_comparator_status(o, briefing.wages, briefing.data.exchange_rates,
+                                                     briefing.params["fx_kind"], known_by=briefing.as_of)
+            words = HOME_ABSENCE_WORDS[status]
+            found.setdefault(words, None)
+            say(briefing, claim.in_force(o["offer_id"], "soldier_pay", origin, o["day"], status, wage_id, words),
+                words, SECTION)
+        text += f"; the pay of a soldier in {place(origin)} at those dates is " + " or ".join(found)
     text += f". {len(mine)} {'offer' if len(mine) == 1 else 'offers'} in all."
     return text, figures
 
@@ -265,7 +336,8 @@ def _cost(briefing, j):
         offer = offers_by_id.loc[drive["offer_id"]]
         mark = ", unconfirmed" if int(offer["credibility"]) >= 4 else ""
         months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
-        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}) for {months}"
+        note = rate_kind_note(offer, briefing.params["fx_kind"], bare=True)
+        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}) for {months}"
 
     def cost_words(drive) -> str:
         words = ("about " if drive["approximate"] and drive["cost_usd"].is_point else "") + money(drive["cost_usd"])
@@ -276,7 +348,7 @@ def _cost(briefing, j):
     low = cost_words(cheapest)
     figures.append(low)
     if cheapest["offer_id"] == dearest["offer_id"]:
-        text = (f"Paying every one of {who} the only monthly offer reported for them at the time, "
+        text = (f"Paying every one of {who} the only monthly offer on record for them at the time, "
                 f"{offer_words(cheapest)[3:]}, would cost {low}")
     else:
         high = cost_words(dearest)
@@ -296,9 +368,9 @@ def _cost(briefing, j):
 
 def _nothing(briefing, j):
     count = len(briefing.all_claims) + (len(briefing.offers) if briefing.params["focus"] != "headcounts" else 0)
-    say(briefing, claim.none("figures", {"focus": briefing.params["focus"]}, count), "Nothing had been reported",
+    say(briefing, claim.none("figures", {"focus": briefing.params["focus"]}, count), "Nothing is on record",
         SECTION)
-    return f"Nothing had been reported for this selection by {date_text(j.parts['as_of'])}.", []
+    return f"Nothing for this selection is on record as of {date_text(j.parts['as_of'])}.", []
 
 
 WRITERS = {"side": _side, "adversary": _adversary, "gap": _gap, "law": _law, "army": _army, "pull": _pull,

@@ -10,6 +10,8 @@ from analysis.article47 import CONDITIONS
 from analysis.assessment import DECISIVE_ORDER
 from analysis.judgements import join_words
 
+from analysis.headcounts import stage_is_read
+
 from ..words import LAW_REASONS, STAGE_WORDS, place, say
 from .common import CATEGORY_NOUNS, date_text, show_section, shows, side_word
 
@@ -23,23 +25,37 @@ def _reason(a) -> str:
     return "no condition is known to fail; unknown: " + ", ".join(f"({k}) {CONDITIONS[k]}" for k in a.unknown)
 
 
+#: Why a group is left out of the Art. 47 reading, after its names (method rule 12).
+NOT_ASSESSED_WHY = {
+    "not reached": "none of them is reported to have reached the war by {as_of}",
+    "our reading": "reported to have reached the war only by our reading of the source's words, never "
+                   "by the source itself",
+    "status unknown": "reported to have reached the war, but whether as volunteers, paid recruits or contract "
+                      "soldiers is not reported, so the conditions cannot be read",
+    "conscripts": "reported to have reached the war as conscripts called up by a party, not as recruits"}
+
+
 def _not_assessed(briefing) -> str:
     groups = briefing.assessment.not_assessed
     made = claim.not_assessed(groups)
     if not groups:
         return say(briefing, made, "", SECTION)
     latest = briefing.latest.set_index("claim_id")
-    named = []
-    for side, origin, category, ids in groups:
-        figures = [f"{latest.loc[i, 'stated']} {STAGE_WORDS[str(latest.loc[i, 'stage'])][0]}"
-                   for i in ids if latest.loc[i, "people"].high > 0]
+    by_reason = {}
+    for side, origin, category, ids, reason in groups:
+        figures = []
+        for i in ids:
+            if latest.loc[i, "people"].high > 0:
+                read = " (our reading)" if stage_is_read(latest.loc[i, "stage_detail"]) else ""
+                figures.append(f"{latest.loc[i, 'stated']} {STAGE_WORDS[str(latest.loc[i, 'stage'])][0]}{read}")
         zeros = [i for i in ids if latest.loc[i, "people"].high == 0]
         who = f"{side_word(side)}'s {CATEGORY_NOUNS[category]} " + (
             "of all origins" if origin == "all" else f"from {place(origin)}")
         detail = ", ".join(figures) + ("; a reported 0 arrived" if zeros else "")
-        named.append(f"{who} ({detail})" if detail else who)
-    words = (f"Not assessed, since none of them is reported to have reached the war by {date_text(briefing.as_of)}: "
-             + join_words(named) + ".")
+        by_reason.setdefault(reason, []).append(f"{who} ({detail})" if detail else who)
+    parts = [f"{join_words(named)}: {NOT_ASSESSED_WHY[reason].format(as_of=date_text(briefing.as_of))}"
+             for reason, named in by_reason.items()]
+    words = "Not assessed — " + "; ".join(parts) + "."
     return say(briefing, made, words, SECTION)
 
 

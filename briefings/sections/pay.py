@@ -19,14 +19,27 @@ SECTION = "Pay"
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
+                 "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
+
+
+def _wages_words(shown) -> str:
+    """Every figure of a wage in force, as shown beside a multiple: '$15–35 and $7.50' (rule 11)."""
+    return " and ".join(dict.fromkeys(money(usd) for _, usd in shown))
+
+
+#: Absence from our data is "not on record" (method rule 22), never "had not been reported".
+NO_OFFER_WORDS = "No pay offer for this selection is on record as of {date}."
+TITLE_ABSENCE_WORDS = {"not on record": "not on record",
+                       "not in force": "not in force on their dates (on record only for other dates)",
+                       "no rate": "in force with no exchange rate of the day on record"}
 
 
 def _bounds(interval) -> tuple:
     return round(interval.low, 2), None if interval.open_above else round(interval.high, 2)
 
 
-def _rate_note(briefing, rate_id, day) -> str:
+def _rate_note(briefing, rate_id, day, offer_rate: bool = False) -> str:
     """Which rate a conversion used, when it is not of the figure's own day or not of the kind asked for."""
     if rate_id is None:
         return ""
@@ -35,8 +48,8 @@ def _rate_note(briefing, rate_id, day) -> str:
         return ""
     rate = rates.loc[rate_id]
     notes = []
-    if rate["kind"] != briefing.params["fx_kind"]:
-        notes.append(f"at a {rate['kind']} rate: no {briefing.params['fx_kind']} rate on record")
+    if rate["kind"] != briefing.params["fx_kind"] and not offer_rate:  # an offer's words say it already
+        notes.append(f"at the {rate['kind']} rate: no {briefing.params['fx_kind']} rate on record")
     if day is not None and rate["date"].date() != day.date():
         notes.append(f"at the rate of {date_text(rate['date'])}")
     return "; ".join(notes)
@@ -50,7 +63,7 @@ def _rows(briefing) -> list[dict]:
         offer = offers.loc[row["offer_id"]]
         day = offer["day"]
         low, high = _bounds(row["monthly_usd"])
-        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"]), SECTION)
+        usd = say(briefing, claim.pay(offer), usd_words(offer, row["monthly_usd"], briefing.params["fx_kind"]), SECTION)
         whom = "every origin" if offer["origin"] == "all" else offer["origin"]
         # A conversion's reference lists the rate with the row, so the dollar figure can be checked.
         offer_ref = briefing.refs.cite([offer["offer_id"], offer["fx_rate_id"]], section=SECTION,
@@ -60,11 +73,13 @@ def _rows(briefing) -> list[dict]:
         if (row["offer_id"], "soldier_pay") in multiples.index:
             m = multiples.loc[(row["offer_id"], "soldier_pay")]
             low, high = _bounds(m["wage_usd"])
+            shown = [(m["wage_id"], m["wage_usd"])] + list(m["disagreeing"])
             ratio = say(briefing, claim.ratio(row["offer_id"], "soldier_pay", offer["origin"], day, m["wage_id"],
                                               m["wage_usd"], m["wage_fx_rate_id"], row["monthly_usd"], m["multiple"],
-                                              format_ratio(m["multiple"])), format_ratio(m["multiple"]), SECTION)
-            home = {"ratio": ratio, "wage": money(m["wage_usd"]),
-                    "ref": briefing.refs.cite([m["wage_id"], m["wage_fx_rate_id"]], section=SECTION,
+                                              format_ratio(m["multiple"]), others=m["disagreeing"]),
+                        format_ratio(m["multiple"]), SECTION)
+            home = {"ratio": ratio, "wage": _wages_words(shown),
+                    "ref": briefing.refs.cite([w for w, _ in shown] + [m["wage_fx_rate_id"]], section=SECTION,
                                               figure=money(m["wage_usd"]),
                                               what=f"a soldier's monthly pay in {offer['origin']} at the offer's date",
                                               low=low, high=high, unit="USD a month", date=day.date().isoformat()),
@@ -78,12 +93,16 @@ def _rows(briefing) -> list[dict]:
         army, army_none = None, ""
         if row["army_pay_usd"] is not None:
             low, high = _bounds(row["army_pay_usd"])
+            shown = [(row["army_wage_id"], row["army_pay_usd"])] + list(row["disagreeing"])
             ratio = say(briefing, claim.ratio(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], day,
                                               row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
-                                              row["monthly_usd"], row["ratio"], format_ratio(row["ratio"])),
+                                              row["monthly_usd"], row["ratio"], format_ratio(row["ratio"]),
+                                              others=row["disagreeing"]),
                         format_ratio(row["ratio"]), SECTION)
-            army = {"ratio": ratio, "wage": money(row["army_pay_usd"]),
-                    "ref": briefing.refs.cite([row["army_wage_id"], row["army_fx_rate_id"]], section=SECTION,
+            # The army cell has no "sources differ" line of its own: the words carry it.
+            army = {"ratio": ratio, "wage": _wages_words(shown) + (", sources differ" if len(shown) > 1 else ""),
+                    "disputed": len(shown) > 1,
+                    "ref": briefing.refs.cite([w for w, _ in shown] + [row["army_fx_rate_id"]], section=SECTION,
                                               figure=money(row["army_pay_usd"]),
                                               what=f"{MEASURE_WORDS[row['army_measure']]} in the recruiting army "
                                                    "at the offer's date",
@@ -100,7 +119,7 @@ def _rows(briefing) -> list[dict]:
         rows.append({"when": when(offer), "origin": "All origins" if offer["origin"] == "all" else offer["origin"],
                      "side": offer["side"], "usd": usd, "ref": offer_ref, "unconfirmed": unconfirmed(offer),
                      "home": home, "army": army, "home_none": home_none, "army_none": army_none,
-                     "rate_note": _rate_note(briefing, offer["fx_rate_id"], day)})
+                     "rate_note": _rate_note(briefing, offer["fx_rate_id"], day, offer_rate=True)})
     return rows
 
 
@@ -126,8 +145,9 @@ def chart_title(briefing) -> str:
         parts.append(say(briefing, made, verdict, SECTION))
     else:
         say(briefing, made, "no offer could be set against the army's own pay of its date", SECTION)
-        parts.append("no offer can be set against the recruiting army's own pay: none of its date, with a rate to "
-                     "convert it, is on record")
+        # Three cases, three words (method rule 11); each offer's case is a claim of the table below.
+        cases = [words for status, words in TITLE_ABSENCE_WORDS.items() if (army["army_status"] == status).any()]
+        parts.append("no offer can be set against the recruiting army's own pay, which is " + " or ".join(cases))
     soldier = briefing.multiples[briefing.multiples["measure"] == "soldier_pay"]
     offers = briefing.monthly_offers.set_index("offer_id")
     confirmed = soldier[[int(offers.loc[o, "credibility"]) < CONFIRMED_BELOW for o in soldier["offer_id"]]] \
@@ -156,7 +176,7 @@ def view(briefing) -> dict | None:
     if not shows(briefing, "pay"):
         return None
     if briefing.offers.empty:
-        text = f"No pay offer had been reported for this selection by {date_text(briefing.as_of)}."
+        text = NO_OFFER_WORDS.format(date=date_text(briefing.as_of))
         say(briefing, claim.none("offers", {}, 0), text, SECTION)
         return {"empty": text}
     threshold = briefing.params["excess_threshold"]

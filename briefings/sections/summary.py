@@ -32,7 +32,10 @@ def _judgements(briefing) -> list[dict]:
         # A judgement quotes several figures of different kinds: recorded as its words, with no bounds.
         ref = briefing.refs.cite(j.claim_ids, section="Key judgements", figure="; ".join(map(str, j.figures)),
                                  what="key judgement") if j.figures else briefing.refs.cite(j.claim_ids)
-        out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": j.basis,
+        basis = j.basis
+        if "agree" in basis:  # which sources agree, and that they state one quantity, is a claim of its own
+            basis = say(briefing, claim.agree(j.evidence, basis), basis, "Key judgements")
+        out.append({"text": isolated_within(j.text, names), "confidence": j.confidence, "basis": basis,
                     "ref": ref})
     return out
 
@@ -41,7 +44,7 @@ def _newest(briefing) -> str:
     """Page 1's statement of how old the record is: the date of the newest figure it rests on."""
     day, row = briefing.assessment.newest
     if day is None:
-        words = "No figure of this selection had been reported by then."
+        words = "No figure of this selection is on record as of then."
     else:
         frames = [briefing.all_claims.set_index("claim_id"), briefing.offers.set_index("offer_id")]
         record = next(f.loc[row] for f in frames if row in f.index)
