@@ -175,7 +175,7 @@ def view(briefing) -> dict | None:
         say(briefing, claim.none("other_pay_reports", {}, others), f"{others} other pay reports", SECTION)
     chart = charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
                                      title=chart_title(briefing) if rows else "",
-                                     source=f"Source: the offers and wages in the appendix, converted at "
+                                     source=f"Source: the offers and wages in the data annex, converted at "
                                             f"{briefing.params['fx_kind']} rates in force on each offer's day.")
     return {"empty": "", "threshold": f"{threshold:g}", "chart": chart,
             "rows": rows, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
