@@ -135,7 +135,34 @@ def _article47(briefing) -> dict:
                 + "; ".join(f"({k}) {a.conditions[k][0]}: {a.conditions[k][1]}" for k in CONDITIONS)
                 for a in briefing.assessments]
     return {"columns": ["Group"] + [f"({k})" for k in CONDITIONS] + ["Verdict"], "rows": rows,
-            "conditions": [f"({k}) {v}" for k, v in CONDITIONS.items()], "evidence": evidence}
+            "conditions": [f"({k}) {v}" for k, v in CONDITIONS.items()], "evidence": evidence,
+            "by_condition": _evidence_by_condition(briefing.assessments)}
+
+
+def _numbers(numbers: list[int]) -> str:
+    """'1–4, 6, 8–9' for [1, 2, 3, 4, 6, 8, 9]."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _evidence_by_condition(assessments) -> list[dict]:
+    """The grid's evidence, condition by condition: each finding once, with the numbers of the
+    groups (rows of the grid, from 1) it holds for; the same evidence as ``evidence``, said once."""
+    out = []
+    for k in CONDITIONS:
+        found: dict = {}
+        for number, a in enumerate(assessments, start=1):
+            found.setdefault(tuple(a.conditions[k][:2]), []).append(number)
+        items = [{"status": status, "text": text, "groups": ("group " if len(groups) == 1 else "groups ")
+                  + _numbers(groups), "all": len(groups) == len(assessments)}
+                 for (status, text), groups in found.items()]
+        out.append({"condition": f"({k})", "findings": items})
+    return out
 
 
 def _trends(briefing) -> list[list]:
