@@ -1,7 +1,7 @@
 """The appendix: references, not the record. The rows the body cites, each printed once on one
 compact line whose id links to the row in the build's data annex (:mod:`briefings.annex`, which
-holds every claim, offer, wage, rate and source); the numbered references as lists of those rows;
-what each side says about the other; the Art. 47 grid, how figures changed, contradictions, the
+holds every claim, offer, wage, rate and source, and so what each side says about the other);
+the numbered references as lists of those rows; the Art. 47 grid, how figures changed, contradictions, the
 exchange rates used, the method and the glossary, each kept short."""
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from analysis.speakers import SPEAKER_LABELS
 
 from ..tables import Html, tag
 from ..words import conversion_words, say, usd_words
-from .headcounts import claim_line
 from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, GLOSSARY, MEASURE_WORDS, PERIOD_WORDS, STAGE_TITLES,
                      TREND_WORDS, date_text, grade, money_stated, origin_word, show_section, side_word, unconfirmed,
                      when)
@@ -43,6 +42,13 @@ def _source(briefing, source_id) -> Html:
     return Html("") if number is None else tag("a", str(number), href=f"#source-{number}", class_="cite")
 
 
+def _party(claim_row) -> str:
+    """' (a party to the war about its adversary)' when a party to the war is speaking; the
+    other kinds of speaker are in the annex (a line here stays short)."""
+    kind = claim_row["speaker_type"]
+    return f" ({SPEAKER_LABELS[kind]})" if kind in ("own_side", "adversary") else ""
+
+
 class _Rows:
     """Every row a reference can point to, described for a reader, by row id."""
 
@@ -61,7 +67,7 @@ class _Rows:
             what = (f"{side_word(c['side'])} · {origin_word(c['origin'])}: {CATEGORY_NOUNS[c['category']]}, "
                     f"{STAGE_TITLES[str(c['stage'])].lower()} ({COUNT_TYPE_WORDS[c['count_type']]})")
             return {"id": row_id, "figure": c["stated"], "what": what, "detail": c["stage_detail"],
-                    "who": f"{c['claimant_name']} ({SPEAKER_LABELS[c['speaker_type']]}), {when(c)}",
+                    "who": f"{c['claimant_name']}{_party(c)}, {when(c)}",
                     "grade": grade(b, c), "source": _source(b, c["source_id"]), "unconfirmed": unconfirmed(c)}
         if row_id in self.offers.index:
             o = self.offers.loc[row_id]
@@ -217,11 +223,8 @@ def view(briefing) -> dict:
                   + ("" if r["per_usd_low"] == r["per_usd_high"] else f"–{r['per_usd_high']:g}"), SECTION),
               r["claimant"], _source(briefing, r["source_id"])] for _, r in briefing.rates_used.iterrows()]
     contradictions, no_contradictions = _contradictions(briefing)
-    link = lambda claim: _annex_link(claim["claim_id"])  # noqa: E731 - not cited in the body: its row is in the annex
-    adversary = briefing.adversary_latest
     references, cited = _references(briefing, rows)
     return {"references": references, "cited": cited,
-            "adversary": [claim_line(briefing, c, link) for _, c in adversary.iterrows()],
             "article47": _article47(briefing) if briefing.params["focus"] != "headcounts" and briefing.assessments else None,
             "trends": _trends(briefing), "contradictions": contradictions, "no_contradictions": no_contradictions,
             "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates,
