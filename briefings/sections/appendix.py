@@ -43,10 +43,10 @@ def _source(briefing, source_id) -> Html:
 
 
 def _party(claim_row) -> str:
-    """' (a party to the war about its adversary)' when a party to the war is speaking; the
-    other kinds of speaker are in the annex (a line here stays short)."""
+    """' (a party to the war about its adversary)' when a party to the war speaks of its
+    adversary; the other kinds of speaker are in the annex (a line here stays short)."""
     kind = claim_row["speaker_type"]
-    return f" ({SPEAKER_LABELS[kind]})" if kind in ("own_side", "adversary") else ""
+    return f" ({SPEAKER_LABELS[kind]})" if kind == "adversary" else ""
 
 
 class _Rows:
