@@ -99,17 +99,19 @@ class _Rows:
         return None
 
 
-def _references(briefing, rows: _Rows) -> tuple[list[dict], list[dict]]:
+def _references(briefing, rows: _Rows, listed=frozenset()) -> tuple[list[dict], list[dict]]:
     """The numbered references, each a list of row links, and the rows they cite: every row once,
-    in the order first cited, each described on one line."""
+    in the order first cited, each described on one line, except the rows ``listed`` elsewhere in
+    the appendix (the exchange rates used, a line each in their own table)."""
     references, cited = [], {}
     for number, ids in briefing.refs.entries():
         for row_id in ids:
             if row_id not in cited:
-                cited[row_id] = rows.describe(row_id)
+                cited[row_id] = {"id": row_id} if row_id in listed else rows.describe(row_id)
         known = [i for i in ids if cited[i]]
         references.append({"number": number, "rows": Html(", ".join(_row_link(i).markup for i in known))})
-    lines = [{**d, "link": _annex_link(d["id"]), "anchor": f"row-{d['id']}"} for d in cited.values() if d]
+    lines = [{**d, "link": _annex_link(d["id"]), "anchor": f"row-{d['id']}"} for d in cited.values()
+             if d and d["id"] not in listed]
     return references, lines
 
 
@@ -222,9 +224,10 @@ def view(briefing) -> dict:
               say(briefing, claim.rate(r), f"{r['per_usd_low']:g}"
                   + ("" if r["per_usd_low"] == r["per_usd_high"] else f"–{r['per_usd_high']:g}"), SECTION),
               r["claimant"], _source(briefing, r["source_id"])] for _, r in briefing.rates_used.iterrows()]
+    rate_ids = list(briefing.rates_used["rate_id"])
     contradictions, no_contradictions = _contradictions(briefing)
-    references, cited = _references(briefing, rows)
-    return {"references": references, "cited": cited,
+    references, cited = _references(briefing, rows, frozenset(rate_ids))
+    return {"references": references, "cited": cited, "rate_ids": [f"row-{r}" for r in rate_ids],
             "article47": _article47(briefing) if briefing.params["focus"] != "headcounts" and briefing.assessments else None,
             "trends": _trends(briefing), "contradictions": contradictions, "no_contradictions": no_contradictions,
             "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates,
