@@ -87,11 +87,14 @@ def test_each_cited_row_is_printed_once_and_leads_to_the_annex(rendered, name):
     briefing, written = rendered(name)
     cited = list(dict.fromkeys(i for _, ids in briefing.refs.entries() for i in ids))
     assert len(cited) > 10, name  # the test means something only with many rows cited
+    rates = set(briefing.rates_used["rate_id"])
     html = written["html"].read_text("utf-8")
     for row in cited:
         # One line per row in the HTML, whose id links to the row in the data annex...
+        # (an exchange rate's line is its row in the table of rates used, printed there only).
         assert html.count(f'id="row-{row}"') == 1, row
-        line = re.search(rf'<p class="row-line" id="row-{row}">(.*?)</p>', html, re.S)
+        element = "tr" if row in rates else "p"
+        line = re.search(rf'<{element}[^>]* id="row-{row}">(.*?)</{element}>', html, re.S)
         assert line and f'href="../annex/annex.html#row-{row}"' in line.group(1), row
     # ... and in the PDF: between "Rows cited" and the next heading, each row starts one line.
     text = "\n".join(_pages(written["pdf"]))
@@ -99,8 +102,13 @@ def test_each_cited_row_is_printed_once_and_leads_to_the_annex(rendered, name):
     end = min(i for i in (text.find(h, start) for h in ("Art. 47(2), condition by condition",
                                                          "How figures changed over time")) if i > 0)
     starts = Counter(m.group(1) for line in text[start:end].splitlines() if (m := ROW_ID.match(line.strip())))
-    assert set(starts) == set(cited), set(starts) ^ set(cited)
+    assert set(starts) == set(cited) - rates, set(starts) ^ (set(cited) - rates)
     assert max(starts.values()) == 1, [r for r, n in starts.items() if n > 1]
+    # The rates cited: each once, in the table of rates used.
+    table = text[text.index("Exchange rates used"):text.index("Method", text.index("Exchange rates used"))] \
+        if rates else ""
+    in_table = Counter(m.group(1) for line in table.splitlines() if (m := ROW_ID.match(line.strip())))
+    assert all(in_table[r] == 1 for r in set(cited) & rates), in_table
     # H037 (the 40,000+ Syrians) is cited by several figures of the overview: once in the rows.
     if name == "overview":
         assert sum(1 for _, ids in briefing.refs.entries() if "H037" in ids) > 1
