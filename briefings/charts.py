@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import textwrap
 from dataclasses import dataclass
 
 import matplotlib
@@ -46,8 +47,8 @@ CATEGORY_COLOURS = {"paid": "#b2182b", "contract": "#ef8a62", "volunteer": "#216
                     "conscript": "#762a83", "state_deployed": "#5aae61", "unknown": "#878787"}
 #: One colour per series in the claims-over-time chart (Okabe-Ito: distinguishable with colour-blindness).
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999933")
-# Text at 9.5 pt in a 7-inch drawing prints at 9.3 pt once scaled to the 6.85-inch A4 text width:
-# no text in print is under 9 pt (the stylesheet's rule), charts included.
+# Text at 9.5 pt in a 7-inch drawing prints at 9.5 pt at the PDF's 7-inch text width (A4 less two
+# 16-mm margins), 9.3 pt at the HTML print's 6.85 inches: no text in print is under 9 pt, charts included.
 TEXT_PT = 9.5
 STYLE = {"font.family": "DejaVu Sans", "font.size": TEXT_PT, "svg.fonttype": "none",
          "svg.hashsalt": "briefings",  # stable element ids, so unchanged inputs give identical SVG
@@ -56,6 +57,8 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": TEXT_PT, "svg.fonttype": "no
          "xtick.labelsize": TEXT_PT, "ytick.labelsize": TEXT_PT, "legend.fontsize": TEXT_PT,
          "axes.titlesize": TEXT_PT, "axes.labelsize": TEXT_PT}
 LABEL_LIMIT = 48
+#: Characters a legend label of a two-column legend holds on one line (half of a 7-inch drawing at 9.5 pt).
+LEGEND_WRAP = 40
 WIDTH = 7.0  # inches: the text width of A4 with 2 cm margins is 6.7 in; the page scales it to fit
 MAX_HEIGHT = 5.5
 MAX_SERIES = 8
@@ -198,6 +201,16 @@ def _text_width_pt(text: str) -> float:
     return width
 
 
+def _legend_rows(legend) -> tuple[int, int]:
+    """A figure legend's rows, and its lines of text (a label may run to two lines): entries fill
+    the first column first, as matplotlib lays them out."""
+    heights = [t.get_text().count("\n") + 1 for t in legend.get_texts()]
+    columns = max(1, legend._ncols)
+    rows = math.ceil(len(heights) / columns)
+    lines = sum(max(heights[r::rows] or [1]) for r in range(rows))
+    return rows, lines
+
+
 def _fixed_layout(fig) -> None:
     """Place the axes and the figure legend from the sizes of the texts around them, measured from
     the font, instead of a layout engine: one draw when the SVG is written, not three (constrained
@@ -214,8 +227,9 @@ def _fixed_layout(fig) -> None:
     right_pt = max(_text_width_pt(ticks[-1]) / 2 if ticks else 0.0, 6.0)
     top_pt = line_pt / 2
     for legend in fig.legends:
-        rows = math.ceil(len(legend.legend_handles) / max(1, legend._ncols))
-        legend_pt = rows * TEXT_PT * (1 + legend.labelspacing) + 2 * legend.borderpad * TEXT_PT
+        rows, lines = _legend_rows(legend)
+        legend_pt = (lines - rows) * line_pt * 1.15 + rows * TEXT_PT * (1 + legend.labelspacing) \
+            + 2 * legend.borderpad * TEXT_PT
         upper = legend._loc in (2, 9, 1)  # upper left, upper center, upper right
         legend.set_bbox_to_anchor((0.5, 1 - _EDGE_IN / height_in if upper else _EDGE_IN / height_in),
                                   transform=fig.transFigure)
@@ -303,8 +317,9 @@ def _series_label(key) -> str:
     side, origin, category, stage, count = key
     where = "all origins" if origin == "all" else origin
     extra = " (at the time)" if count == "current" else (" (over a period)" if str(count).startswith("flow") else "")
-    return _label(f"{_side(side)} · {where} · {str(category).replace('_', ' ')} · "
-                  f"{STAGE_LABELS.get(str(stage), stage)}{extra}")
+    # In words, whole: the category as the glossary names it ("state-sent troops", not a code).
+    return " ".join(f"{_side(side)} · {where}: {NOUNS.get(str(category), str(category))}, "
+                    f"{STAGE_LABELS.get(str(stage), stage)}{extra}".split())
 
 
 def claims_over_time(all_claims: pd.DataFrame, as_of, *, title: str, highlight=None,
@@ -348,7 +363,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, title: str, highlight=N
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, 3.8))  # the legend below takes the rest
         ax.set_yscale("log")
-        series_handles = []
+        series_handles, zero_drawn = [], False
         for i, k in enumerate(drawn):
             colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
             group = groups[k].sort_values(["known_from", "claim_id"])
@@ -362,6 +377,7 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, title: str, highlight=N
                     y = bottom
                     # A cross, not a hollow circle: hollow marks a claim by the other side.
                     ax.plot([x], [y], marker="x", color=colour, markersize=6, clip_on=False)
+                    zero_drawn = True
                     ax.annotate("0", (x, y), xytext=(4, 2), textcoords="offset points", fontsize=TEXT_PT, color=colour)
                 elif up_to:
                     y = people.high
@@ -393,16 +409,30 @@ def claims_over_time(all_claims: pd.DataFrame, as_of, *, title: str, highlight=N
             plt.Line2D([], [], color=MUTED, linewidth=1.6, linestyle=(0, (2, 1.5)), label="up to N (a ceiling)"),
             plt.Line2D([], [], color=MUTED, marker="o", markerfacecolor="white", linestyle="none", markersize=5,
                        label="claim by the other side"),
-        ]
+        ] + ([plt.Line2D([], [], color=MUTED, marker="x", linestyle="none", markersize=5,
+                         label="a reported 0 (at the axis foot)")] if zero_drawn else [])
         # Below the plot, so the time axis keeps the full width: series first, then the marker key.
+        # Two columns; a label too long for half the width runs to a second line, never cut short.
+        for handle in series_handles:
+            handle.set_label(textwrap.fill(handle.get_label(), LEGEND_WRAP))
         legend = fig.legend(handles=series_handles + key_handles, loc="lower center", ncol=2,
                             frameon=False, handlelength=1.6, columnspacing=1.2)
         legend.set_gid("legend")
+        rows, lines = _legend_rows(legend)
+        # Half the room the second lines take is added; the plot gives up the rest.
+        fig.set_size_inches(WIDTH, 3.8 + (lines - rows) * TEXT_PT * 0.6 / 72)
         ax.set_ylim(bottom, top)
         _log_axis(ax.yaxis, "people (log scale)")
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y" if span < 120 else "%b %Y"))
+        # Ticks counted from the first claim's month (not from a round year), so the first tick is at
+        # the start of the period drawn and the title's months are labelled.
+        if span < 120:
+            ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %Y"))
+        else:
+            first = dates.min().to_period("M").to_timestamp()
+            step = max(1, math.ceil((span / 30.4) / 6))  # about six ticks, whole months apart
+            ax.set_xticks(list(pd.date_range(first, dates.max(), freq=f"{step}MS")))
+            ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
         ax.set_xlim(dates.min() - pd.Timedelta(days=span * 0.04), dates.max() + pd.Timedelta(days=span * 0.04))
         ax.set_xlabel("date the claim became known")
         ax.grid(axis="y", color="#dddddd", linewidth=0.5)

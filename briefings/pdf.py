@@ -405,7 +405,16 @@ def document(nb, briefing: dict) -> dict:
             "meta": {"title": print_text(meta["title"]) or "Briefing", "subject": print_text(meta["subject"]),
                      "author": print_text(meta.get("author", "")), "keywords": [print_text(k) for k in briefing["keywords"]]},
             "header": prepare(header),
-            "blocks": blocks(nb)}
+            "blocks": _with_annex(blocks(nb), briefing.get("annex_pdf_href", ""))}
+
+
+def _with_annex(found: list[dict], annex_pdf: str) -> list[dict]:
+    """The appendix links each cited row to its row in the build's data annex: the annex's PDF
+    from the PDF (its address is known only here, at export)."""
+    for block in found:
+        if block["kind"] == "section" and block["name"] == "appendix" and isinstance(block["view"], dict):
+            block["view"]["annex_pdf"] = print_text(annex_pdf).replace(ZWSP, "")
+    return found
 
 
 # ------------------------------------------------------------------------------------ compile

@@ -150,12 +150,14 @@ def test_every_reference_in_the_body_leads_to_its_rows_in_the_appendix(briefing)
     cited = set(re.findall(r'href="#ref-(\d+)"', body))
     assert cited, "the body cites no figure"
     for number in cited:
-        entry = re.search(rf'<li id="ref-{number}"[^>]*>(.*?)</li>', appendix, re.S)
+        entry = re.search(rf'<span id="ref-{number}" class="reference">(.*?)</span>', appendix, re.S)
         assert entry, f"reference [{number}] has no entry in the appendix"
         rows = re.findall(r'href="#row-(\w+)"', entry.group(1))
         assert rows, f"reference [{number}] lists no row"
         for row in rows:
             assert f'id="row-{row}"' in appendix, f"reference [{number}] links row {row}, which the appendix lacks"
+            # The row's line leads on to its whole record in the data annex.
+            assert f'href="../annex/annex.html#row-{row}"' in appendix, row
 
 
 def test_an_origin_with_headcounts_but_no_pay_on_record_gets_a_briefing():

@@ -132,7 +132,7 @@ def _pages(path) -> list[str]:
 
 def _appendix_page(pages) -> int:
     """Index (from 0) of the page where the appendix starts."""
-    return next(i for i, text in enumerate(pages) if "Appendix: evidence and method" in text)
+    return next(i for i, text in enumerate(pages) if "Appendix: references and method" in text)
 
 
 @pytest.mark.parametrize("name, limit", [("march", 6), ("syria", 4)])

@@ -90,8 +90,8 @@ def test_bidi_overrides_are_dropped_and_long_runs_break():
     assert pdf.print_text("a  b\n\tc") == "a b c"
     assert pdf.print_text("a\x00b\x1b") == "ab"
     data = export(notebook([section_output(Section("", "sources", {"items": [{
-        "number": 1, "outlet": "W" * 10_000, "via": "", "title": "t", "published": "p", "accessed": "a",
-        "reliability": "B", "reason": "\u202eright to left", "url": "u", "linkable": False}]}))]))
+        "number": 1, "outlet": "W" * 10_000, "via": "\u202eright to left", "title": "t", "published": "p",
+        "accessed": "a", "reliability": "B", "reason": "r", "url": "u", "linkable": False}]}))]))
     reader = pypdf.PdfReader(io.BytesIO(data))
     text = pdf_text(data)
     assert "right to left" in text
@@ -201,7 +201,7 @@ def test_every_block_of_every_section_s_html_is_in_the_pdf(executed_briefing):
 
     data = export(executed_briefing)
     document = pdfium.PdfDocument(data)
-    margin = 22 * 72 / 25.4  # the running header and footer sit in the top and bottom margins
+    margin = 17 * 72 / 25.4  # the running header and footer sit in the top and bottom margins (18-19 mm)
     body = "".join(squeeze(page.get_textpage().get_text_bounded(0, margin, page.get_size()[0],
                                                                 page.get_size()[1] - margin))
                    for page in document)

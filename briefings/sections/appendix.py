@@ -1,21 +1,20 @@
-"""The appendix: the references behind every cited figure (with their row ids), all claims,
-pay offers and wages, the Art. 47 grid, how figures changed, contradictions, the exchange
-rates used, the method, a glossary and the notes on particular figures (each said once)."""
+"""The appendix: references, not the record. The rows the body cites, each printed once on one
+compact line whose id links to the row in the build's data annex (:mod:`briefings.annex`, which
+holds every claim, offer, wage, rate and source, and so what each side says about the other);
+the numbered references as lists of those rows; the Art. 47 grid, how figures changed, contradictions, the
+exchange rates used, the method and the glossary, each kept short."""
 
 from __future__ import annotations
 
-import pandas as pd
-
 from analysis import claims as claim
 from analysis.article47 import CONDITIONS
-from analysis.headcounts import CONTRADICTION_WINDOW_DAYS, STAGES, stage_is_read
+from analysis.headcounts import CONTRADICTION_WINDOW_DAYS
 from analysis.intervals import DEFAULT_RULE
 from analysis.judgements import money
 from analysis.speakers import SPEAKER_LABELS
 
 from ..tables import Html, tag
 from ..words import conversion_words, say, usd_words
-from .headcounts import claim_line, grid
 from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, GLOSSARY, MEASURE_WORDS, PERIOD_WORDS, STAGE_TITLES,
                      TREND_WORDS, date_text, grade, money_stated, origin_word, show_section, side_word, unconfirmed,
                      when)
@@ -23,13 +22,31 @@ from .common import (CATEGORY_NOUNS, COUNT_TYPE_WORDS, GLOSSARY, MEASURE_WORDS, 
 SECTION = "Appendix"
 
 
+#: Where a cited row's whole record is, from a briefing's HTML (the build writes the annex beside
+#: the briefing folders; the PDF links the annex's PDF, briefings/pdf.py).
+ANNEX_ROW_HREF = "../annex/annex.html#row-{}"
+
+
 def _row_link(row_id: str) -> Html:
+    """The row's line in this appendix."""
     return tag("a", row_id, href=f"#row-{row_id}", class_="row-id")
 
 
+def _annex_link(row_id: str) -> Html:
+    """The row in the data annex, where its whole record is."""
+    return tag("a", row_id, href=ANNEX_ROW_HREF.format(row_id), class_="row-id")
+
+
 def _source(briefing, source_id) -> Html:
-    number = briefing.source_numbers.get(source_id)
-    return Html("") if number is None else tag("a", f"source {number}", href=f"#source-{number}", class_="cite")
+    number = cited_sources(briefing).get(source_id)
+    return Html("") if number is None else tag("a", str(number), href=f"#source-{number}", class_="cite")
+
+
+def _party(claim_row) -> str:
+    """' (a party to the war about its adversary)' when a party to the war speaks of its
+    adversary; the other kinds of speaker are in the annex (a line here stays short)."""
+    kind = claim_row["speaker_type"]
+    return f" ({SPEAKER_LABELS[kind]})" if kind == "adversary" else ""
 
 
 class _Rows:
@@ -50,7 +67,7 @@ class _Rows:
             what = (f"{side_word(c['side'])} · {origin_word(c['origin'])}: {CATEGORY_NOUNS[c['category']]}, "
                     f"{STAGE_TITLES[str(c['stage'])].lower()} ({COUNT_TYPE_WORDS[c['count_type']]})")
             return {"id": row_id, "figure": c["stated"], "what": what, "detail": c["stage_detail"],
-                    "who": f"{c['claimant_name']} ({SPEAKER_LABELS[c['speaker_type']]}), {when(c)}",
+                    "who": f"{c['claimant_name']}{_party(c)}, {when(c)}",
                     "grade": grade(b, c), "source": _source(b, c["source_id"]), "unconfirmed": unconfirmed(c)}
         if row_id in self.offers.index:
             o = self.offers.loc[row_id]
@@ -85,62 +102,37 @@ class _Rows:
         return None
 
 
-def _references(briefing, rows: _Rows) -> list[dict]:
-    out = []
+def _references(briefing, rows: _Rows, listed=frozenset()) -> tuple[list[dict], list[dict]]:
+    """The numbered references, each a list of row links, and the rows they cite: every row once,
+    in the order first cited, each described on one line, except the rows ``listed`` elsewhere in
+    the appendix (the exchange rates used, a line each in their own table)."""
+    references, cited = [], {}
     for number, ids in briefing.refs.entries():
-        described = [d for d in (rows.describe(i) for i in ids) if d]
-        out.append({"number": number, "rows": [{**d, "link": _row_link(d["id"])} for d in described]})
-    return out
+        for row_id in ids:
+            if row_id not in cited:
+                cited[row_id] = {"id": row_id} if row_id in listed else rows.describe(row_id)
+        known = [i for i in ids if cited[i]]
+        references.append({"number": number, "rows": Html(", ".join(_row_link(i).markup for i in known))})
+    lines = [{**d, "link": _annex_link(d["id"]), "anchor": f"row-{d['id']}"} for d in cited.values()
+             if d and d["id"] not in listed]
+    return references, lines
 
 
-def _claims_table(briefing) -> dict:
-    status = briefing.status
-    rows, ids = [], []
-    for index, c in briefing.all_claims.sort_values(["side", "origin", "stage", "known_from"]).iterrows():
-        say(briefing, claim.headcount(c), c["stated"], SECTION)
-        text = say(briefing, claim.status(c["claim_id"], status.get(index, "")), status.get(index, ""), SECTION)
-        read = "; our reading" if stage_is_read(c["stage_detail"]) else ""
-        rows.append([c["claim_id"], f"{side_word(c['side'])} · {origin_word(c['origin'])}",
-                     f"{STAGE_TITLES[str(c['stage'])]} ({COUNT_TYPE_WORDS[c['count_type']]}{read})", c["stated"],
-                     f"{c['claimant_name']}, {when(c)}", SPEAKER_LABELS[c["speaker_type"]], text,
-                     grade(briefing, c), _source(briefing, c["source_id"])])
-        ids.append(f"row-{c['claim_id']}")
-    return {"columns": ["Row", "Whose fighters", "Stage", "Figure", "Said by, when", "Speaker", "Status", "Grade",
-                        "Source"], "rows": rows, "ids": ids}
+def cited_rows(briefing) -> list[str]:
+    """The ids of the rows the body cites, each once, in the order first cited."""
+    return list(dict.fromkeys(i for _, ids in briefing.refs.entries() for i in ids))
 
 
-def _offers_table(briefing) -> dict:
-    from ..words import rate_kind_note  # the kind of rate a conversion used (rule 10)
-
-    rows, ids = [], []
-    for _, o in briefing.offers.iterrows():
-        usd = "no rate published by then" if o["amount_usd"] is None else f"{usd_words(o, o['amount_usd'])} {PERIOD_WORDS[o['period']]}{rate_kind_note(o, briefing.params['fx_kind'])}"
-        say(briefing, claim.pay(o), usd, SECTION)
-        labels = [] if o["status"] == "offered" else ["received, not an offer"]
-        if o["adversary"]:
-            labels.append("claim by the other side")
-        if o["theatre"] != "Ukraine":
-            labels.append(f"{o['theatre']}, for comparison")
-        rows.append([o["offer_id"], f"{when(o)} · {side_word(o['side'])} · {origin_word(o['origin'])}",
-                     o["pay_detail"] + (f" ({'; '.join(labels)})" if labels else ""),
-                     money_stated(o["qualifier"], o["amount_low_local"], o["amount_high_local"], o["currency"])
-                     + f" {PERIOD_WORDS[o['period']]}", usd, grade(briefing, o), _source(briefing, o["source_id"])])
-        ids.append(f"row-{o['offer_id']}")
-    return {"columns": ["Row", "Reported", "What", "Stated", "USD", "Grade", "Source"], "rows": rows, "ids": ids}
-
-
-def _wages_table(briefing) -> dict:
-    rows, ids = [], []
-    for _, w in briefing.wages_shown.iterrows():
-        say(briefing, claim.wage(w, w["monthly_usd"], w["fx_rate_id"], w["date_in_force"]),
-            "no rate" if w["monthly_usd"] is None else money(w["monthly_usd"]), SECTION)
-        rows.append([w["wage_id"], w["country"], MEASURE_WORDS[w["measure"]], w["measure_detail"],
-                     money_stated(w["qualifier"], w["monthly_low_local"], w["monthly_high_local"], w["currency"]),
-                     "no rate" if w["monthly_usd"] is None else money(w["monthly_usd"]),
-                     date_text(w["date_in_force"]), grade(briefing, w), _source(briefing, w["source_id"])])
-        ids.append(f"row-{w['wage_id']}")
-    return {"columns": ["Row", "Country", "Measure", "What", "Stated a month", "USD a month", "In force from",
-                        "Grade", "Source"], "rows": rows, "ids": ids}
+def cited_sources(briefing) -> dict[str, int]:
+    """Number of every source the briefing prints a row of (the rows cited and the exchange rates
+    used), in order of source id: the sources section lists these and no others."""
+    rows = set(cited_rows(briefing))
+    used = set()
+    for table, key in ((briefing.all_claims, "claim_id"), (briefing.offers, "offer_id"),
+                       (briefing.wages_shown, "wage_id"), (briefing.data.exchange_rates, "rate_id")):
+        used |= set(table.loc[table[key].isin(rows), "source_id"])
+    used |= set(briefing.rates_used["source_id"])
+    return {source_id: i for i, source_id in enumerate(sorted(used), start=1)}
 
 
 def _article47(briefing) -> dict:
@@ -154,7 +146,34 @@ def _article47(briefing) -> dict:
                 + "; ".join(f"({k}) {a.conditions[k][0]}: {a.conditions[k][1]}" for k in CONDITIONS)
                 for a in briefing.assessments]
     return {"columns": ["Group"] + [f"({k})" for k in CONDITIONS] + ["Verdict"], "rows": rows,
-            "conditions": [f"({k}) {v}" for k, v in CONDITIONS.items()], "evidence": evidence}
+            "conditions": [f"({k}) {v}" for k, v in CONDITIONS.items()], "evidence": evidence,
+            "by_condition": _evidence_by_condition(briefing.assessments)}
+
+
+def _numbers(numbers: list[int]) -> str:
+    """'1–4, 6, 8–9' for [1, 2, 3, 4, 6, 8, 9]."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def _evidence_by_condition(assessments) -> list[dict]:
+    """The grid's evidence, condition by condition: each finding once, with the numbers of the
+    groups (rows of the grid, from 1) it holds for; the same evidence as ``evidence``, said once."""
+    out = []
+    for k in CONDITIONS:
+        found: dict = {}
+        for number, a in enumerate(assessments, start=1):
+            found.setdefault(tuple(a.conditions[k][:2]), []).append(number)
+        items = [{"status": status, "text": text, "groups": ("group " if len(groups) == 1 else "groups ")
+                  + _numbers(groups), "all": len(groups) == len(assessments)}
+                 for (status, text), groups in found.items()]
+        out.append({"condition": f"({k})", "findings": items})
+    return out
 
 
 def _trends(briefing) -> list[list]:
@@ -194,18 +213,6 @@ def _contradictions(briefing) -> tuple[list[list], str]:
     return rows, none
 
 
-def _notes(briefing) -> list[dict]:
-    """Each distinct note once, with the rows it applies to (one note often covers many rows)."""
-    noted = briefing.all_claims[["claim_id", "note"]].rename(columns={"claim_id": "id"})
-    if briefing.money_shown:
-        noted = pd.concat([noted, briefing.offers[["offer_id", "note"]].rename(columns={"offer_id": "id"})])
-    noted = noted[noted["note"].notna() & (noted["note"].astype(str).str.strip() != "")]
-    grouped = {}
-    for row_id, note in zip(noted["id"], noted["note"]):
-        grouped.setdefault(str(note), []).append(row_id)
-    return [{"note": note, "rows": Html(", ".join(_row_link(r).markup for r in ids))} for note, ids in grouped.items()]
-
-
 def _method_rule() -> str:
     def bound(factor: float) -> str:
         return "0" if factor == 0 else "X" if factor == 1 else f"{factor:g}X"
@@ -216,28 +223,20 @@ def _method_rule() -> str:
 
 def view(briefing) -> dict:
     rows = _Rows(briefing)
-    rates = [[r["rate_id"], r["currency"], r["kind"], r["basis"], date_text(r["date"]),
+    rates = [[_annex_link(r["rate_id"]), r["currency"], r["kind"], r["basis"], date_text(r["date"]),
               say(briefing, claim.rate(r), f"{r['per_usd_low']:g}"
                   + ("" if r["per_usd_low"] == r["per_usd_high"] else f"–{r['per_usd_high']:g}"), SECTION),
               r["claimant"], _source(briefing, r["source_id"])] for _, r in briefing.rates_used.iterrows()]
-    rate_ids = [f"row-{r}" for r in briefing.rates_used["rate_id"]]
+    rate_ids = list(briefing.rates_used["rate_id"])
     contradictions, no_contradictions = _contradictions(briefing)
-    link = lambda claim: _row_link(claim["claim_id"])  # noqa: E731 - the appendix links rows, not references
-    stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
-    adversary = briefing.adversary_latest
-    return {"references": _references(briefing, rows),
-            "stages": [STAGE_TITLES[s] for s in STAGES],
-            "grid": grid(briefing, stocks, link) if not stocks.empty else [],
-            "adversary": [claim_line(briefing, c, link) for _, c in adversary.iterrows()],
-            "claims": _claims_table(briefing),
-            "offers": _offers_table(briefing) if briefing.money_shown and len(briefing.offers) else None,
-            "wages": _wages_table(briefing) if briefing.money_shown and len(briefing.wages_shown) else None,
+    references, cited = _references(briefing, rows, frozenset(rate_ids))
+    return {"references": references, "cited": cited, "rate_ids": [f"row-{r}" for r in rate_ids],
             "article47": _article47(briefing) if briefing.params["focus"] != "headcounts" and briefing.assessments else None,
             "trends": _trends(briefing), "contradictions": contradictions, "no_contradictions": no_contradictions,
-            "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates, "rate_ids": rate_ids,
+            "contradiction_window": CONTRADICTION_WINDOW_DAYS, "rates": rates,
             "as_of": date_text(briefing.as_of), "rule": _method_rule(),
             "money_rule": conversion_words(briefing, SECTION) if briefing.money_shown else "",
-            "glossary": GLOSSARY, "notes": _notes(briefing)}
+            "glossary": GLOSSARY}
 
 
 def show(briefing):

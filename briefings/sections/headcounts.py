@@ -132,7 +132,7 @@ def view(briefing) -> dict | None:
     return {"empty": "",
             "chart": charts.headcount_ranges(stocks, title=chart_title(briefing, stocks),
                                              source=f"Source: the latest claim in each series, as of "
-                                                    f"{date_text(briefing.as_of)}; each is in the appendix."),
+                                                    f"{date_text(briefing.as_of)}; each is in the data annex."),
             "gaps": gaps,
             "gap_window": GAP_WINDOW_DAYS,
             "flows": [claim_line(briefing, c, lambda c: claim_ref(briefing, c, SECTION))

@@ -18,6 +18,9 @@ SECTION = "Pay"
 #: The words of a missing comparator (method rule 22: a wage missing from the data is never "none in force").
 #: Offers graded below this credibility are confirmed: the chart's headline multiples rest on them only.
 CONFIRMED_BELOW = 4
+#: With more monthly offers than this, the table shows only those the chart's title rests on (the
+#: offers set against the army's own pay and the ends of the headline span); the chart draws them all.
+PAY_ROWS_SHOWN = 8
 MISSING_WORDS = {"not on record": "not on record", "no rate": "in force; no exchange rate of the day on record",
                  "not in force": "not in force on its date: on record only for other dates",
                  "all origins": "no home country: offered to every origin"}
@@ -55,11 +58,14 @@ def _rate_note(briefing, rate_id, day, offer_rate: bool = False) -> str:
     return "; ".join(notes)
 
 
-def _rows(briefing) -> list[dict]:
+def _rows(briefing, only=None) -> list[dict]:
+    """The table's rows: every monthly offer, or those whose id is in ``only``."""
     multiples = briefing.multiples.set_index(["offer_id", "measure"])
     offers = briefing.monthly_offers.set_index("offer_id", drop=False)
     rows = []
     for _, row in briefing.army.iterrows():
+        if only is not None and row["offer_id"] not in only:
+            continue
         offer = offers.loc[row["offer_id"]]
         day = offer["day"]
         low, high = _bounds(row["monthly_usd"])
@@ -123,9 +129,10 @@ def _rows(briefing) -> list[dict]:
     return rows
 
 
-def chart_title(briefing) -> str:
+def chart_title(briefing, rests_on: list | None = None) -> str:
     """The pay chart's finding, from claims computed once: which offers set against the army's own
-    pay reached the threshold, and the multiples of a soldier's pay at home of confirmed offers."""
+    pay reached the threshold, and the multiples of a soldier's pay at home of confirmed offers.
+    ``rests_on``, when given, gets the ids of the offers the finding names."""
     army, limit = briefing.army, briefing.params["excess_threshold"]
     made = claim.threshold(army, limit)
     compared = made.value["compared"]
@@ -143,6 +150,8 @@ def chart_title(briefing) -> str:
             verdict = (f"{'neither' if n == 2 else 'none'} of the {number_words(n)} offers set against {whose} "
                        f"{'surely ' if maybe else ''}reached {limit:g}× it" + (f"; {maybe} may have" if maybe else ""))
         parts.append(say(briefing, made, verdict, SECTION))
+        if rests_on is not None:
+            rests_on.extend(compared)
     else:
         say(briefing, made, "no offer could be set against the army's own pay of its date", SECTION)
         # Three cases, three words (method rule 11); each offer's case is a claim of the table below.
@@ -165,6 +174,8 @@ def chart_title(briefing) -> str:
             ends.append(f"{usd_words(offer, offer['monthly_usd'])} from {short_name(offer['claimant_name'])}, {when(offer)}")
         words = (f"monthly offers {FIRM_GRADES_WORDS} to recruits from {place(origin)} were {format_ratio(span)} a soldier's "
                  f"pay there ({'; '.join(dict.fromkeys(ends))})")
+        if rests_on is not None:
+            rests_on.extend([low["offer_id"], high["offer_id"]])
         parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],
                                                   span.low, span.high, span.open_above, mine["offer_id"]),
                          words, SECTION))
@@ -181,8 +192,15 @@ def view(briefing) -> dict | None:
         return {"empty": text}
     threshold = briefing.params["excess_threshold"]
     others = len(briefing.offers) - len(briefing.monthly_offers)
-    rows = _rows(briefing)
-    compared = [r for r in rows if r["home"] or r["army"]]
+    monthly = len(briefing.army)
+    title, rests_on = "", []
+    if monthly:
+        title = chart_title(briefing, rests_on)
+    shown = set(rests_on) if monthly > PAY_ROWS_SHOWN and rests_on else None
+    rows = _rows(briefing, shown)
+    multiples = set(briefing.multiples.loc[briefing.multiples["measure"] == "soldier_pay", "offer_id"])
+    compared = [i for i, pay in zip(briefing.army["offer_id"], briefing.army["army_pay_usd"])
+                if pay is not None or i in multiples]
     no_rows = ""
     if not rows:
         on_record = len(briefing.monthly_on_record)
@@ -194,11 +212,12 @@ def view(briefing) -> dict | None:
     if others:
         say(briefing, claim.none("other_pay_reports", {}, others), f"{others} other pay reports", SECTION)
     chart = charts.pay_against_wages(briefing.army, briefing.multiples, briefing.monthly_offers, threshold,
-                                     title=chart_title(briefing) if rows else "",
-                                     source=f"Source: the offers and wages in the appendix, converted at "
+                                     title=title,
+                                     source=f"Source: the offers and wages in the data annex, converted at "
                                             f"{briefing.params['fx_kind']} rates in force on each offer's day.")
     return {"empty": "", "threshold": f"{threshold:g}", "chart": chart,
-            "rows": rows, "uncompared": len(rows) - len(compared), "monthly": len(rows), "others": others,
+            "rows": rows, "uncompared": monthly - len(compared), "monthly": monthly, "others": others,
+            "more": monthly - len(rows),
             "fx_kind": briefing.params["fx_kind"], "max_age": COMPARATOR_MAX_AGE_DAYS,
             "conversions": conversion_words(briefing, SECTION, offers=list(briefing.army["offer_id"])),
             "no_rows": no_rows}

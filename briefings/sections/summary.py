@@ -16,7 +16,7 @@ from .common import PERIOD_WORDS, claim_ref, money_stated, origin_word, show_sec
 from .judgements import written
 
 #: At most this many changes are listed on page 1; the rest are counted.
-CHANGES_SHOWN = 5
+CHANGES_SHOWN = 3
 DIRECTION_WORDS = {"up": "up", "down": "down", "same": "the same middle, a different range"}
 SECTION = "What changed"
 

@@ -57,7 +57,7 @@ def view(briefing) -> dict | None:
     claims = briefing.all_claims
     record_drawn(briefing, claims[~claims["part_of"].isin(set(claims["claim_id"]))], "claims over time")
     chart = charts.claims_over_time(briefing.all_claims, briefing.as_of, title=words, highlight=key,
-                                    source="Source: every claim in view, listed in the appendix with its date.")
+                                    source="Source: every claim in view, listed in the data annex with its date.")
     return None if chart is None else {"chart": chart}
 
 
