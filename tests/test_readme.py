@@ -28,6 +28,8 @@ BIN = Path(sys.executable).parent
 RUN_BY = {
     "make briefings": "test_setup.py::test_the_readmes_cron_job_and_make_briefings_run_as_written",
     "make test": "CI: .ci/run runs it on a fresh clone (a test cannot run the suite it belongs to)",
+    "make check": "test_readme.py::test_the_test_tiers_select_what_the_readme_says",
+    '.venv/bin/python -m pytest -n auto -m "not browser"': "test_readme.py::test_the_test_tiers_select_what_the_readme_says",
     "make venv": "test_setup.py::test_make_venv_installs_the_lock_with_the_interpreters_own_pip",
     "make -s venv": "test_setup.py::test_the_readmes_cron_job_and_make_briefings_run_as_written",
     "make validate": "test_readme.py::test_make_targets_that_only_read_run_as_written",
@@ -159,3 +161,30 @@ def test_make_targets_that_only_read_run_as_written(project_copy):
     listed = shell("make list", project_copy)
     assert listed.returncode == 0, listed.stderr
     assert all(name in listed.stdout for name in ("overview", "africa", "north-korea")), listed.stdout
+
+
+def _collected(command: str) -> set[str]:
+    """The test ids ``command`` (a pytest run, as the README or make writes it) would run, collected
+    only: running them here would run this test inside itself."""
+    done = shell(f"{command} --collect-only -q -p no:xdist".replace(" -n auto", ""), REPO)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    return {line for line in done.stdout.splitlines() if "::" in line}
+
+
+@pytest.mark.slow  # six collections of the whole suite, 30-40 s
+def test_the_test_tiers_select_what_the_readme_says():
+    """`make check` runs every test not marked slow, browser or cluster, and only those; the README's
+    `-m "not browser"` example runs all but the browser tests. Collected, not run (a test cannot run
+    the suite it belongs to); CI runs the whole suite."""
+    dry = shell("make -n check", REPO)
+    assert dry.returncode == 0, dry.stderr
+    check_command = next(line for line in dry.stdout.splitlines() if "pytest" in line)
+    pytest = f"{BIN / 'python'} -m pytest -p no:cacheprovider"
+    everything = _collected(pytest)
+    marked = {m: _collected(f'{pytest} -m {m}') for m in ("slow", "browser", "cluster")}
+    assert all(marked.values()), {m: len(ids) for m, ids in marked.items()}
+    fast = _collected(check_command)
+    assert fast == everything - set().union(*marked.values())
+    assert 0 < len(fast) < len(everything)
+    example = '.venv/bin/python -m pytest -n auto -m "not browser"'
+    assert _collected(example) == everything - marked["browser"]
