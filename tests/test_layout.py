@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -133,3 +134,50 @@ def test_sources_are_those_of_the_rows_printed(rendered):
     assert set(listed) < every | set(briefing.rates_used["source_id"])
     html = written["html"].read_text("utf-8")
     assert len(re.findall(r'<li id="source-\d+"', html)) == len(listed)
+
+
+#: The reader's two screens: a phone and a laptop (CSS pixels).
+SCREEN_WIDTHS = (390, 1280)
+
+
+def _page_overflow(paths, width: int) -> dict[str, int]:
+    """For each HTML page, how many CSS pixels the page is wider than a ``width``-pixel window
+    (0: nothing makes the reader scroll sideways; a wide table scrolls in its own box)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=["--no-sandbox", "--disable-gpu"], headless=True)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            found = {}
+            for name, path in paths.items():
+                page.goto(path.as_uri())
+                found[name] = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            return found
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", SCREEN_WIDTHS)
+def test_no_page_is_wider_than_a_phone_or_a_laptop_screen(rendered, tmp_path, width):
+    """Every briefing of the default set and the data annex, at 390 and 1280 px in Chromium: no
+    horizontal overflow (the drive-cost table overran 1280 px by 21 px; the annex's long source
+    addresses overran 390 px by 50 px)."""
+    import datetime as dt
+
+    from analysis.loading import load_data
+    from briefings import annex
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.fail("no /usr/bin/chromium: .ci/run installs the Debian package 'chromium'")
+    paths = {name: rendered(name)[1]["html"] for name in sorted(ENTRIES)}
+    data = load_data(REPO / "data")
+    written = annex.render(data, data_version=data.version, formats=("html",),
+                           generated=dt.datetime(2026, 12, 8, tzinfo=dt.timezone.utc))
+    paths["annex"] = tmp_path / "annex.html"
+    paths["annex"].write_bytes(written["annex.html"])
+    assert {name: px for name, px in _page_overflow(paths, width).items() if px > 0} == {}
