@@ -30,17 +30,15 @@ NONE, NOT_ON_RECORD = "none", "not on record"
 
 def record_reach(data, as_of) -> pd.Timestamp | None:
     """The newest day of any figure in the data known by ``as_of``: headcount claims, pay offers and
-    wages by the day each counts as known (method rule 2), exchange rates by the day published.
-    None when nothing was known by then."""
+    wages by the day each counts as known (method rule 2). Exchange rates do not count: a rate
+    published later says nothing of whether people or pay were reported then (a rate of 1 Mar 2026
+    made the record "stop" after its newest figure, of Feb 2026). None when nothing was known by then."""
     as_of = pd.Timestamp(as_of)
     days = []
     for frame in (data.headcount_claims, data.pay_offers, data.reference_wages):
         if len(frame):
             known = known_from(frame)
             days += list(known[known <= as_of])
-    rates = data.exchange_rates
-    if len(rates):
-        days += list(rates.loc[rates["date_reported"] <= as_of, "date_reported"])
     return max(days) if days else None
 
 

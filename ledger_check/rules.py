@@ -457,6 +457,4 @@ class View:
         for frame in (self.rows.headcount_claims, self.rows.pay_offers, self.rows.reference_wages):
             k = with_known(frame)["known"]
             days += list(k[k <= self.as_of])
-        r = self.rows.exchange_rates
-        days += list(r.loc[r["date_reported"] <= self.as_of, "date_reported"])
-        return max(days) if days else None
+        return max(days) if days else None  # rates are no figure of the record (rule 22)

@@ -73,3 +73,18 @@ def test_offers_known_inside_the_window_only():
     # P001 is known on 31 Mar (the window opens after it); P002 on 1 Apr; P003 at the end of June.
     assert list(offer_changes(offers, "2022-03-31", "2022-06-30")["offer_id"]) == ["P003", "P002"]
     assert list(offer_changes(offers, "2022-03-31", "2022-06-29")["offer_id"]) == ["P002"]
+
+
+def test_the_data_changelogs_titles_are_written_for_readers():
+    """Each dated entry's title is printed in the 'What changed' box of page 1 (analysis.changes.
+    data_revisions): no commit, helper, engineer or issue number there (the reader review of
+    2026-12-08 found 'Schema change (commit a4009de, lead engineer)' and 'helper C1' on page 1)."""
+    import re
+
+    from analysis.changes import data_revisions
+    from analysis.paths import DATA_DIR
+
+    titles = [r.title for r in data_revisions(DATA_DIR / "CHANGELOG.md")]
+    assert len(titles) >= 3  # 27 Nov, 7 Dec, 8 Dec 2026 at least
+    internal = re.compile(r"\b(?:commit|helper|engineer|issue)\b|\b[0-9a-f]{7,40}\b", re.I)
+    assert [t for t in titles if not t or internal.search(t)] == []

@@ -227,9 +227,10 @@ def data_with(claim_days, rate_days=()):
 
 
 def test_the_record_reaches_its_newest_figure_known_by_as_of():
-    data = data_with(["2022-03-15", "2025-11-01"], ["2024-07-10"])
-    assert coverage.record_reach(data, "2026-12-01") == pd.Timestamp("2025-11-01")
-    assert coverage.record_reach(data, "2025-01-01") == pd.Timestamp("2024-07-10")  # the claim came later
+    data = data_with(["2022-03-15", "2025-11-01"], ["2024-07-10", "2026-03-01"])
+    assert coverage.record_reach(data, "2026-12-01") == pd.Timestamp("2025-11-01")  # not the rate of 1 Mar 2026
+    # As of 1 Jan 2025 the newest claim known is 15 Mar 2022: the rate of 10 Jul 2024 is no figure.
+    assert coverage.record_reach(data, "2025-01-01") == pd.Timestamp("2022-03-15")
 
 
 def test_a_window_after_the_record_stops_is_not_covered():
