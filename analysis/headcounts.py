@@ -485,8 +485,10 @@ def rivals(a, b) -> bool:
     """Whether claim ``b`` can make claim ``a``'s place as the largest uncertain (method rule 14):
     not when it is the same claimant's figure for the same side and origin (a part of the same
     account, such as the 10,000+ in Kursk of the Pentagon's 11,000–12,000 in Russia, or the account
-    restated), and not when one is a total that holds the other's origin."""
-    if a["claimant_id"] == b["claimant_id"] and a["side"] == b["side"] and a["origin"] == b["origin"]:
+    restated); not when it counts the same side and origin at another stage (Colombia's 114+ dead
+    are among the "up to 7,000" who went); and not when one is a total that holds the other's origin."""
+    if a["side"] == b["side"] and a["origin"] == b["origin"] and (
+            a["claimant_id"] == b["claimant_id"] or str(a["stage"]) != str(b["stage"])):
         return False
     return not contains(a, b) and not contains(b, a)
 

@@ -198,10 +198,12 @@ def _holds(total, part) -> bool:
 
 
 def _no_rival(a, b) -> bool:
-    """Rule 14: ``b`` never makes ``a``'s place uncertain when it is the same claimant's figure for the
-    same side and origin, or when one is a total holding the other's origin."""
-    same_account = (a["claimant_id"], a["side"], a["origin"]) == (b["claimant_id"], b["side"], b["origin"])
-    return same_account or _holds(a, b) or _holds(b, a)
+    """Rule 14: ``b`` never makes ``a``'s place uncertain when it counts the same side and origin and
+    comes from the same claimant or counts another stage (one group: its parts, its account), or when
+    one is a total holding the other's origin."""
+    one_group = (a["side"], a["origin"]) == (b["side"], b["origin"]) and (
+        a["claimant_id"] == b["claimant_id"] or a["stage"] != b["stage"])
+    return one_group or _holds(a, b) or _holds(b, a)
 
 
 def _leading_group(candidates: pd.DataFrame) -> set:

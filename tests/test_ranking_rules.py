@@ -126,8 +126,16 @@ def test_the_same_claimants_part_or_restatement_never_makes_the_largest_uncertai
     scope = Scope("cumulative", REACHED, reached=True)
     winner, candidates = largest(latest(*sohr), scope)
     assert len(candidates) == 2 and list(leading(candidates)["claim_id"]) == [winner["claim_id"]]
+    # Another claimant's figure at another stage of the same group is one group too (the dead among those
+    # who went: Colombia's 114+ dead, at 114, inside "up to 7,000"); at the same stage it is a rival.
     other = latest(sohr[0], {**sohr[1], "claimant_id": "C004"})
-    assert len(leading(largest(other, scope)[1])) == 2
+    assert len(leading(largest(other, scope)[1])) == 1
+    colombia = latest({"origin": "Colombia", "stage": "deployed", "qualifier": "up_to", "people_low": 7000},
+                      {"origin": "Colombia", "stage": "killed", "qualifier": "at_least", "people_low": 114,
+                       "claimant_id": "C004"})
+    assert len(leading(largest(colombia, scope)[1])) == 1
+    rival = latest(sohr[1], {**sohr[1], "category": "contract", "claimant_id": "C004"})
+    assert len(leading(largest(rival, scope)[1])) == 2
 
 
 def test_a_total_is_never_made_uncertain_by_its_own_member_countries():
