@@ -182,7 +182,8 @@ def trend(row) -> Claim:
     """One series whose figure changed over time: its first and latest claims and the direction."""
     return Claim("trend", {"series": [row[k] for k in ("side", "origin", "category", "stage", "count_key")]},
                  {"first": row["first_claim"], "last": row["last_claim"], "direction": row["direction"],
-                  "first_stated": row["first_stated"], "last_stated": row["last_stated"]},
+                  "first_stated": row["first_stated"], "last_stated": row["last_stated"],
+                  "last_contradicted": bool(row.get("last_contradicted", False))},
                  (row["first_claim"], row["last_claim"]))
 
 

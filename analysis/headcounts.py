@@ -284,7 +284,8 @@ def trends(claims: pd.DataFrame) -> pd.DataFrame:
 
     Returns one row per series with at least two claims whose ranges do not all overlap:
     ``first_claim``, ``first_stated``, ``first_known``, ``last_claim``, ``last_stated``,
-    ``last_known``, ``n_claims`` and ``direction`` ('up', 'down' or 'mixed').
+    ``last_known``, ``n_claims``, ``direction`` ('up', 'down' or 'mixed') and ``last_contradicted``
+    (another claim of the same time contradicts the latest claim, rule 7: the words say so).
     """
     rows = []
     for key, series in _whole(claims).groupby(SERIES, sort=True):
@@ -295,12 +296,13 @@ def trends(claims: pd.DataFrame) -> pd.DataFrame:
         # series' figure of that time is the one the latest-claim rule picks (the later in the order of
         # latest_claims), so the trend's last claim is always the series' latest claim (one notion).
         window = pd.Timedelta(days=CONTRADICTION_WINDOW_DAYS)
-        kept = [ordered.iloc[0]]
+        kept, disputed = [ordered.iloc[0]], [False]
         for _, claim in ordered.iloc[1:].iterrows():
             if claim["known_from"] - kept[-1]["known_from"] <= window and not claim["people"].overlaps(kept[-1]["people"]):
-                kept[-1] = claim
+                kept[-1], disputed[-1] = claim, True
                 continue
             kept.append(claim)
+            disputed.append(False)
         ordered = pd.DataFrame(kept)
         people = list(ordered["people"])
         if len(people) < 2 or all(a.overlaps(b) for a in people for b in people):
@@ -313,9 +315,10 @@ def trends(claims: pd.DataFrame) -> pd.DataFrame:
         rows.append({**dict(zip(SERIES, key)), "first_claim": first["claim_id"], "first_stated": first["stated"],
                      "first_known": first["known_from"], "last_claim": last["claim_id"],
                      "last_stated": last["stated"], "last_known": last["known_from"], "n_claims": len(ordered),
-                     "direction": moves.pop() if len(moves) == 1 else "mixed"})
+                     "direction": moves.pop() if len(moves) == 1 else "mixed", "last_contradicted": disputed[-1]})
     return pd.DataFrame(rows, columns=SERIES + ["first_claim", "first_stated", "first_known", "last_claim",
-                                                "last_stated", "last_known", "n_claims", "direction"])
+                                                "last_stated", "last_known", "n_claims", "direction",
+                                                "last_contradicted"])
 
 
 def _stated(claim) -> Interval:

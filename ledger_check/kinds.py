@@ -354,6 +354,14 @@ def trend(c, v) -> list[str]:
     for k in ("first", "last", "direction"):
         if value.get(k) != mine[k]:
             problems.append(f"series {key}: {k} printed {value.get(k)!r}, the data gives {mine[k]!r}")
+    if "last_contradicted" in value and bool(value["last_contradicted"]) != mine["last_contradicted"]:
+        problems.append(f"series {key}: its latest figure is {'' if mine['last_contradicted'] else 'not '}contradicted "
+                        "by another claim of the same time (rule 7), the claim says otherwise")
+    words = c.get("words", "")
+    if mine["last_contradicted"] and value.get("last_stated") and f"to {value['last_stated']}" in words \
+            and "contradicted" not in words:
+        problems.append(f"series {key}: the words end on {value['last_stated']}, which another claim of the same "
+                        "time contradicts, and do not say so (rule 7)")
     return problems
 
 

@@ -292,14 +292,15 @@ class View:
         whole = self.whole(self.claims)
         for key, series in whole.groupby("series", sort=True):
             ordered = self._rank(series)
-            kept = [ordered.iloc[0]]
+            kept, disputed = [ordered.iloc[0]], False
             for _, c in ordered.iloc[1:].iterrows():
                 if (c["known"] - kept[-1]["known"]).days <= CONTRADICTION_DAYS and not c["span"].meets(kept[-1]["span"]):
                     # Two figures of one time that cannot both hold: the series' figure of that time is the
                     # one its latest claim would be (rule 3's order), so a trend ends on the latest claim.
-                    kept[-1] = c
+                    kept[-1], disputed = c, True
                     continue
                 kept.append(c)
+                disputed = False
             spans = [k["span"] for k in kept]
             if len(kept) < 2 or all(a.meets(b) for a in spans for b in spans):
                 continue
@@ -307,7 +308,7 @@ class View:
             moves = {"up" if b.low > a.top else "down" for i, a in enumerate(spans) for b in spans[i + 1:]
                      if not a.meets(b)}
             out.append({"series": list(key), "first": kept[0]["claim_id"], "last": kept[-1]["claim_id"],
-                        "direction": moves.pop() if len(moves) == 1 else "mixed",
+                        "direction": moves.pop() if len(moves) == 1 else "mixed", "last_contradicted": disputed,
                         "adversary": bool(kept[0]["adversary"] or kept[-1]["adversary"])})
         return out
 

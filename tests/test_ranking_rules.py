@@ -199,6 +199,8 @@ def test_a_trend_ends_on_the_series_latest_claim_and_reads_its_direction_from_ev
     assert len(found) == 1
     assert found.iloc[0]["last_claim"] == last["claim_id"] and last["stated"] == "156"
     assert found.iloc[0]["direction"] == "up" and found.iloc[0]["first_stated"] == "71"
+    # ... and the trend says its last figure is contradicted (104 of the same day), as the ranking does.
+    assert bool(found.iloc[0]["last_contradicted"]) and claim.trend(found.iloc[0]).value["last_contradicted"]
 
 
 def test_missing_in_action_is_no_count_of_people_who_reached_the_war():
@@ -375,6 +377,18 @@ def test_a_trend_ending_on_another_claim_than_the_latest_is_refused(monkeypatch,
     fake.loc[fake["origin"] == "Nepal", ["last_claim", "last_stated", "direction"]] = ["H078", "104", "mixed"]
     monkeypatch.setattr(analysis.assessment, "trends", lambda claims: fake)
     hits = _fails(ENTRIES["south-asia"], rows, "trend", r"last|direction")
+    assert any("Nepal" in d.problem for d in hits)
+
+
+def test_a_trend_ending_on_a_contradicted_figure_not_said_is_refused(monkeypatch, rows):
+    # Planted: the trend's contradicted mark dropped -> "71 → 156, rose" with no word of Russia's 104.
+    real = analysis.headcounts.trends
+
+    def unmarked(claims):
+        return real(claims).assign(last_contradicted=False)
+
+    monkeypatch.setattr(analysis.assessment, "trends", unmarked)
+    hits = _fails(ENTRIES["south-asia"], rows, "trend", r"contradicted")
     assert any("Nepal" in d.problem for d in hits)
 
 
