@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .headcounts import leading, overlap_tiers, reached_the_war, side_is_read, stage_is_read
+from .headcounts import leading, ranking_places, reached_the_war, reaches, side_is_read, stage_is_read
 from .intervals import Interval, format_claim
 
 #: kind -> the rule of docs/method.md that makes such a claim (tests/test_claims.py checks each exists).
@@ -149,8 +149,8 @@ def credit(record, sources: pd.DataFrame, grade: str) -> Claim:
 
 def largest(scope, winner, candidates: pd.DataFrame) -> Claim:
     """The largest figure in a scope (:class:`analysis.headcounts.Scope`), every candidate, and
-    ``leading``: the candidates whose ranges overlap the largest's (its tier,
-    :func:`analysis.headcounts.leading`), which the words name with it, never below it."""
+    ``leading``: the candidates that make its place uncertain (rank ranges that reach its own, and
+    rivals to it: :func:`analysis.headcounts.leading`), which the words name with it, never below it."""
     return Claim("largest", scope.as_dict(),
                  {"row": None if winner is None else winner["claim_id"],
                   "stated": None if winner is None else winner["stated"],
@@ -159,18 +159,21 @@ def largest(scope, winner, candidates: pd.DataFrame) -> Claim:
 
 
 def ranking(scope, ranked: pd.DataFrame, contradicted=frozenset()) -> Claim:
-    """Origins in order, largest first, each with the claim that places it; whether the first two
-    ranges overlap; ``tiers``, the origins in tiers of overlapping ranges
-    (:func:`analysis.headcounts.overlap_tiers`): origins of one tier are named together, and "ahead
-    of" is said only from one tier to a later one; and ``contradicted``, the origins placed by a
-    figure another claim of the same time contradicts (``contradicted``: claim ids, rule 7), which
-    the words mark."""
-    order = [{"origin": o, "row": c, "stated": s} for o, c, s in zip(ranked["origin"], ranked["claim_id"],
-                                                                      ranked["stated"])]
-    overlap = len(ranked) > 1 and ranked.iloc[0]["people"].overlaps(ranked.iloc[1]["people"])
-    tiers = [[order[i]["origin"] for i in tier] for tier in overlap_tiers(ranked)]
+    """Origins in order, largest first, each with the claim that places it and whether that figure is
+    an open-ended floor (printed "at least X"); whether the first two rank ranges overlap;
+    ``leaders``, the largest and every origin whose rank range reaches it, and ``below``, the origins
+    ranked below every leader, pairwise (:func:`analysis.headcounts.ranking_places`): "ahead of" is
+    said only from a leader to an origin below; and ``contradicted``, the origins placed by a figure
+    another claim of the same time contradicts (``contradicted``: claim ids, rule 7), which the words
+    mark. The scope's stages are one stage group (:data:`analysis.headcounts.RANK_GROUPS`)."""
+    order = [{"origin": o, "row": c, "stated": s, "floor": bool(p.open_above)}
+             for o, c, s, p in zip(ranked["origin"], ranked["claim_id"], ranked["stated"], ranked["people"])]
+    overlap = len(ranked) > 1 and reaches(ranked.iloc[0]["people"], ranked.iloc[1]["people"])
+    leaders, below = ranking_places(ranked)
     disputed = [o["origin"] for o in order if o["row"] in set(contradicted)]
-    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap), "tiers": tiers,
+    return Claim("ranking", scope.as_dict(), {"order": order, "first_two_overlap": bool(overlap),
+                                              "leaders": [order[i]["origin"] for i in leaders],
+                                              "below": [order[i]["origin"] for i in below],
                                               "contradicted": disputed},
                  tuple(ranked["claim_id"]))
 
@@ -179,7 +182,8 @@ def trend(row) -> Claim:
     """One series whose figure changed over time: its first and latest claims and the direction."""
     return Claim("trend", {"series": [row[k] for k in ("side", "origin", "category", "stage", "count_key")]},
                  {"first": row["first_claim"], "last": row["last_claim"], "direction": row["direction"],
-                  "first_stated": row["first_stated"], "last_stated": row["last_stated"]},
+                  "first_stated": row["first_stated"], "last_stated": row["last_stated"],
+                  "last_contradicted": bool(row.get("last_contradicted", False))},
                  (row["first_claim"], row["last_claim"]))
 
 

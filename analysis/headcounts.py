@@ -284,34 +284,41 @@ def trends(claims: pd.DataFrame) -> pd.DataFrame:
 
     Returns one row per series with at least two claims whose ranges do not all overlap:
     ``first_claim``, ``first_stated``, ``first_known``, ``last_claim``, ``last_stated``,
-    ``last_known``, ``n_claims`` and ``direction`` ('up', 'down' or 'mixed').
+    ``last_known``, ``n_claims``, ``direction`` ('up', 'down' or 'mixed') and ``last_contradicted``
+    (another claim of the same time contradicts the latest claim, rule 7: the words say so).
     """
     rows = []
     for key, series in _whole(claims).groupby(SERIES, sort=True):
         ordered = _ordered(series)
         if len(ordered) < 2:
             continue
-        # Claims of the same time that cannot both hold are a contradiction, not a change over time.
+        # Claims of the same time that cannot both hold are a contradiction, not a change over time: the
+        # series' figure of that time is the one the latest-claim rule picks (the later in the order of
+        # latest_claims), so the trend's last claim is always the series' latest claim (one notion).
         window = pd.Timedelta(days=CONTRADICTION_WINDOW_DAYS)
-        kept = [ordered.iloc[0]]
+        kept, disputed = [ordered.iloc[0]], [False]
         for _, claim in ordered.iloc[1:].iterrows():
             if claim["known_from"] - kept[-1]["known_from"] <= window and not claim["people"].overlaps(kept[-1]["people"]):
+                kept[-1], disputed[-1] = claim, True
                 continue
             kept.append(claim)
+            disputed.append(False)
         ordered = pd.DataFrame(kept)
         people = list(ordered["people"])
         if len(people) < 2 or all(a.overlaps(b) for a in people for b in people):
             continue
-        steps = [("up" if b.low > a.upper else "down" if b.upper < a.low else "same")
-                 for a, b in zip(people, people[1:])]
-        moves = {s for s in steps if s != "same"}
+        # The direction from every earlier figure to every later one whose ranges do not meet: 71, then
+        # 70+, then 104 rose (71 to 104), although no two neighbours differ.
+        moves = {("up" if b.low > a.upper else "down") for i, a in enumerate(people) for b in people[i + 1:]
+                 if not a.overlaps(b)}
         first, last = ordered.iloc[0], ordered.iloc[-1]
         rows.append({**dict(zip(SERIES, key)), "first_claim": first["claim_id"], "first_stated": first["stated"],
                      "first_known": first["known_from"], "last_claim": last["claim_id"],
                      "last_stated": last["stated"], "last_known": last["known_from"], "n_claims": len(ordered),
-                     "direction": moves.pop() if len(moves) == 1 else "mixed"})
+                     "direction": moves.pop() if len(moves) == 1 else "mixed", "last_contradicted": disputed[-1]})
     return pd.DataFrame(rows, columns=SERIES + ["first_claim", "first_stated", "first_known", "last_claim",
-                                                "last_stated", "last_known", "n_claims", "direction"])
+                                                "last_stated", "last_known", "n_claims", "direction",
+                                                "last_contradicted"])
 
 
 def _stated(claim) -> Interval:
@@ -418,38 +425,104 @@ def largest(latest: pd.DataFrame, scope: Scope):
     return (None if candidates.empty else candidates.iloc[0]), candidates
 
 
-def overlap_tiers(ranked: pd.DataFrame) -> list[list[int]]:
-    """The rows of ``ranked`` (largest first) in tiers, as positions: rows whose ranges overlap, or
-    are linked by a chain of overlapping ranges, share a tier and are named together, never ranked
-    against each other (method rule 14). Every range of a tier lies wholly above every range of the
-    tiers after it, so "ahead of" is said only from one tier to a later one. An "up to X" ceiling
-    ([0, X]) and an open-above floor ("X+") overlap every range they reach."""
-    people = list(ranked["people"])
-    tier_of = list(range(len(people)))
+#: The stage groups a ranking stays within (method rule 14): people who went to the war (arrived or
+#: deployed), the dead, and those who left. A count of the dead or of those who left is no measure of
+#: how many went, so figures of two groups are never ranked against each other (a count of 288
+#: deployed is not "ahead of" 156 dead). tests/test_ranking_rules.py checks they cover REACHED_STAGES.
+RANK_GROUPS = {"went": ("arrived", "deployed"), "killed": ("killed",), "left": ("left",)}
 
-    def root(i):
-        while tier_of[i] != i:
-            i = tier_of[i]
-        return i
+#: The countries a region's total covers (method rule 14): a region's total and the figures of its
+#: own countries are never rivals for "largest". A country not listed is treated as outside the
+#: region (its figure may then make the total's place uncertain, never the reverse). Geography, not
+#: a figure; tests/test_ranking_rules.py checks every region in the data is listed here.
+REGION_MEMBERS = {
+    "Africa": frozenset({
+        "Algeria", "Angola", "Benin", "Botswana", "Burkina Faso", "Burundi", "Cameroon", "Cape Verde",
+        "Central African Republic", "Chad", "Comoros", "Congo", "Democratic Republic of the Congo", "Djibouti",
+        "Egypt", "Equatorial Guinea", "Eritrea", "Eswatini", "Ethiopia", "Gabon", "Gambia", "Ghana", "Guinea",
+        "Guinea-Bissau", "Ivory Coast", "Kenya", "Lesotho", "Liberia", "Libya", "Madagascar", "Malawi", "Mali",
+        "Mauritania", "Mauritius", "Morocco", "Mozambique", "Namibia", "Niger", "Nigeria", "Rwanda",
+        "Sao Tome and Principe", "Senegal", "Seychelles", "Sierra Leone", "Somalia", "South Africa", "South Sudan",
+        "Sudan", "Tanzania", "Togo", "Tunisia", "Uganda", "Zambia", "Zimbabwe"}),
+    "Middle East": frozenset({"Bahrain", "Egypt", "Iran", "Iraq", "Israel", "Jordan", "Kuwait", "Lebanon", "Oman",
+                              "Palestine", "Qatar", "Saudi Arabia", "Syria", "Turkey", "United Arab Emirates",
+                              "Yemen"}),
+    "Central Asia": frozenset({"Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"}),
+    "Belarus and Central Asia": frozenset({"Belarus", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan",
+                                           "Uzbekistan"}),
+}
 
-    for i in range(len(people)):
-        for j in range(i + 1, len(people)):
-            if people[i].overlaps(people[j]):
-                tier_of[root(j)] = root(i)
-    tiers: dict[int, list[int]] = {}
-    for i in range(len(people)):
-        tiers.setdefault(root(i), []).append(i)
-    return sorted(tiers.values(), key=lambda t: t[0])
+
+def rank_range(people: Interval) -> Interval:
+    """The range a figure is ranked by (method rule 14), people: what its source states. An
+    open-ended floor "X+" states X and nothing above it, so it is placed at its floor, [X, X] ("at
+    least X"), never reaching every figure above it; every other figure by its range (rule 1): an
+    "up to X" ceiling is [0, X], "about X" [0.9X, 1.1X]."""
+    return Interval(people.low, people.high) if people.open_above else people
+
+
+def ranked_above(a: Interval, b: Interval) -> bool:
+    """Whether figure ``a`` is ranked above figure ``b``: ``a``'s rank range (:func:`rank_range`) lies
+    wholly above ``b``'s. Pairwise, never through a chain of other figures."""
+    return rank_range(a).low > rank_range(b).high
+
+
+def reaches(a: Interval, b: Interval) -> bool:
+    """Whether the rank ranges of two figures overlap, so neither is ranked above the other."""
+    return not ranked_above(a, b) and not ranked_above(b, a)
+
+
+def contains(total, part) -> bool:
+    """Whether claim ``total`` is a total over a group that holds claim ``part``'s origin: a total over
+    all origins holds every other origin of its side; a region's total its member countries
+    (:data:`REGION_MEMBERS`)."""
+    if total["side"] != part["side"] or total["origin"] == part["origin"]:
+        return False
+    if total["origin_scope"] == "all":
+        return part["origin_scope"] != "all"
+    return (total["origin_scope"] == "region" and part["origin_scope"] == "country"
+            and part["origin"] in REGION_MEMBERS.get(total["origin"], ()))
+
+
+def rivals(a, b) -> bool:
+    """Whether claim ``b`` can make claim ``a``'s place as the largest uncertain (method rule 14):
+    not when it is the same claimant's figure for the same side and origin (a part of the same
+    account, such as the 10,000+ in Kursk of the Pentagon's 11,000–12,000 in Russia, or the account
+    restated); not when it counts the same side and origin at another stage (Colombia's 114+ dead
+    are among the "up to 7,000" who went); and not when one is a total that holds the other's origin."""
+    if a["side"] == b["side"] and a["origin"] == b["origin"] and (
+            a["claimant_id"] == b["claimant_id"] or str(a["stage"]) != str(b["stage"])):
+        return False
+    return not contains(a, b) and not contains(b, a)
 
 
 def leading(candidates: pd.DataFrame) -> pd.DataFrame:
-    """The candidates of :func:`largest` (largest first) whose ranges reach the first one's, the
-    first included: one row when the largest stands alone; with several, none of them is known to
-    be the largest (method rule 14), and the words say so."""
+    """The candidates of :func:`largest` (largest first) that make the first one's place uncertain, the
+    first included: those whose rank ranges reach its own (:func:`reaches`) and are its
+    :func:`rivals`. One row when the largest stands alone; with several, it is only the highest
+    figure, not known to be the largest (method rule 14), and the words say so."""
     if candidates.empty:
         return candidates
-    top = candidates.iloc[0]["people"]
-    return candidates[[top.overlaps(p) for p in candidates["people"]]]
+    top = candidates.iloc[0]
+    keep = [i == 0 or (reaches(top["people"], row["people"]) and rivals(top, row))
+            for i, (_, row) in enumerate(candidates.iterrows())]
+    return candidates[keep]
+
+
+def ranking_places(ranked: pd.DataFrame) -> tuple[list[int], list[int]]:
+    """(leaders, below) of ``ranked`` (one figure per origin, largest first), as positions: the
+    leaders are the largest and every origin whose rank range reaches its own (:func:`leading`);
+    below are the origins ranked below every leader (:func:`ranked_above`, pairwise), in order. Only
+    these are said to be "ahead of" and "behind"; an origin that is neither (its range reaches a
+    leader other than the first) is not placed by the words (method rule 14)."""
+    if ranked.empty:
+        return [], []
+    first = leading(ranked.reset_index(drop=True))
+    leaders = list(first.index)
+    people = list(ranked["people"])
+    below = [i for i in range(len(people)) if i not in leaders
+             and all(ranked_above(people[j], people[i]) for j in leaders)]
+    return leaders, below
 
 
 def ranked_origins(latest: pd.DataFrame, scope: Scope) -> pd.DataFrame:

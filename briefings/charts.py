@@ -661,10 +661,13 @@ def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
                 text = f"up to {text}"
             stage = STAGE_LABELS.get(str(row["stage"]), str(row["stage"]))
             kind = "at one time" if row.get("count_type") == "current" else "to date"
-            ax.text(min(at, right), y, _label(f"{text} {stage}, {kind} ({_side(row['side'])})"), va="center",
-                    fontsize=TEXT_PT)
-            if y + 1 in positions and best.iloc[len(best) - 2 - y]["count_type"] != row["count_type"]:
-                ax.axhline(y + 0.5, color="#999999", linewidth=0.8)  # counts of another kind start above
+            disputed = ", contradicted" if row.get("contradicted", False) in (True, 1) else ""
+            ax.text(min(at, right), y, _label(f"{text} {stage}, {kind}{disputed} ({_side(row['side'])})"),
+                    va="center", fontsize=TEXT_PT)
+            above = best.iloc[len(best) - 2 - y] if y + 1 in positions else None
+            if above is not None and (above["count_type"], above.get("rank_group")) != (row["count_type"],
+                                                                                        row.get("rank_group")):
+                ax.axhline(y + 0.5, color="#999999", linewidth=0.8)  # counts of another kind or stage start above
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
         ax.set_xlim(left, right * 4)
@@ -676,9 +679,10 @@ def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
                        "side")
         note = (f"{source} Ranked by the middle of each range, counting only figures graded 1–3 (possibly true or "
                 "better) for people whose source says they arrived, were deployed, were killed or left (not those "
-                "missing in action, nor conscripts); origins whose ranges overlap are not ranked against each "
-                "other; counts to date and counts of those present at one "
-                "time are ranked apart, never against each other. Applications and sign-ups are in the chart "
+                "missing in action, nor conscripts); those who went to the war (arrived or deployed), the dead "
+                "and those who left are ranked apart, as are counts to date and counts of those present at one "
+                "time, never against each other; origins whose ranges overlap are not ranked against each other, "
+                "and a floor (\"at least\") is placed at the figure it states. Applications and sign-ups are in the chart "
                 "above. Counts over all origins, claims by a party about its adversary and counts over a period "
                 "are not drawn")
         note += (f"; nor {_count(regions, 'region')}, which may contain the countries ranked." if regions else ".")

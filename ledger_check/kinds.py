@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from .rules import (APPROXIMATE, NOT_FOREIGN, PRESENCE, REACHED, READING, SIDE_COUNTRY, UNCONFIRMED, GAP_DAYS, DRIVE_DAYS, Span,
+from .rules import (APPROXIMATE, NOT_FOREIGN, PRESENCE, REACHED, READING, REGIONS, SIDE_COUNTRY, STAGE_GROUPS, UNCONFIRMED, GAP_DAYS, DRIVE_DAYS, Span,
                     as_stated, close, known, ratio_printed_ok, same_span, span, stated_text)
 
 
@@ -186,26 +186,34 @@ def _top(frame: pd.DataFrame):
     return frame.sort_values(["middle", "high", "known", "claim_id"], ascending=[False, False, False, True])
 
 
-def _groups_of_overlap(spans: list) -> list[set]:
-    """Positions of ``spans`` grouped so that two spans meeting each other, directly or through a
-    chain of spans that meet, are in one group (rule 14: named together, never ranked); groups in
-    the order of their highest top, highest first."""
-    groups: list[set] = []
-    for i, s in enumerate(spans):
-        joined = [g for g in groups if any(s.meets(spans[j]) for j in g)]
-        merged = {i}.union(*joined) if joined else {i}
-        groups = [g for g in groups if g not in joined] + [merged]
-    return sorted(groups, key=lambda g: -max(spans[j].top if spans[j].top != float("inf") else 1e300
-                                              for j in g))
+def _holds(total, part) -> bool:
+    """Rule 14: ``total`` is a total over a group holding ``part``'s origin (every origin of its side,
+    or a region's own countries)."""
+    if total["side"] != part["side"] or total["origin"] == part["origin"]:
+        return False
+    if total["origin_scope"] == "all":
+        return part["origin_scope"] != "all"
+    return total["origin_scope"] == "region" and part["origin_scope"] == "country" and \
+        part["origin"] in REGIONS.get(total["origin"], set())
+
+
+def _no_rival(a, b) -> bool:
+    """Rule 14: ``b`` never makes ``a``'s place uncertain when it counts the same side and origin and
+    comes from the same claimant or counts another stage (one group: its parts, its account), or when
+    one is a total holding the other's origin."""
+    one_group = (a["side"], a["origin"]) == (b["side"], b["origin"]) and (
+        a["claimant_id"] == b["claimant_id"] or a["stage"] != b["stage"])
+    return one_group or _holds(a, b) or _holds(b, a)
 
 
 def _leading_group(candidates: pd.DataFrame) -> set:
-    """Claim ids of the candidates whose ranges meet the largest's (itself included): with more
-    than one, none is known to be the largest (rule 14)."""
+    """Claim ids of the candidates that make the largest's place uncertain (itself included): placed
+    ranges that meet its own (a floor at its floor), from a rival (rule 14)."""
     if candidates.empty:
         return set()
-    top = _top(candidates).iloc[0]["span"]
-    return {i for i, s in zip(candidates["claim_id"], candidates["span"]) if s.meets(top)}
+    top = _top(candidates).iloc[0]
+    return {top["claim_id"]} | {r["claim_id"] for _, r in candidates.iterrows()
+                                if r["span"].placed.meets(top["span"].placed) and not _no_rival(top, r)}
 
 
 def largest(c, v) -> list[str]:
@@ -230,8 +238,8 @@ def largest(c, v) -> list[str]:
         problems.append(f"largest ranks counts of different kinds against each other: {sorted(kinds)}")
     together = _leading_group(candidates)
     if "leading" in value and set(value["leading"]) != together:
-        problems.append(f"largest ({scope['count_type']}): named with it {sorted(value['leading'])}, the ranges that "
-                        f"overlap the largest's are {sorted(together)}")
+        problems.append(f"largest ({scope['count_type']}): named with it {sorted(value['leading'])}, the figures that "
+                        f"reach the largest's are {sorted(together)}")
     words = c.get("words", "")
     if words and len(together) > 1 and not re.search(r"overlap|not known to be the largest", words):
         problems.append(f"largest ({scope['count_type']}): the words name one largest, but the ranges of "
@@ -244,6 +252,9 @@ def ranking(c, v) -> list[str]:
     candidates = _top(_scope_candidates(v, {**scope, "countries": True}))
     best = candidates.drop_duplicates("origin", keep="first")
     problems = []
+    if not any(set(scope["stages"]) <= group for group in STAGE_GROUPS):
+        problems.append(f"ranking ranks stages of different groups against each other: {sorted(scope['stages'])} "
+                        "(rule 14: went to the war, the dead and those who left are ranked apart)")
     if [o["origin"] for o in order] != list(best["origin"]):
         by_origin = dict(zip(best["origin"], best["middle"]))
         printed = [o["origin"] for o in order]
@@ -264,18 +275,21 @@ def ranking(c, v) -> list[str]:
     kinds = set(v.latest[v.latest["claim_id"].isin([o["row"] for o in order])]["count_type"])
     if len(kinds) > 1:
         problems.append(f"ranking ranks counts of different kinds against each other: {sorted(kinds)}")
+    spans = dict(zip(best["origin"], best["span"]))
     if len(best) > 1:
-        overlap = best.iloc[0]["span"].meets(best.iloc[1]["span"])
+        overlap = not best.iloc[0]["span"].above(best.iloc[1]["span"])
         if bool(c["value"].get("first_two_overlap")) != bool(overlap):
             problems.append(f"ranking: the first two ranges {'overlap' if overlap else 'do not overlap'}, the words "
                             "say otherwise")
-    origins, spans = list(best["origin"]), list(best["span"])
-    tier_of = {origins[j]: n for n, group in enumerate(_groups_of_overlap(spans)) for j in group}
-    mine = sorted(sorted(o for o in origins if tier_of[o] == n) for n in set(tier_of.values()))
-    printed_tiers = c["value"].get("tiers")
-    if printed_tiers is not None and sorted(sorted(t) for t in printed_tiers) != mine:
-        problems.append(f"ranking: origins named together {printed_tiers}, the overlapping ranges give {mine}")
-    problems += _ahead_of_words(c.get("words", ""), tier_of, best)
+    # Rule 14, pairwise: the leaders are the largest and every origin whose placed range meets its own; below
+    # are the origins every leader lies wholly above.
+    origins = list(best["origin"])
+    leaders = [o for o in origins if o == origins[0] or not spans[origins[0]].above(spans[o])] if origins else []
+    below = [o for o in origins if o not in leaders and all(spans[a].above(spans[o]) for a in leaders)]
+    for key, mine in (("leaders", leaders), ("below", below)):
+        if key in c["value"] and sorted(c["value"][key]) != sorted(mine):
+            problems.append(f"ranking: printed {key} {sorted(c['value'][key])}, the ranges give {sorted(mine)} (rule 14)")
+    problems += _ahead_of_words(c.get("words", ""), spans, leaders, below)
     if "contradicted" in c["value"]:
         disputed = {i for pair in v.contradicting_claims() for i in pair}
         mine = sorted(o["origin"] for o in order if o["row"] in disputed)
@@ -287,31 +301,42 @@ def ranking(c, v) -> list[str]:
             if named and "contradicted" not in named.group(1):
                 problems.append(f"ranking: {origin} is placed by a figure another claim of the same time "
                                 "contradicts, and the words do not say so")
+    for o in order:
+        # Rule 14: a floor is said as what it states, "at least X".
+        named = re.search(rf"\b{re.escape(o['origin'])} \(([^)]*)\)", c.get("words", ""))
+        if named and o["origin"] in spans and spans[o["origin"]].open and "at least" not in named.group(1):
+            problems.append(f"ranking: {o['origin']}'s figure is a floor, placed at it, and the words do not say "
+                            "'at least'")
     return problems
 
 
-def _ahead_of_words(words: str, tier_of: dict, best: pd.DataFrame) -> list[str]:
-    """Rule 14 in the words: an origin printed before "ahead of" must lie wholly above every origin
-    printed after it (a later group of overlapping ranges); "the largest is X" alone only when no
-    other origin's range reaches X's."""
+def _ahead_of_words(words: str, spans: dict, leaders: list, below: list) -> list[str]:
+    """Rule 14 in the words, pairwise: an origin printed before "ahead of" must lie wholly above every
+    origin printed after it; "and N more" after it counts only origins below every leader; "the
+    largest is X" alone only when no other origin's range reaches X's."""
     problems = []
 
     def named(text: str) -> list[str]:
-        found = [(text.find(o), o) for o in tier_of if re.search(rf"\b{re.escape(o)}\b", text)]
+        found = [(text.find(o), o) for o in spans if re.search(rf"\b{re.escape(o)}\b", text)]
         return [o for _, o in sorted(found)]
 
     words = re.sub(r";\s*next (?:is|are)\b", " ahead of", words)  # "A and B lead …; next is C" ranks C below
     for before, after in zip(words.split("ahead of")[:-1], words.split("ahead of")[1:]):
-        for a in named(before.split(";")[-1]):
-            for b in named(after.split(";")[0]):
-                if tier_of[a] >= tier_of[b]:
-                    problems.append(f"ranking: {a} is printed ahead of {b}, but their ranges overlap (directly or "
-                                    "through others'), so neither is ranked above the other (rule 14)")
+        clause = after.split(";")[0].split(". ")[0]
+        for a in named(before.split(";")[-1].split(". ")[-1]):
+            for b in named(clause):
+                if not spans[a].above(spans[b]):
+                    problems.append(f"ranking: {a} is printed ahead of {b}, but their ranges overlap, so neither is "
+                                    "ranked above the other (rule 14)")
+        more = re.search(r"and (\d+) more", clause)
+        if more and len(named(clause)) + int(more.group(1)) > len(below):
+            problems.append(f"ranking: {len(named(clause))} named and {more.group(1)} more are printed behind the "
+                            f"leaders, but only {len(below)} origins lie below every leader (rule 14)")
     lead = re.search(r"the largest is ([^,;]+)", words)
-    if lead and len(best) > 1:
+    if lead and len(spans) > 1:
         first = named(lead.group(1))
-        if first and sum(1 for o in tier_of if tier_of[o] == tier_of[first[0]]) > 1:
-            problems.append(f"ranking: {first[0]} is printed as the largest alone, but other origins' ranges overlap it")
+        if first and any(o != first[0] and not spans[first[0]].above(spans[o]) for o in spans):
+            problems.append(f"ranking: {first[0]} is printed as the largest alone, but other origins' ranges reach it")
     return problems
 
 
@@ -329,6 +354,14 @@ def trend(c, v) -> list[str]:
     for k in ("first", "last", "direction"):
         if value.get(k) != mine[k]:
             problems.append(f"series {key}: {k} printed {value.get(k)!r}, the data gives {mine[k]!r}")
+    if "last_contradicted" in value and bool(value["last_contradicted"]) != mine["last_contradicted"]:
+        problems.append(f"series {key}: its latest figure is {'' if mine['last_contradicted'] else 'not '}contradicted "
+                        "by another claim of the same time (rule 7), the claim says otherwise")
+    words = c.get("words", "")
+    if mine["last_contradicted"] and value.get("last_stated") and f"to {value['last_stated']}" in words \
+            and "contradicted" not in words:
+        problems.append(f"series {key}: the words end on {value['last_stated']}, which another claim of the same "
+                        "time contradicts, and do not say so (rule 7)")
     return problems
 
 

@@ -30,6 +30,21 @@ REACHED = ("arrived", "deployed", "killed", "left")
 # Rule 14: conscripts are nationals of a party called up by their own state, no foreign recruits: never
 # a candidate for a "largest" or a ranking.
 NOT_FOREIGN = ("conscript",)
+# Rule 14: a ranking stays within one of these groups of stages: went to the war, the dead, those who left.
+STAGE_GROUPS = ({"arrived", "deployed"}, {"killed"}, {"left"})
+# Rule 14: the countries a region's total covers (geography, written here a second time); a country not
+# listed is outside the region.
+AFRICA = """Algeria Angola Benin Botswana Burkina_Faso Burundi Cameroon Cape_Verde Central_African_Republic Chad
+Comoros Congo Democratic_Republic_of_the_Congo Djibouti Egypt Equatorial_Guinea Eritrea Eswatini Ethiopia Gabon
+Gambia Ghana Guinea Guinea-Bissau Ivory_Coast Kenya Lesotho Liberia Libya Madagascar Malawi Mali Mauritania
+Mauritius Morocco Mozambique Namibia Niger Nigeria Rwanda Sao_Tome_and_Principe Senegal Seychelles Sierra_Leone
+Somalia South_Africa South_Sudan Sudan Tanzania Togo Tunisia Uganda Zambia Zimbabwe"""
+CENTRAL_ASIA = "Kazakhstan Kyrgyzstan Tajikistan Turkmenistan Uzbekistan"
+MIDDLE_EAST = """Bahrain Egypt Iran Iraq Israel Jordan Kuwait Lebanon Oman Palestine Qatar Saudi_Arabia Syria Turkey
+United_Arab_Emirates Yemen"""
+REGIONS = {name: {w.replace("_", " ") for w in words.split()} for name, words in (
+    ("Africa", AFRICA), ("Central Asia", CENTRAL_ASIA), ("Middle East", MIDDLE_EAST),
+    ("Belarus and Central Asia", "Belarus " + CENTRAL_ASIA))}
 SIDE_COUNTRY = {"russia": "Russia", "ukraine": "Ukraine"}
 ARMY_MEASURE = {"total": "soldier_pay", "base": "soldier_base_pay", "supplement": "soldier_supplement"}
 UNCONFIRMED = 4
@@ -60,6 +75,15 @@ class Span:
 
     def meets(self, other: "Span") -> bool:
         return self.low <= other.top and other.low <= self.top
+
+    @property
+    def placed(self) -> "Span":
+        """What a ranking places the figure by (rule 14): a floor "X+" at X, anything else by its range."""
+        return Span(self.low, self.high)
+
+    def above(self, other: "Span") -> bool:
+        """Rule 14: ranked above ``other`` — this figure's placed range wholly above the other's."""
+        return self.placed.low > other.placed.high
 
     def over(self, other: "Span") -> "Span":
         """This divided by ``other`` (both non-negative; other's low above 0)."""
@@ -268,18 +292,23 @@ class View:
         whole = self.whole(self.claims)
         for key, series in whole.groupby("series", sort=True):
             ordered = self._rank(series)
-            kept = [ordered.iloc[0]]
+            kept, disputed = [ordered.iloc[0]], False
             for _, c in ordered.iloc[1:].iterrows():
                 if (c["known"] - kept[-1]["known"]).days <= CONTRADICTION_DAYS and not c["span"].meets(kept[-1]["span"]):
+                    # Two figures of one time that cannot both hold: the series' figure of that time is the
+                    # one its latest claim would be (rule 3's order), so a trend ends on the latest claim.
+                    kept[-1], disputed = c, True
                     continue
                 kept.append(c)
+                disputed = False
             spans = [k["span"] for k in kept]
             if len(kept) < 2 or all(a.meets(b) for a in spans for b in spans):
                 continue
-            steps = {"up" if b.low > a.top else "down" if b.top < a.low else "same" for a, b in zip(spans, spans[1:])}
-            moves = steps - {"same"}
+            # Rule 7: the way each figure moved to every later one it does not meet.
+            moves = {"up" if b.low > a.top else "down" for i, a in enumerate(spans) for b in spans[i + 1:]
+                     if not a.meets(b)}
             out.append({"series": list(key), "first": kept[0]["claim_id"], "last": kept[-1]["claim_id"],
-                        "direction": moves.pop() if len(moves) == 1 else "mixed",
+                        "direction": moves.pop() if len(moves) == 1 else "mixed", "last_contradicted": disputed,
                         "adversary": bool(kept[0]["adversary"] or kept[-1]["adversary"])})
         return out
 

@@ -521,3 +521,31 @@ def test_an_amount_converted_at_the_other_kind_of_rate_unsaid_fails(monkeypatch,
                         original(record, interval))
     found = disagreements(ENTRIES["africa"], rows)
     assert any(d.kind == "pay" and "P027" in d.rows and "official" in d.problem for d in found)
+
+
+# ------------------------------------------------------------------ rule 14, stated a second time
+
+def test_the_checkers_rule_14_places_a_floor_at_its_floor_and_knows_one_group_from_rivals():
+    # Review 2, findings 1, 2, 7, written apart in ledger_check: "1,000+" is placed at 1,000, so "about
+    # 15,000" ([13,500, 16,500]) is above it, while 1,000-5,000 holds it; a ceiling "up to 7,000" ([0,
+    # 7,000]) is above nothing it reaches (288). A part of the same account, another stage of the same
+    # group and a total's own member are no rivals; another origin at the same stage is.
+    from ledger_check.kinds import _no_rival
+    from ledger_check.rules import Span
+    floor, about, cuba, ceiling, exact = (Span(1000, 1000, True), Span(13500, 16500), Span(1000, 5000),
+                                          Span(0, 7000), Span(288, 288))
+    assert about.above(floor) and not cuba.above(floor) and not floor.above(cuba)
+    assert not ceiling.above(exact) and not exact.above(ceiling) and floor.above(exact)
+
+    def row(**kw):
+        return {"side": "russia", "origin": "North Korea", "origin_scope": "country", "claimant_id": "C015",
+                "stage": "arrived", **kw}
+
+    assert _no_rival(row(), row(stage="deployed"))                          # the Pentagon's Kursk part
+    assert _no_rival(row(), row(stage="killed", claimant_id="C033"))        # the dead of the same group
+    assert not _no_rival(row(), row(claimant_id="C033", origin="Cuba"))     # another origin
+    africa = row(origin="Africa", origin_scope="region", claimant_id="C036")
+    assert _no_rival(africa, row(origin="Kenya", claimant_id="C035"))       # Africa's own member
+    assert not _no_rival(africa, row(origin="Nepal", claimant_id="C035"))   # not in Africa
+    everyone = row(origin="all", origin_scope="all", claimant_id="C002")
+    assert _no_rival(everyone, row(origin="Syria")) and not _no_rival(everyone, row(origin="Syria", side="ukraine"))

@@ -188,7 +188,8 @@ def _trends(briefing) -> list[list]:
                      f"{CATEGORY_NOUNS[t['category']]}, {STAGE_TITLES[t['stage']].lower()} "
                      f"({COUNT_TYPE_WORDS[last['count_type']]})",
                      f"{t['first_stated']} ({date_text(t['first_known'], 'month')})",
-                     f"{t['last_stated']} ({date_text(t['last_known'], 'month')})", TREND_WORDS[t["direction"]],
+                     f"{t['last_stated']}{', contradicted' if t.get('last_contradicted') else ''} "
+                     f"({date_text(t['last_known'], 'month')})", TREND_WORDS[t["direction"]],
                      last["claimant_name"] + (" (about its adversary)" if last["adversary"] else "")])
     return rows
 

@@ -22,6 +22,10 @@ def _group(row) -> str:
     return f"{noun} from {place(row['origin'])}"
 
 
+#: Said of a series' latest figure that another claim of the same time contradicts (rule 7).
+DISPUTED = "contradicted by another claim of the same time; "
+
+
 def title(briefing) -> tuple[str, tuple | None]:
     """(the chart's finding, the series it names or None)."""
     trends = briefing.assessment.own_trends
@@ -41,7 +45,8 @@ def title(briefing) -> tuple[str, tuple | None]:
     # Each end in its source's words: a reported 0 may count something narrower than the later figure.
     words = (f"The reported number of {_group(top)} {stage} {TREND_WORDS[top['direction']]} from "
              f"{first['stated']} ({described(first['stage_detail'])}; {short_name(first['claimant_name'])}, "
-             f"{when(first)}) to {last['stated']} ({described(last['stage_detail'])}; "
+             f"{when(first)}) to {last['stated']} ({DISPUTED if top.get('last_contradicted') else ''}"
+             f"{described(last['stage_detail'])}; "
              f"{short_name(last['claimant_name'])}, {when(last)})")
     if len(trends) > 1:
         words += f"; {len(trends) - 1} other {'series' if len(trends) > 2 else 'series'} also changed (appendix)"
