@@ -99,6 +99,7 @@ def chart_title(briefing, stocks) -> str:
         title += (f", but the ranges of {reach} other figures reach it" if reach > 1 else
                   ", but the range of one other figure reaches it") + ", so it is not known to be the largest"
     say(briefing, made, title, SECTION)
+    title += _outside_words(stocks)
     gap = briefing.gap[briefing.gap["signed_up_claim"] == winner["claim_id"]] if len(briefing.gap) else briefing.gap
     if len(gap) and gap.iloc[0]["status"] == "gap":
         g = gap.iloc[0]
@@ -112,6 +113,22 @@ def chart_title(briefing, stocks) -> str:
         say(briefing, claim.gap(g), words, SECTION)
         title += words
     return title
+
+
+def _outside_words(stocks) -> str:
+    """What the chart draws beyond the set its title ranks (counts to date graded 1–3), named so the
+    title and the bars describe the same set: each such bar is marked, and the title says so."""
+    drawn = charts.drawn_headcounts(stocks, CHART_STAGES)
+    if drawn.empty:
+        return ""
+    kinds = []
+    if any(int(c) >= 4 for c in drawn["credibility"]):
+        kinds.append("unconfirmed (graded 4–6)")
+    if (drawn["count_type"] == "current").any():
+        kinds.append("at the time (present on one day)")
+    if not kinds:
+        return ""
+    return f"; bars marked {' or '.join(kinds)} are drawn too, never ranked"
 
 
 def view(briefing) -> dict | None:
