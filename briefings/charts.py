@@ -315,16 +315,22 @@ def _place_labels(ax, labels, left: float, right: float) -> None:
     to the right until it fits. The axes' width is measured as :func:`_fixed_layout` will lay it
     out, from the font's metrics, so no label is cut at the edge of the chart."""
     ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
-    width = (WIDTH - 2 * _EDGE_IN) * 72 - (max((_text_width_pt(t) for t in ticks), default=0.0) + _TICK_PT) \
-        - (TEXT_PT * 1.2 + _LABEL_PAD_PT if ax.get_ylabel() else 0.0) - 12.0
+    inner = (WIDTH - 2 * _EDGE_IN) * 72 - (max((_text_width_pt(t) for t in ticks), default=0.0) + _TICK_PT) \
+        - (TEXT_PT * 1.2 + _LABEL_PAD_PT if ax.get_ylabel() else 0.0)
     span = math.log(right * 2 / left)
+
+    def axes_width(whole: float) -> float:
+        """The axes' width in points on an axis spanning ``whole``: _fixed_layout leaves half the
+        last decade's label (or 6 pt) on the right."""
+        decade = 10 ** math.floor(math.log10(left * math.exp(whole)))
+        return inner - max(_text_width_pt(f"{decade:,.0f}") / 2, 6.0) - 2.0
 
     def fraction(x: float, whole: float) -> float:
         return math.log(max(x, left) / left) / whole
 
     def layout(whole: float):
         """Each label's place on an axis spanning ``whole`` (log units), or None where one fits nowhere."""
-        out = []
+        out, width = [], axes_width(whole)
         for y, text, at, start in labels:
             need = (_text_width_pt(text) + _LABEL_PAD_PT) / width
             if fraction(at, whole) + need <= 1:
@@ -680,7 +686,7 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
             interval = offer["monthly_usd"]
             up_to = interval.low == 0 < interval.high  # "up to $N": a ceiling, dashed as the legend says
             at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
-                             up_to=up_to, width=5)
+                             up_to=up_to, width=5, gid=f"up-to-{y}" if up_to else f"offer-{y}")
             text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if up_to
                     else format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else ""))
             texts.append((y, text, min(at, right), _bar_start(interval, left, up_to)))
