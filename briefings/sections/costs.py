@@ -38,8 +38,7 @@ def view(briefing) -> dict | None:
                                              high=None if row["people"].open_above else round(row["people"].high),
                                              date=row["known_from"].date().isoformat()),
             "offer": f"{usd_words(offer, c['monthly_usd'])} a month "
-                     f"({when(offer)}{rate_kind_note(offer, briefing.params['fx_kind'], bare=True)})"
-                     + (f"; priced at {money(c['priced_usd'])}, the most it promises" if c["at_top"] else ""),
+                     f"({when(offer)}{rate_kind_note(offer, briefing.params['fx_kind'], bare=True)})",
             "offer_unconfirmed": unconfirmed(offer),
             "offer_ref": briefing.refs.cite([c["offer_id"], offer["fx_rate_id"]] + list(c["one_off_ids"])),
             # Method rule 15: what the same source says a recruit actually got, beside the offer.
@@ -68,8 +67,6 @@ def view(briefing) -> dict | None:
         bound = ("Not a ceiling: for each group a higher offer, a longer contract, another source's one-off sum or a "
                  "count that may be larger is on record; the people are counted as their source stated them "
                  "(an \"about\" figure at its stated number).")
-    if briefing.costs["at_top"].astype(bool).any():
-        bound += " An \"up to\" offer is priced at its top: what paying everyone the most it promises would cost."
     for _, c in briefing.costs.iterrows():
         say(briefing, claim.cost(c), bound, SECTION)
     return {"rows": rows, "months": briefing.params["default_contract_months"], "as_of": date_text(briefing.as_of),
@@ -78,9 +75,13 @@ def view(briefing) -> dict | None:
 
 def arithmetic(drive) -> str:
     """The sum behind a total, from the figures the row prints: '554 × $2,100+ × 6' or
-    '1,000+ × $2,713 × 6 + 1,000+ × $6,976', so that two equal totals are seen to come apart."""
+    '1,000+ × $2,713 (the most "up to $2,713" promises) × 6 + 1,000+ × $6,976+', so that two equal
+    totals are seen to come apart, and an "up to" offer is seen priced at its top (method rule 15)."""
     people = drive["headcount_stated"]
-    words = f"{people} × {money(drive['priced_usd'])} × {drive['months']}"
+    pay = money(drive["priced_usd"])
+    if drive["at_top"]:
+        pay += f' (the most "up to {pay}" promises)'
+    words = f"{people} × {pay} × {drive['months']}"
     if drive["one_off_part"] is not None:
         words += f" + {people} × {money(drive['one_off_usd'])}"
     return words

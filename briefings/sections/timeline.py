@@ -4,6 +4,8 @@ with dates is the appendix's claims table). Its title is the one notion of a cha
 
 from __future__ import annotations
 
+import math
+
 from analysis import claims as claim
 
 from .. import charts
@@ -36,6 +38,18 @@ def _change_words(briefing, top) -> str:
             f"{short_name(last['claimant_name'])}, {when(last)})")
 
 
+def _largest_change(briefing, trends):
+    """The trend whose middle moved most (on a log scale), then the first in series order."""
+    people = dict(zip(briefing.all_claims["claim_id"], briefing.all_claims["people"]))
+
+    def moved(row) -> float:
+        a, b = people[row["first_claim"]], people[row["last_claim"]]
+        return abs(math.log(((b.low + b.high) / 2 + 1) / ((a.low + a.high) / 2 + 1)))
+
+    sizes = [moved(r) for _, r in trends.iterrows()]
+    return trends.iloc[max(range(len(sizes)), key=lambda i: (sizes[i], -i))]
+
+
 def _key(top) -> tuple:
     return tuple(top[k] for k in ("side", "origin", "category", "stage", "count_key"))
 
@@ -55,7 +69,7 @@ def title(briefing) -> tuple[str, tuple | None]:
         # Every change on record is in a party's claims about its adversary: the chart draws it, so the
         # title names it, and says that nothing else changed.
         say(briefing, made, "no other series", SECTION)
-        top = every.iloc[0]
+        top = _largest_change(briefing, every)
         words = (f"The only change by {date_text(briefing.as_of)} is in a party's claims about its adversary: "
                  + _change_words(briefing, top))
         if len(every) > 1:
