@@ -306,14 +306,16 @@ def _bar_start(interval: Interval, left: float, up_to: bool) -> float:
     return max(interval.low, left)
 
 
-def _place_labels(ax, labels, left: float, right: float) -> None:
+def _place_labels(ax, labels, left: float, right: float, *, left_of_bar: bool = True) -> None:
     """Write each bar's label beside it, all inside the drawing, and set the x range of the axes.
 
     ``labels`` holds (y, text, x after the bar, x where the bar starts) on a log axis whose data
     reach ``right``. A label goes right of its bar where it fits before the axes' right edge, else
     left of the bar where the room there holds it; a label that fits on neither side widens the axis
     to the right until it fits. The axes' width is measured as :func:`_fixed_layout` will lay it
-    out, from the font's metrics, so no label is cut at the edge of the chart."""
+    out, from the font's metrics, so no label is cut at the edge of the chart. With
+    ``left_of_bar=False`` (rows that draw more than their bar: the pay chart's wages) labels go right
+    only."""
     ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
     inner = (WIDTH - 2 * _EDGE_IN) * 72 - (max((_text_width_pt(t) for t in ticks), default=0.0) + _TICK_PT) \
         - (TEXT_PT * 1.2 + _LABEL_PAD_PT if ax.get_ylabel() else 0.0)
@@ -335,7 +337,7 @@ def _place_labels(ax, labels, left: float, right: float) -> None:
             need = (_text_width_pt(text) + _LABEL_PAD_PT) / width
             if fraction(at, whole) + need <= 1:
                 out.append((y, text, at, "left"))
-            elif fraction(start, whole) - need >= 0.0:
+            elif left_of_bar and fraction(start, whole) - need >= 0.0:
                 out.append((y, text, start / 1.08, "right"))
             else:
                 return None
@@ -689,10 +691,12 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
                              up_to=up_to, width=5, gid=f"up-to-{y}" if up_to else f"offer-{y}")
             text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if up_to
                     else format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else ""))
+            if _unconfirmed(offer):
+                text += " (unconfirmed)"
             texts.append((y, text, min(at, right), _bar_start(interval, left, up_to)))
         ax.set_yticks(positions, [_label(t) for t in labels])
         ax.set_ylim(-0.7, len(offers) - 0.3)
-        _place_labels(ax, texts, left, right)
+        _place_labels(ax, texts, left, right, left_of_bar=False)  # wages share the rows: labels go right
         _log_axis(ax.xaxis, "US dollars a month (log scale); dashed = up to N")
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
