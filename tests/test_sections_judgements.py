@@ -88,7 +88,8 @@ def test_drive_judgement_says_only_of_its_window_not_of_the_record():
     # Eight monthly offers to Syrians are on record (P001-P008); the drive pairs the count (H037,
     # Nov 2022) only with those reported in the 183 days up to it: P008's $3,000.
     assert "only monthly offer on record" not in cost.text
-    assert "the one monthly offer to them reported in the 183 days up to that count, $3,000 a month" in cost.text
+    assert ("at $3,000 a month (Nov 2022, unconfirmed; the one monthly offer to them reported in the 183 days "
+            "up to that count) for 6 months assumed" in cost.text)
 
 
 def test_adversary_only_change_is_said_plainly():

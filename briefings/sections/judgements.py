@@ -365,13 +365,13 @@ def _cost(briefing, j):
     offers_by_id = briefing.offers.set_index("offer_id")
     figures = [head["stated"]]
 
-    def offer_words(drive) -> str:
+    def offer_words(drive, aside: str = "") -> str:
         offer = offers_by_id.loc[drive["offer_id"]]
         mark = ", unconfirmed" if int(offer["credibility"]) >= 4 else ""
         months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
         note = rate_kind_note(offer, briefing.params["fx_kind"], bare=True)
         top = f", priced at {money(drive['priced_usd'])}, the most it promises" if drive["at_top"] else ""
-        return (f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}){top} "
+        return (f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}{aside}){top} "
                 f"for {months}")
 
     def cost_words(drive) -> str:
@@ -385,8 +385,8 @@ def _cost(briefing, j):
     if cheapest["offer_id"] == dearest["offer_id"]:
         # "Only" of the offers that pair with this count (method rule 15: reported on the count's day or
         # up to DRIVE_WINDOW_DAYS before it), never of the record: other offers to them may be on record.
-        text = (f"Paying every one of {who} the one monthly offer to them reported in the {DRIVE_WINDOW_DAYS} "
-                f"days up to that count, {offer_words(cheapest)[3:]}, would cost {low}")
+        aside = f"; the one monthly offer to them reported in the {DRIVE_WINDOW_DAYS} days up to that count"
+        text = f"Paying every one of {who} {offer_words(cheapest, aside)} would cost {low}"
     else:
         high = cost_words(dearest)
         text = (f"Paying every one of {who} the monthly pay offered to them would cost from {low} "
