@@ -99,3 +99,16 @@ def test_adversary_only_change_is_said_plainly():
     assert words.startswith("The only change by ") and "a party's claims about its adversary" in words
     assert "Russian state" in words and key is not None
     assert not re.match(r"No series", words)
+
+
+def test_headcount_chart_title_covers_the_bars_it_draws():
+    from briefings.sections import headcounts
+
+    briefing = Briefing.from_parameters(**ENTRIES["south-asia"])
+    stocks = briefing.latest[briefing.latest["count_type"] != "flow"]
+    title = headcounts.chart_title(briefing, stocks)
+    # The title ranks counts to date graded 1-3 (554 Sri Lankans, H084, B2); the chart also draws
+    # CNN's about 15,000 Nepalis (H040, C4) and counts of those present on one day (up to 200, 50).
+    assert "the largest is 554 Sri Lankans" in title
+    assert title.endswith("bars marked unconfirmed (graded 4–6) or at the time (present on one day) are drawn too, "
+                          "never ranked")

@@ -99,7 +99,6 @@ def chart_title(briefing, stocks) -> str:
         title += (f", but the ranges of {reach} other figures reach it" if reach > 1 else
                   ", but the range of one other figure reaches it") + ", so it is not known to be the largest"
     say(briefing, made, title, SECTION)
-    title += _outside_words(stocks)
     gap = briefing.gap[briefing.gap["signed_up_claim"] == winner["claim_id"]] if len(briefing.gap) else briefing.gap
     if len(gap) and gap.iloc[0]["status"] == "gap":
         g = gap.iloc[0]
@@ -112,7 +111,7 @@ def chart_title(briefing, stocks) -> str:
                      f"({when(present)}), so {gap_words} are not reported to have reached the war")
         say(briefing, claim.gap(g), words, SECTION)
         title += words
-    return title
+    return title + _outside_words(stocks)
 
 
 def _outside_words(stocks) -> str:
