@@ -334,7 +334,7 @@ class Assessment:
                    ("any_to_date", "cumulative", "all", False))
 
     def _side_judgement(self, side: str):
-        parts, evidence, ids = {}, [], []
+        parts, evidence = {}, []
         for name, count_type, which, reached in self.SIDE_SCOPES:
             stages = tuple(REACHED_STAGES) if which == "presence" else ()
             scope = Scope(count_type, stages, side=side, reached=reached)
@@ -342,8 +342,6 @@ class Assessment:
             # With figures whose ranges reach the largest's, it is only the highest (rule 14).
             parts[name] = {"claim": claim.largest(scope, winner, candidates), "row": winner,
                            "leading": leading(candidates)}
-            if winner is not None:
-                ids.append(winner["claim_id"])
         leads = [parts[n]["row"] for n in ("reached_to_date", "reached_at_one_time", "any_to_date")
                  if parts[n]["row"] is not None]
         if not leads:
@@ -360,7 +358,9 @@ class Assessment:
         for frame in named:
             if len(frame):
                 evidence.append(self._evidence(frame.iloc[0], self.claims))
-        return make("", evidence, topic=f"side:{side}", extra_ids=ids, parts={"side": side, **parts})
+        # Its reference lists the rows of the figures it names and no other (rule 18): a largest it
+        # does not print (the sign-ups the gap judgement leads with) is no row of it.
+        return make("", evidence, topic=f"side:{side}", parts={"side": side, **parts})
 
     def _adversary_judgement(self):
         rows = self.adversary_latest[self.adversary_latest["count_type"] != "flow"]

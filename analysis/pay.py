@@ -463,6 +463,8 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
     (separate reports may describe one payment twice, so they are not added). Returns one row
     per drive with ``headcount``, ``monthly_usd``, ``months``, ``months_stated``, ``one_off_usd``,
     ``one_off_ids``, ``monthly_part``, ``one_off_part`` and ``cost_usd`` (Intervals, USD), and
+    ``priced_usd``: the monthly pay the drive is priced at — the offer's own range, or for an "up to
+    X" offer X itself (``at_top``: paying everyone the most it promises, never a range from $0) — and
     ``received_ids``: payments the same source says a recruit actually received, shown beside it.
     The people are the headcount as its source stated it ("about 50,000" is 50,000, with
     ``approximate`` set), so the cost never runs past the figures it comes from. ``ceiling`` says
@@ -503,10 +505,14 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
         for _, offer in offers.iterrows():
             stated = pd.notna(offer["contract_months"])
             months = int(offer["contract_months"]) if stated else default_months
+            # "Up to X" a month is the most the offer promises, not a rate that may be nothing: the
+            # drive pays everyone X (method rule 15), never a range whose low end pays $0.
+            at_top = offer.get("qualifier") == "up_to"
+            pay = Interval.exact(offer["monthly_usd"].high) if at_top else offer["monthly_usd"]
             extras = one_offs[(one_offs["source_id"] == offer["source_id"]) & (one_offs["side"] == offer["side"])
                               & one_offs["origin"].isin([offer["origin"], "all"])]
             one_off = sum((o for o in extras["one_off_usd"]), Interval.exact(0.0))
-            monthly_part = people * offer["monthly_usd"] * months
+            monthly_part = people * pay * months
             one_off_part = people * one_off
             higher = [i for i, o in zip(on_record["offer_id"], on_record["monthly_usd"])
                       if o.upper > offer["monthly_usd"].upper]
@@ -516,8 +522,8 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
                               & one_offs["origin"].isin([offer["origin"], "all"])]
             # ... and a cost that is itself bounded: an offer stated as "more than" has no top, and months
             # assumed may be fewer than a contract runs.
-            ceiling = (not approximate and not people.open_above and not offer["monthly_usd"].open_above
-                       and offer["monthly_usd"].upper >= top_pay and stated and months >= top_months and others.empty)
+            ceiling = (not approximate and not people.open_above and not pay.open_above
+                       and pay.upper >= top_pay and stated and months >= top_months and others.empty)
             received = offers_usd[(offers_usd["source_id"] == offer["source_id"]) & (offers_usd["status"] == "received")
                                   & (offers_usd["side"] == offer["side"])]
             rows.append({"received_ids": list(received["offer_id"]),
@@ -525,13 +531,15 @@ def drive_costs(latest: pd.DataFrame, offers_usd: pd.DataFrame, default_months: 
                          "claim_id": head["claim_id"], "headcount": people, "approximate": approximate,
                          "ceiling": ceiling, "higher_offers": higher, "longer_contracts": longer,
                          "headcount_stated": head["stated"], "offer_id": offer["offer_id"],
-                         "source_id": offer["source_id"], "monthly_usd": offer["monthly_usd"], "months": months,
+                         "source_id": offer["source_id"], "monthly_usd": offer["monthly_usd"], "priced_usd": pay,
+                         "at_top": at_top, "months": months,
                          "months_stated": stated, "one_off_usd": one_off if len(extras) else None,
                          "one_off_ids": list(extras["offer_id"]), "monthly_part": monthly_part,
                          "one_off_part": one_off_part if len(extras) else None,
                          "cost_usd": monthly_part + one_off_part})
     return pd.DataFrame(rows, columns=["side", "origin", "stage", "claim_id", "headcount", "headcount_stated",
-                                       "offer_id", "source_id", "monthly_usd", "months", "months_stated",
+                                       "offer_id", "source_id", "monthly_usd", "priced_usd", "at_top", "months",
+                                       "months_stated",
                                        "one_off_usd", "one_off_ids", "monthly_part", "one_off_part", "cost_usd",
                                        "received_ids", "approximate", "ceiling", "higher_offers", "longer_contracts"])
 

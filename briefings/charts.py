@@ -33,7 +33,7 @@ import matplotlib
 matplotlib.use("Agg")  # no screen on the build machines; notebooks get HTML through Chart
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from .words import CATEGORY_NOUNS, place  # noqa: E402
@@ -253,6 +253,9 @@ def _finish(fig, title: str, description: str, note: str) -> Chart:
 
 def _log_axis(axis, label: str) -> None:
     """Plain numbers on a log axis: the default labels are maths text, which parse_math=False prints raw."""
+    # At most six labelled decades: an axis widened to hold its bars' labels (_place_labels) spans
+    # many, and a label at every decade runs the numbers into each other.
+    axis.set_major_locator(LogLocator(base=10, numticks=6))
     axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}" if value >= 1 else f"{value:g}"))
     axis.set_minor_formatter(NullFormatter())
     axis.set_label_text(label)
@@ -286,6 +289,70 @@ def _draw_range(ax, y: float, interval: Interval, colour: str, *, left: float, u
                     arrowprops={"arrowstyle": "->", "color": colour, "linewidth": 1.2})
         return interval.high * 2.6
     return interval.high * 1.3
+
+
+def _unconfirmed(row) -> bool:
+    """A figure of credibility 4–6 (method rule 16): drawn, never ranked, and labelled so."""
+    grade = row.get("credibility")
+    return grade is not None and not pd.isna(grade) and int(grade) >= 4
+
+
+def _bar_start(interval: Interval, left: float, up_to: bool) -> float:
+    """Where :func:`_draw_range` starts drawing ``interval``: the x left of which a label may end."""
+    if interval.high == 0:
+        return left
+    if up_to:
+        return interval.high / 4
+    return max(interval.low, left)
+
+
+def _place_labels(ax, labels, left: float, right: float, *, left_of_bar: bool = True) -> None:
+    """Write each bar's label beside it, all inside the drawing, and set the x range of the axes.
+
+    ``labels`` holds (y, text, x after the bar, x where the bar starts) on a log axis whose data
+    reach ``right``. A label goes right of its bar where it fits before the axes' right edge, else
+    left of the bar where the room there holds it; a label that fits on neither side widens the axis
+    to the right until it fits. The axes' width is measured as :func:`_fixed_layout` will lay it
+    out, from the font's metrics, so no label is cut at the edge of the chart. With
+    ``left_of_bar=False`` (rows that draw more than their bar: the pay chart's wages) labels go right
+    only."""
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    inner = (WIDTH - 2 * _EDGE_IN) * 72 - (max((_text_width_pt(t) for t in ticks), default=0.0) + _TICK_PT) \
+        - (TEXT_PT * 1.2 + _LABEL_PAD_PT if ax.get_ylabel() else 0.0)
+    span = math.log(right * 2 / left)
+
+    def axes_width(whole: float) -> float:
+        """The axes' width in points on an axis spanning ``whole``: _fixed_layout leaves half the
+        last decade's label (or 6 pt) on the right."""
+        decade = 10 ** math.floor(math.log10(left * math.exp(whole)))
+        return inner - max(_text_width_pt(f"{decade:,.0f}") / 2, 6.0) - 2.0
+
+    def fraction(x: float, whole: float) -> float:
+        return math.log(max(x, left) / left) / whole
+
+    def layout(whole: float):
+        """Each label's place on an axis spanning ``whole`` (log units), or None where one fits nowhere."""
+        out, width = [], axes_width(whole)
+        for y, text, at, start in labels:
+            need = (_text_width_pt(text) + _LABEL_PAD_PT) / width
+            if fraction(at, whole) + need <= 1:
+                out.append((y, text, at, "left"))
+            elif left_of_bar and fraction(start, whole) - need >= 0.0:
+                out.append((y, text, start / 1.08, "right"))
+            else:
+                return None
+        return out
+
+    # The narrowest axis, from the data's own reach, on which every label fits beside its bar.
+    placed, tries = layout(span), 0
+    while placed is None and tries < 120:  # 1.04 ** 120: a hundredfold span; a label wider than the axes stops it
+        span, tries = span * 1.04, tries + 1
+        placed = layout(span)
+    if placed is None:
+        placed = [(y, text, at, "left") for y, text, at, _ in labels]
+    for y, text, x, align in placed:
+        ax.text(x, y, text, va="center", ha=align, fontsize=TEXT_PT)
+    ax.set_xlim(left, left * math.exp(span))
 
 
 def _people_axis(fig, ax, label: str, categories) -> None:
@@ -461,22 +528,9 @@ def _own_stocks(latest: pd.DataFrame) -> pd.DataFrame:
     return latest[keep]
 
 
-def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *, title: str,
-                     source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
-    """The latest figure for each side x origin x stage in ``stages``, as horizontal ranges (log scale).
-
-    ``latest`` comes from :func:`analysis.headcounts.latest_claims`; claims by a party about its
-    adversary and counts over a period are left out here. Where a series has both a count to date and
-    a count of those present at one time, the count to date is drawn. Every side x origin with a
-    figure for at least one of ``stages`` gets one row per stage, for the :data:`MAX_SERIES` groups
-    with the largest figures (the note names the others); a stage with no figure is shown as "not
-    reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a dashed bar
-    ending at N. None when no figure is left.
-
-    ``title`` is the finding, written by the caller from the claims it rests on (the one notion
-    of "largest" in :mod:`analysis.headcounts`); a figure whose stage is our reading of its source
-    is labelled so.
-    """
+def _headcount_rows(latest: pd.DataFrame, stages):
+    """What :func:`headcount_ranges` draws: (the stocks of ``stages``, the groups drawn, the groups
+    left out, one (group, stage, claim or None) per row), or None when nothing is left to draw."""
     if latest is None or latest.empty:
         return None
     stages = [str(s) for s in stages]
@@ -496,12 +550,45 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
     omitted, groups = groups[MAX_SERIES:], groups[:MAX_SERIES]
     rows = [(g, st, best.loc[g + (st,)] if g + (st,) in best.index else None) for g in groups for st in stages]
 
+    return frame, groups, omitted, rows
+
+
+def drawn_headcounts(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed")) -> pd.DataFrame:
+    """The claims :func:`headcount_ranges` draws a bar for, so that its title can describe the
+    same set (an unconfirmed bar, a count at one time)."""
+    picked = _headcount_rows(latest, stages)
+    if picked is None:
+        return latest.iloc[0:0] if latest is not None else pd.DataFrame()
+    return pd.DataFrame([claim for _, _, claim in picked[3] if claim is not None])
+
+
+def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *, title: str,
+                     source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
+    """The latest figure for each side x origin x stage in ``stages``, as horizontal ranges (log scale).
+
+    ``latest`` comes from :func:`analysis.headcounts.latest_claims`; claims by a party about its
+    adversary and counts over a period are left out here. Where a series has both a count to date and
+    a count of those present at one time, the count to date is drawn. Every side x origin with a
+    figure for at least one of ``stages`` gets one row per stage, for the :data:`MAX_SERIES` groups
+    with the largest figures (the note names the others); a stage with no figure is shown as "not
+    reported" text (unknown is not zero), a reported zero as a marked zero, "up to N" as a dashed bar
+    ending at N. None when no figure is left.
+
+    ``title`` is the finding, written by the caller from the claims it rests on (the one notion
+    of "largest" in :mod:`analysis.headcounts`); a figure whose stage is our reading of its source
+    is labelled so.
+    """
+    picked = _headcount_rows(latest, stages)
+    if picked is None:
+        return None
+    frame, groups, omitted, rows = picked
+    stages = [str(s) for s in stages]
     lefts, rights = _x_limits([v for _, _, c in rows if c is not None for v in (c["people"].low, c["people"].high)])
     positions = list(range(len(rows)))[::-1]
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, _height(len(rows), 0.17, 1.0)))
         ax.set_xscale("log")
-        labels = []
+        labels, texts = [], []
         for y, ((side, origin), stage, claim) in zip(positions, rows):
             first = stage == stages[0]
             where = "all origins" if origin == "all" else origin
@@ -525,12 +612,14 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
                 text = f"up to {text}"
             if claim.get("count_type") == "current":
                 text += " (at the time)"
-            if stage_is_read(claim.get("stage_detail")):
-                text += " (our reading)"
-            ax.text(min(at, rights), y, _label(text), va="center", fontsize=TEXT_PT)
+            marks = (["our reading"] if stage_is_read(claim.get("stage_detail")) else []) + \
+                (["unconfirmed"] if _unconfirmed(claim) else [])
+            if marks:
+                text += f" ({'; '.join(marks)})"
+            texts.append((y, _label(text), min(at, rights), _bar_start(people, lefts, up_to)))
         ax.set_yticks(positions, labels)
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.set_xlim(lefts, rights * 2)
+        _place_labels(ax, texts, lefts, rights)
         _people_axis(fig, ax, "people (log scale); arrow = open above; dashed = up to N", frame["category"])
         description = (f"Horizontal ranges on a logarithmic scale give the latest figure for each of "
                        f"{_count(len(groups), 'group')} (side and origin) at each stage, with 'not reported' "
@@ -581,6 +670,7 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
     values = [v for m in offers["monthly_usd"] for v in (m.low, m.high)] + extra
     left, right = _x_limits(values)
     positions = list(range(len(offers)))[::-1]
+    texts = []
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, _height(len(offers), 0.24, 1.1)))
         ax.set_xscale("log")
@@ -596,15 +686,18 @@ def pay_against_wages(army: pd.DataFrame, multiples: pd.DataFrame, monthly_offer
                 ax.plot([pay.high * threshold] * 2, [y - 0.38, y + 0.38], color=THRESHOLD, linewidth=1.2,
                         linestyle=(0, (2, 1.5)), gid=f"threshold-{y}")
             interval = offer["monthly_usd"]
+            up_to = interval.low == 0 < interval.high  # "up to $N": a ceiling, dashed as the legend says
             at = _draw_range(ax, y, interval, CATEGORY_COLOURS.get(offer["category"], "#444444"), left=left,
-                             up_to=False, width=5)
-            text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if interval.low == 0 < interval.high
+                             up_to=up_to, width=5, gid=f"up-to-{y}" if up_to else f"offer-{y}")
+            text = (f"up to {format_claim('exactly', interval.high, None, '$')}" if up_to
                     else format_claim("range", interval.low, interval.high, "$") + ("+" if interval.open_above else ""))
-            ax.text(min(at, right), y, text, va="center", fontsize=TEXT_PT)
+            if _unconfirmed(offer):
+                text += " (unconfirmed)"
+            texts.append((y, text, min(at, right), _bar_start(interval, left, up_to)))
         ax.set_yticks(positions, [_label(t) for t in labels])
         ax.set_ylim(-0.7, len(offers) - 0.3)
-        ax.set_xlim(left, right * 2)
-        _log_axis(ax.xaxis, "US dollars a month (log scale)")
+        _place_labels(ax, texts, left, right, left_of_bar=False)  # wages share the rows: labels go right
+        _log_axis(ax.xaxis, "US dollars a month (log scale); dashed = up to N")
         ax.grid(axis="x", color="#dddddd", linewidth=0.5)
         ax.set_axisbelow(True)
         shown = [c for c in CATEGORY_COLOURS if c in set(offers["category"])]
@@ -646,6 +739,7 @@ def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
     best = ranked.reset_index(drop=True)
     left, right = _x_limits([v for p in best["people"] for v in (p.low, p.high)])
     positions = list(range(len(best)))[::-1]
+    texts = []
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=(WIDTH, _height(len(best), 0.22, 1.0)))
         ax.set_xscale("log")
@@ -662,15 +756,15 @@ def origins_ranked(ranked: pd.DataFrame, *, title: str, regions: int = 0,
             stage = STAGE_LABELS.get(str(row["stage"]), str(row["stage"]))
             kind = "at one time" if row.get("count_type") == "current" else "to date"
             disputed = ", contradicted" if row.get("contradicted", False) in (True, 1) else ""
-            ax.text(min(at, right), y, _label(f"{text} {stage}, {kind}{disputed} ({_side(row['side'])})"),
-                    va="center", fontsize=TEXT_PT)
+            texts.append((y, _label(f"{text} {stage}, {kind}{disputed} ({_side(row['side'])})"), min(at, right),
+                          _bar_start(people, left, up_to)))
             above = best.iloc[len(best) - 2 - y] if y + 1 in positions else None
             if above is not None and (above["count_type"], above.get("rank_group")) != (row["count_type"],
                                                                                         row.get("rank_group")):
                 ax.axhline(y + 0.5, color="#999999", linewidth=0.8)  # counts of another kind or stage start above
         ax.set_yticks(positions, [_label(o) for o in best["origin"]])
         ax.set_ylim(-0.6, len(best) - 0.4)
-        ax.set_xlim(left, right * 4)
+        _place_labels(ax, texts, left, right)
         _people_axis(fig, ax, "people (log scale): the largest figure of those reported arrived, deployed, killed "
                               "or left",
                      best["category"])

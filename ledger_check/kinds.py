@@ -535,7 +535,9 @@ def _find_drives(v) -> list[dict]:
                              & one_offs["origin"].isin([offer["origin"], "all"])]
             others = one_offs[(one_offs["source_id"] != offer["source_id"]) & (one_offs["side"] == offer["side"])
                               & one_offs["origin"].isin([offer["origin"], "all"])]
-            per_head_low = offer["usd"].low * months + sum(u.low for u in extra["usd"])
+            # An "up to X" offer is priced at X: the most it promises, not a pay that may be nothing.
+            pay_low = offer["usd"].high if offer["qualifier"] == "up_to" else offer["usd"].low
+            per_head_low = pay_low * months + sum(u.low for u in extra["usd"])
             per_head_high = offer["usd"].high * months + sum(u.high for u in extra["usd"])
             cost = Span(people.low * per_head_low, people.high * per_head_high,
                         (people.open and per_head_high > 0) or (offer["usd"].open and people.high > 0))

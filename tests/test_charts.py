@@ -310,3 +310,67 @@ def test_chart_alt_text_reaches_the_tagged_pdf(latest):
     walk(pdf.trailer["/Root"]["/StructTreeRoot"])
     assert figures == [chart.alt]
     assert chart.title in " ".join(pdf.pages[0].extract_text().split())
+
+
+# ------------------------------------------------------------------------------------------ labels fit
+
+
+def _label_overflow(labels, left, right, ticks) -> list[str]:
+    """Labels of bars that run past the axes once laid out as the charts lay them out."""
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(charts.STYLE):
+        fig, ax = plt.subplots(figsize=(charts.WIDTH, 3))
+        ax.set_xscale("log")
+        ax.set_yticks(range(len(ticks)), ticks)
+        ax.set_ylim(-0.6, len(ticks) - 0.4)
+        charts._place_labels(ax, labels, left, right)
+        charts._log_axis(ax.xaxis, "people")
+        charts._fixed_layout(fig)
+        fig.canvas.draw()
+        box = ax.get_window_extent()
+        out = [t.get_text() for t in ax.texts
+               if t.get_window_extent().x1 > box.x1 + 0.5 or t.get_window_extent().x0 < box.x0 - 0.5]
+        plt.close(fig)
+    return out
+
+
+def test_bar_labels_stay_inside_the_chart():
+    # The overview's origins chart (Dec 2026) cut "about 15,000 arrived, to date (Russia)" and
+    # "11,000–12,000 arrived, at one time (Russia)" at the right edge: bars near the top of the scale
+    # with long labels. Each is (y, text, x after the bar, x where the bar starts); data reach 99,000.
+    labels = [(3, "about 15,000 arrived, to date (Russia)", 21_450, 13_500),
+              (2, "up to 7,000 deployed, to date (Ukraine)", 9_100, 1_750),
+              (1, "11,000–12,000 arrived, at one time (Russia)", 15_600, 11_000),
+              (0, "1,000–5,000 deployed, at one time (Russia)", 6_500, 1_000)]
+    ticks = ["India", "Colombia", "North Korea", "Cuba"]
+    assert _label_overflow(labels, 7.7, 99_000, ticks) == []
+
+
+def test_a_label_that_fits_nowhere_widens_the_axis_instead_of_being_cut():
+    # The overview's headcount chart: long group names leave a narrow axis, and Nepal's bar
+    # (13,500–16,500, at 21,450 with its cap) has a label too long for either side of it at first.
+    labels = [(1, "about 15,000 (our reading; unconfirmed)", 21_450, 13_500),
+              (0, "16,000 (our reading; unconfirmed)", 20_800, 16_000)]
+    ticks = ["Russia · Central Asia · signed up", "Russia · Nepal · arrived"]
+    assert _label_overflow(labels, 40, 300_000, ticks) == []
+
+
+def test_headcount_ranges_marks_unconfirmed_bars(latest):
+    graded = latest.assign(credibility=[4 if c == "H1" else 2 for c in latest["claim_id"]])
+    svg = charts.headcount_ranges(graded, title="t").svg
+    # H1 (about 50,000, graded 4) is drawn, and marked; no other bar is.
+    assert "about 50,000 (unconfirmed)" in svg and svg.count("(unconfirmed)") == 1
+    assert charts.drawn_headcounts(graded)["claim_id"].tolist().count("H1") == 1
+
+
+def test_pay_draws_an_up_to_offer_dashed(pay):
+    army, multiples, offers = pay
+    # P4 becomes "up to $2,713" (Kenya's P027 in dollars): [0, 2,713]; drawn as the legend says.
+    capped = offers.assign(monthly_usd=[Interval(0, 2713) if o == "P4" else m
+                                        for o, m in zip(offers["offer_id"], offers["monthly_usd"])])
+    svg = charts.pay_against_wages(army, multiples, capped, 1.5, title="t").svg
+    assert "up to $2,713" in svg and "dashed = up to N" in svg
+    assert ids(svg, "up-to") == ["up-to-3"]  # the Cuba row, at the top
+    group = svg[svg.index('id="up-to-3"'):]
+    assert "stroke-dasharray" in group[:group.index("</g>")]

@@ -48,6 +48,7 @@ def view(briefing) -> dict | None:
             "months": f"{c['months']}" + ("" if c["months_stated"] else " (assumed)"),
             "one_off": "—" if c["one_off_part"] is None else money(c["one_off_part"]),
             "total": total,
+            "arithmetic": arithmetic(c),
             "total_ref": briefing.refs.cite([c["claim_id"], c["offer_id"]] + list(c["one_off_ids"]), section=SECTION,
                                             figure=money(cost), what=f"cost of paying {c['headcount_stated']} recruits "
                                                                      f"from {c['origin']} the offer in full",
@@ -70,6 +71,20 @@ def view(briefing) -> dict | None:
         say(briefing, claim.cost(c), bound, SECTION)
     return {"rows": rows, "months": briefing.params["default_contract_months"], "as_of": date_text(briefing.as_of),
             "alternatives": bool(alternatives), "bound": bound}
+
+
+def arithmetic(drive) -> str:
+    """The sum behind a total, from the figures the row prints: '554 × $2,100+ × 6' or
+    '1,000+ × $2,713 (the most "up to $2,713" promises) × 6 + 1,000+ × $6,976+', so that two equal
+    totals are seen to come apart, and an "up to" offer is seen priced at its top (method rule 15)."""
+    people = drive["headcount_stated"]
+    pay = money(drive["priced_usd"])
+    if drive["at_top"]:
+        pay += f' (the most "up to {pay}" promises)'
+    words = f"{people} × {pay} × {drive['months']}"
+    if drive["one_off_part"] is not None:
+        words += f" + {people} × {money(drive['one_off_usd'])}"
+    return words
 
 
 def show(briefing):

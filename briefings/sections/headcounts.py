@@ -111,7 +111,23 @@ def chart_title(briefing, stocks) -> str:
                      f"({when(present)}), so {gap_words} are not reported to have reached the war")
         say(briefing, claim.gap(g), words, SECTION)
         title += words
-    return title
+    return title + _outside_words(stocks)
+
+
+def _outside_words(stocks) -> str:
+    """What the chart draws beyond the set its title ranks (counts to date graded 1–3), named so the
+    title and the bars describe the same set: each such bar is marked, and the title says so."""
+    drawn = charts.drawn_headcounts(stocks, CHART_STAGES)
+    if drawn.empty:
+        return ""
+    kinds = []
+    if any(int(c) >= 4 for c in drawn["credibility"]):
+        kinds.append("unconfirmed (graded 4–6)")
+    if (drawn["count_type"] == "current").any():
+        kinds.append("at the time (present on one day)")
+    if not kinds:
+        return ""
+    return f"; bars marked {' or '.join(kinds)} are drawn too, never ranked"
 
 
 def view(briefing) -> dict | None:

@@ -16,7 +16,7 @@ from analysis.headcounts import reached_the_war
 from analysis.intervals import format_derived_people, format_ratio
 from analysis.judgements import FIRM_GRADES_WORDS, Judgement, join_words, money, pct
 from analysis.loading import SIDE_COUNTRY
-from analysis.pay import home_comparator_status, nearest_not_in_force
+from analysis.pay import COMPARATOR_MAX_AGE_DAYS, DRIVE_WINDOW_DAYS, home_comparator_status, nearest_not_in_force
 
 from ..words import (CATEGORY_NOUNS, LAW_REASONS, SIDE_NAMES, credit, figure_phrase, money_stated, number_words,
                      origins_words, place, rate_kind_note, say, usd_words, when)
@@ -29,11 +29,18 @@ HOME_ABSENCE_WORDS = {"not on record": "not on record", "not in force": "not in 
 
 
 def written(briefing) -> list[Judgement]:
-    """The key judgements with their words (``text``) and the figures they print (``figures``)."""
+    """The key judgements with their words (``text``) and the figures they print (``figures``).
+
+    ``claim_ids`` are the rows its reference lists (method rule 18): what the analysis says it rests
+    on, plus the rows the words print that it does not name — the exchange rate an offer was
+    converted at, the army's pay whose date is given — so no printed figure lacks its row and two
+    judgements share a number only when they print the figures of the same rows."""
     out = []
     for judgement in briefing.assessment.key_judgements():
-        text, figures = WRITERS[judgement.topic.split(":")[0]](briefing, judgement)
-        out.append(dataclasses.replace(judgement, text=text, figures=tuple(figures)))
+        text, figures, *printed = WRITERS[judgement.topic.split(":")[0]](briefing, judgement)
+        ids = tuple(dict.fromkeys(list(judgement.claim_ids) + [i for i in (printed[0] if printed else ())
+                                                                 if isinstance(i, str) and i]))
+        out.append(dataclasses.replace(judgement, text=text, figures=tuple(figures), claim_ids=ids))
     return out
 
 
@@ -184,12 +191,14 @@ def _army(briefing, j):
         text = (f"None of {what} can be set against the recruiting army's own pay of the offer's date: "
                 if n > 1 else f"For {what}, the pay test of Art. 47(2)(c) cannot be applied against the recruiting "
                               "army's own pay: ")
-        text += _army_absence(briefing, army, n) + _elsewhere(briefing) + _pay_settled(briefing) + "."
+        printed = []
+        text += _army_absence(briefing, army, n, printed) + _elsewhere(briefing) + _pay_settled(briefing) + "."
         say(briefing, made, text, SECTION)
-        return text, []
-    parts, figures = [], []
+        return text, [], printed
+    parts, figures, printed = [], [], []
     for _, row in compared.iterrows():
         offer = offers.loc[row["offer_id"]]
+        printed.append(offer["fx_rate_id"])  # the offer is printed in USD: the rate it was converted at
         ratio = format_ratio(row["ratio"])
         say(briefing, claim.ratio(row["offer_id"], row["army_measure"], SIDE_COUNTRY[row["side"]], row["day"],
                                   row["army_wage_id"], row["army_pay_usd"], row["army_fx_rate_id"],
@@ -216,9 +225,10 @@ def _army(briefing, j):
     say(briefing, made, verdict, SECTION)
     others = army[army["ratio"].isna()]
     if len(others):
-        text += f"; for the other {number_words(len(others))}, " + _army_absence(briefing, others, len(others))
+        text += f"; for the other {number_words(len(others))}, " + _army_absence(briefing, others, len(others),
+                                                                                  printed)
     text += _elsewhere(briefing) + _pay_settled(briefing)
-    return text + ".", figures
+    return text + ".", figures, printed
 
 
 #: Why an offer has no army pay to be set against, in a sentence (method rule 11: three cases, never merged).
@@ -229,9 +239,10 @@ ARMY_ABSENCE_WORDS = {
     "no rate": "the army's own pay in force is on record, but no exchange rate of the day to convert it"}
 
 
-def _army_absence(briefing, rows, n: int) -> str:
+def _army_absence(briefing, rows, n: int, printed: list) -> str:
     """Why offers were not set against the army's own pay: each case in its own words, with its count;
-    every offer's case is a claim of its own."""
+    every offer's case is a claim of its own. The army pay rows whose dates it gives are added to
+    ``printed`` (they belong in the judgement's reference)."""
     parts = []
     for status, words in ARMY_ABSENCE_WORDS.items():
         mine = rows[rows["army_status"] == status]
@@ -241,14 +252,36 @@ def _army_absence(briefing, rows, n: int) -> str:
         if len(mine):
             if status == "not in force":
                 # Which figure is on record, and on which side of the offer's date it falls.
-                near = {nearest_not_in_force(briefing.wages, SIDE_COUNTRY[r["side"]], r["army_measure"], r["day"])
-                        for _, r in mine.iterrows()}
-                near = sorted(x for x in near if x is not None)
-                words = words.split(" (")[0] + " (" + ", ".join(
-                    f"it applies from {date_text(d)}, " + ("more than 365 days before" if side == "before" else "after it")
-                    for _, d, side in near) + ")"
+                near = [nearest_not_in_force(briefing.wages, SIDE_COUNTRY[r["side"]], r["army_measure"], r["day"])
+                        for _, r in mine.iterrows()]
+                near = [x for x in near if x is not None]
+                printed += [wage for wage, _, _ in near]
+                words = words.split(" (")[0] + _nearest_words(near)
             parts.append(words if len(mine) == n else f"{words} for {number_words(len(mine))}")
     return "; ".join(parts)
+
+
+def _nearest_words(near) -> str:
+    """Where the army's pay on record falls against the offers it is not in force for, in one clause:
+    ' (the figures on record apply from 27 Oct 2022 and 1 Feb 2023, after the offers, and from
+    31 Jul 2024, more than 365 days before the offer)'. ``near`` holds (wage id,
+    date in force, 'before' or 'after') from :func:`analysis.pay.nearest_not_in_force`, one per
+    offer; '' when empty."""
+    if not near:
+        return ""
+    n = len({wage for wage, _, _ in near})
+    clauses = []
+    for side in ("after", "before"):
+        mine = [d for _, d, s in near if s == side]
+        if not mine:
+            continue
+        days = sorted(set(mine))
+        offers = "offers" if len(mine) > 1 else "offer"
+        tail = (f"after the {offers}" if side == "after" else
+                f"more than {COMPARATOR_MAX_AGE_DAYS} days before the {offers}")
+        clauses.append("from " + join_words([date_text(d) for d in days]) + ", " + tail)
+    return (f" (the {'figure' if n == 1 else 'figures'} on record {'applies' if n == 1 else 'apply'} "
+            + ", and ".join(clauses) + ")")
 
 
 def _elsewhere(briefing) -> str:
@@ -261,8 +294,8 @@ def _elsewhere(briefing) -> str:
         return ""
     where = join_words(sorted(set(elsewhere["theatre"])))
     n = len(elsewhere)
-    return (f" ({number_words(n)} more monthly {'offer' if n == 1 else 'offers'}, for {where}, "
-            f"{'is' if n == 1 else 'are'} not set against it: another war)")
+    return (f"; {number_words(n)} more monthly {'offer' if n == 1 else 'offers'}, for {where}, "
+            f"{'is' if n == 1 else 'are'} not set against it: another war")
 
 
 def _pay_settled(briefing) -> str:
@@ -317,7 +350,7 @@ def _pull(briefing, j):
                 words, SECTION)
         text += f"; the pay of a soldier in {place(origin)} at those dates is " + " or ".join(found)
     text += f". {len(mine)} {'offer' if len(mine) == 1 else 'offers'} in all."
-    return text, figures
+    return text, figures, [o["fx_rate_id"] for o in ends]
 
 
 def _wage_words(briefing, wage_id: str, usd) -> str:
@@ -332,12 +365,14 @@ def _cost(briefing, j):
     offers_by_id = briefing.offers.set_index("offer_id")
     figures = [head["stated"]]
 
-    def offer_words(drive) -> str:
+    def offer_words(drive, aside: str = "") -> str:
         offer = offers_by_id.loc[drive["offer_id"]]
         mark = ", unconfirmed" if int(offer["credibility"]) >= 4 else ""
         months = f"{drive['months']} months" + ("" if drive["months_stated"] else " assumed")
         note = rate_kind_note(offer, briefing.params["fx_kind"], bare=True)
-        return f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}) for {months}"
+        top = f", priced at {money(drive['priced_usd'])}, the most it promises" if drive["at_top"] else ""
+        return (f"at {usd_words(offer, drive['monthly_usd'])} a month ({when(offer)}{mark}{note}{aside}){top} "
+                f"for {months}")
 
     def cost_words(drive) -> str:
         words = ("about " if drive["approximate"] and drive["cost_usd"].is_point else "") + money(drive["cost_usd"])
@@ -348,8 +383,10 @@ def _cost(briefing, j):
     low = cost_words(cheapest)
     figures.append(low)
     if cheapest["offer_id"] == dearest["offer_id"]:
-        text = (f"Paying every one of {who} the only monthly offer on record for them at the time, "
-                f"{offer_words(cheapest)[3:]}, would cost {low}")
+        # "Only" of the offers that pair with this count (method rule 15: reported on the count's day or
+        # up to DRIVE_WINDOW_DAYS before it), never of the record: other offers to them may be on record.
+        aside = f"; the one monthly offer to them reported in the {DRIVE_WINDOW_DAYS} days up to that count"
+        text = f"Paying every one of {who} {offer_words(cheapest, aside)} would cost {low}"
     else:
         high = cost_words(dearest)
         text = (f"Paying every one of {who} the monthly pay offered to them would cost from {low} "
@@ -363,7 +400,8 @@ def _cost(briefing, j):
     else:
         bound = "; not a ceiling, as the count may be larger or another source's one-off sum is left out"
     say(briefing, claim.cost(dearest), bound, SECTION)
-    return text + bound + ".", figures
+    rates = offers_by_id.loc[list(dict.fromkeys([cheapest["offer_id"], dearest["offer_id"]])), "fx_rate_id"]
+    return text + bound + ".", figures, list(rates)
 
 
 def _nothing(briefing, j):

@@ -179,6 +179,10 @@ def chart_title(briefing, rests_on: list | None = None) -> str:
         parts.append(say(briefing, claim.extremes(origin, "ratio:soldier_pay", True, low["offer_id"], high["offer_id"],
                                                   span.low, span.high, span.open_above, mine["offer_id"]),
                          words, SECTION))
+    # The chart draws every monthly offer: where the finding speaks of offers graded 1–3 only, the
+    # title says the others are drawn too, each marked (a title and its bars describe one set).
+    if len(confirmed) and (briefing.monthly_offers["credibility"].astype(int) >= CONFIRMED_BELOW).any():
+        parts.append("offers marked unconfirmed (graded 4–6) are drawn too")
     title = "; ".join(parts)
     return title[0].upper() + title[1:]
 
