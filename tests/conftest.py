@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,12 @@ from analysis.loading import load_data
 from analysis.paths import DATA_DIR
 
 REPO = Path(__file__).resolve().parent.parent
+
+# pytest-xdist's workers ignore SIGINT, and an ignored signal stays ignored in every command a test
+# starts: a test's Ctrl-C would then reach nothing and the test would wait for ever. Give the
+# commands the disposition a shell gives them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")

@@ -413,6 +413,9 @@ class Terminal:
         pid, fd = pty.fork()
         if pid == 0:  # the child: become the command
             try:
+                # As a shell starts a command: Ctrl-C delivers SIGINT (an xdist worker ignores SIGINT,
+                # and an ignored signal stays ignored across exec: the command hung for 59 min).
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
                 os.chdir(REPO)
                 os.environ.update(TERM="dumb", COLUMNS="250")
                 os.execv(sys.executable, [sys.executable, "-m", "briefings.cli", *map(str, args)])
@@ -455,7 +458,15 @@ class Terminal:
                 self._read(0.5)
         except EOFError:
             pass
-        _, status = os.waitpid(self.pid, 0)
+        done, status = os.waitpid(self.pid, os.WNOHANG)
+        while done == 0 and time.monotonic() < deadline:  # the terminal closes just before the exit
+            time.sleep(0.05)
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+        if done == 0:  # still running after the timeout: a failure, never a hung test run
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            os.close(self.fd)
+            raise TimeoutError(f"the command was still running after {timeout} s:\n{self.transcript[-3000:]}")
         os.close(self.fd)
         return os.waitstatus_to_exitcode(status)
 
