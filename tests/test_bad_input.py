@@ -490,8 +490,9 @@ def hostile(reference, tmp_path_factory):
     set_cell(sources, "S001", "title", IMG)
     set_cell(sources, "S001", "reliability_reason", MARKDOWN)
     set_cell(sources, "S002", "outlet", RTL)
-    set_cell(claims, "H001", "note", LATEX)
-    set_cell(claims, "H002", "note", LONG)
+    # In what each row counted, which the annex prints for every row (its notes go to the annex's CSV only).
+    set_cell(claims, "H001", "stage_detail", LATEX)
+    set_cell(claims, "H002", "stage_detail", LONG)
     set_cell(claims, "H037", "claimant", RTL)  # the latest claim of its series: shown in the series table
     set_cell(root / "data" / "claimants.csv", "C003", "name", RTL)  # the stable name, shown in the timeline
     set_cell(claims, "H002", "origin", "United States $x^2$")  # reaches the chart's labels too
@@ -502,9 +503,14 @@ def hostile(reference, tmp_path_factory):
     result = run_briefings("build", "hostile", "--config", config, "--data", root / "data", "--out", root / "out")
     assert result.returncode == 0, result.stderr
     assert tree_bytes(root / "out" / "ref") == before  # the briefing already there is untouched
-    html = (root / "out" / "hostile" / "hostile.html").read_text("utf-8")
-    pdf = "\n".join(page.extract_text() for page in PdfReader(root / "out" / "hostile" / "hostile.pdf").pages)
-    return html, Doc(html), pdf, Doc((reference / "out" / "ref" / "ref.html").read_text("utf-8"))
+    # The briefing prints the rows it cites; the data annex beside it prints every row, notes and
+    # sources' reasons included: hostile text must be inert and shown as typed in both.
+    htmls = {name: (root / "out" / name).read_text("utf-8") for name in ("hostile/hostile.html", "annex/annex.html")}
+    html = "".join(htmls.values())
+    pdfs = {name: "\n".join(page.extract_text() for page in PdfReader(root / "out" / name).pages)
+            for name in ("hostile/hostile.pdf", "annex/annex.pdf")}
+    clean = "".join((reference / "out" / name).read_text("utf-8") for name in ("ref/ref.html", "annex/annex.html"))
+    return html, Doc(html), "\n".join(pdfs.values()), Doc(clean), {**pdfs, **htmls}
 
 
 def assert_no_active_content(doc: Doc, clean: Doc) -> None:
@@ -520,7 +526,7 @@ def assert_no_active_content(doc: Doc, clean: Doc) -> None:
 
 
 def test_hostile_script_tag(hostile):
-    html, doc, pdf, clean = hostile
+    html, doc, pdf, clean, _ = hostile
     assert_no_active_content(doc, clean)
     text = "".join(doc.text)
     assert SCRIPT in text and "Hostile <script>alert('title')</script>" in text  # shown as text, escaped
@@ -529,14 +535,14 @@ def test_hostile_script_tag(hostile):
 
 
 def test_hostile_img_onerror(hostile):
-    html, doc, pdf, clean = hostile
+    html, doc, pdf, clean, _ = hostile
     assert_no_active_content(doc, clean)
     assert IMG in "".join(doc.text)
     assert squeeze(IMG) in squeeze(pdf)
 
 
 def test_hostile_markdown_and_latex_characters(hostile):
-    html, doc, pdf, _ = hostile
+    html, doc, pdf, _, pdfs = hostile
     text = "".join(doc.text)
     # Markdown stays as typed: no bold, italic or link made from it.
     assert MARKDOWN in text
@@ -548,12 +554,12 @@ def test_hostile_markdown_and_latex_characters(hostile):
 
 
 def test_hostile_10000_character_string(hostile):
-    html, doc, pdf, _ = hostile
+    html, doc, pdf, _, pdfs = hostile
     assert LONG in "".join(doc.text)
     # In the PDF the whole string is there, wrapped over lines (and pages: the running header and the
     # repeated table header come between) rather than cut off at the page edge. No other figure in a
     # briefing has 20 digits in a row, so the runs of 20 or more digits are the pieces of this string.
-    assert "".join(re.findall(r"[0-9]{20,}", pdf)) == LONG
+    assert "".join(re.findall(r"[0-9]{20,}", pdfs["annex/annex.pdf"])) == LONG  # H002's row in the annex
     # No line runs off the page: the longest lines a briefing has are its contents entries with their
     # leader dots (about 160 characters); unwrapped, this string made one line of 10,000, and its table
     # ran wider than the page, cutting every other note in it short.
@@ -561,12 +567,17 @@ def test_hostile_10000_character_string(hostile):
 
 
 def test_hostile_right_to_left_characters(hostile):
-    html, doc, pdf, _ = hostile
+    html, doc, pdf, _, pdfs = hostile
     assert RTL in "".join(doc.text)
     # Every place it is shown, it is isolated (<bdi>), so the override cannot reverse the words after it
     # (in the sources list: the title and date that follow the outlet on the same line).
-    assert doc.bdi_text.count(RTL) == "".join(doc.text).count(RTL) >= 2  # sources list and timeline
-    assert "— Live-blog item on Kyiv's count of foreign volunteers" in "".join(doc.text)
+    briefing = Doc(pdfs["hostile/hostile.html"])
+    assert briefing.bdi_text.count(RTL) == "".join(briefing.text).count(RTL) >= 2  # sources list and timeline
+    # In the annex every cell is isolated as a whole (a claimant's name shares its cell with the date).
+    annex = Doc(pdfs["annex/annex.html"])
+    assert sum(text.count(RTL) for text in annex.bdi_text) == "".join(annex.text).count(RTL) >= 3
+    # S002's title, in the cell after its outlet's (S002 is not among this briefing's cited sources).
+    assert "Live-blog item on Kyiv's count of foreign volunteers" in "".join(annex.text)
     # In the PDF the Arabic is there and the words after it read left to right.
     assert "السوري" in pdf
     assert "Live-blog item on Kyiv's count of foreign volunteers" in " ".join(pdf.split())

@@ -200,7 +200,10 @@ def build_on(address: str, root: Path, config: Path, out: Path, *extra, timeout:
 def test_workers_cannot_see_the_project_or_the_output_folder(cluster, project):
     root, _ = project
     with cluster.client() as client:
-        seen = client.run(lambda paths: [os.path.exists(p) for p in paths], [str(REPO), str(root), str(root / "local")])
+        # A hidden folder may itself be the tmpfs's mount point (when the repository's parent also
+        # holds Python or the worker's folder, as with a clone in /tmp): there, but empty.
+        seen = client.run(lambda paths: [os.path.exists(p) and (not os.path.isdir(p) or bool(os.listdir(p)))
+                                         for p in paths], [str(REPO), str(root), str(root / "local")])
         places = client.run(lambda: (os.getcwd(), __import__("briefings").__file__))
     assert len(seen) == 2 and all(found == [False, False, False] for found in seen.values())
     for cwd, package in places.values():
