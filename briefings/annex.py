@@ -60,6 +60,13 @@ def _number(value):
     return int(number) if number.is_integer() else number
 
 
+def _noted(text: str, note) -> str:
+    """A row's description with its note after it: the note carries what a reader must know to use
+    the figure (a part of another row, never to be added; a figure the source hedged)."""
+    note = _text(note)
+    return f"{text} Note: {note}" if note else text
+
+
 def _date(value) -> str:
     import pandas as pd
 
@@ -94,7 +101,7 @@ def view(data) -> dict:
         grade = f"{reliability.get(c['source_id'], '')}{c['credibility']}"
         speaker = SPEAKER_LABELS[c["speaker_type"]]
         claim_rows.append([c["claim_id"], f"{_side(c['side'])} · {c['origin']}", words.CATEGORY_NOUNS[c["category"]],
-                           stage, stated, _text(c["stage_detail"]), f"{c['claimant_name']}, {when(c)}", speaker, grade,
+                           stage, stated, _noted(_text(c["stage_detail"]), c["note"]), f"{c['claimant_name']}, {when(c)}", speaker, grade,
                            c["source_id"]])
         claim_ids.append(f"row-{c['claim_id']}")
         csv_rows.append({"table": "headcount_claims", "row_id": c["claim_id"], "side": _text(c["side"]),
@@ -112,7 +119,7 @@ def view(data) -> dict:
         grade = f"{reliability.get(o['source_id'], '')}{o['credibility']}"
         region = _text(o.get("region")) if "region" in o else ""
         offer_rows.append([o["offer_id"], f"{when(o)} · {_side(o['side'])} · {o['origin']}"
-                           + (f" ({region})" if region else ""), _text(o["pay_detail"]), f"{stated} {period}",
+                           + (f" ({region})" if region else ""), _noted(_text(o["pay_detail"]), o["note"]), f"{stated} {period}",
                            words.STATUS_WORDS[o["status"]], f"{o['claimant']}, {when(o)}", grade, o["source_id"]])
         offer_ids.append(f"row-{o['offer_id']}")
         csv_rows.append({"table": "pay_offers", "row_id": o["offer_id"], "side": _text(o["side"]), "origin": o["origin"],
@@ -126,7 +133,8 @@ def view(data) -> dict:
     for _, w in data.reference_wages.sort_values(["country", "date_in_force", "wage_id"]).iterrows():
         stated = words.money_stated(w["qualifier"], w["monthly_low_local"], w["monthly_high_local"], w["currency"])
         grade = f"{reliability.get(w['source_id'], '')}{w['credibility']}"
-        wage_rows.append([w["wage_id"], w["country"], words.MEASURE_WORDS[w["measure"]], _text(w["measure_detail"]),
+        wage_rows.append([w["wage_id"], w["country"], words.MEASURE_WORDS[w["measure"]],
+                          _noted(_text(w["measure_detail"]), w["note"]),
                           f"{stated} a month", date_text(w["date_in_force"]), f"{w['claimant']}, {when(w)}", grade,
                           w["source_id"]])
         wage_ids.append(f"row-{w['wage_id']}")

@@ -48,6 +48,20 @@ def test_every_row_of_every_table_is_in_the_annex_with_its_anchor(files):
             assert f'id="row-{row_id}"' in page, f"{name} {row_id} has no anchor in the annex"
 
 
+def test_a_rows_note_is_printed_after_what_it_counted(data):
+    """The note says what a reader must know to use a figure: H051's says it is a subset of H050 and
+    never to be added. It follows the row's description in the HTML and the PDF's view-model."""
+    model = annex.view(data)
+    claims = next(t for t in model["tables"] if t["id"] == "headcount-claims")
+    row = claims["rows"][claims["ids"].index("row-H051")]
+    detail = row[claims["columns"].index("What the source counted")]
+    assert detail == ("North Korean troops in Russia's Kursk region, a combat zone Note: Subset of the "
+                      "11,000-12,000 in Russia (H050); do not add.")
+    offers = next(t for t in model["tables"] if t["id"] == "pay-offers")
+    without = [r for r, i in zip(offers["rows"], offers["ids"]) if "Note:" not in r[2]]
+    assert without and len(without) < len(offers["rows"])  # only the rows that have a note carry one
+
+
 def test_the_csv_holds_one_line_per_figure_in_long_form(files):
     rows = list(csv.DictReader(io.StringIO(files["annex.csv"].decode("utf-8"), newline="")))
     assert list(rows[0]) == annex.CSV_COLUMNS
