@@ -553,6 +553,14 @@ def _headcount_rows(latest: pd.DataFrame, stages):
     return frame, groups, omitted, rows
 
 
+def _part_at(parts: pd.DataFrame | None, side, origin, stage):
+    """The latest-known part (``part_of`` another claim) for one side, origin and stage, or None."""
+    if parts is None or parts.empty:
+        return None
+    here = parts[(parts["side"] == side) & (parts["origin"] == origin) & (parts["stage"].astype(str) == stage)]
+    return None if here.empty else here.sort_values(["known_from", "claim_id"]).iloc[-1]
+
+
 def drawn_headcounts(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed")) -> pd.DataFrame:
     """The claims :func:`headcount_ranges` draws a bar for, so that its title can describe the
     same set (an unconfirmed bar, a count at one time)."""
@@ -563,7 +571,8 @@ def drawn_headcounts(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
 
 
 def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "deployed"), *, title: str,
-                     source: str = "Source: the latest claim in each series, listed in the appendix.") -> Chart | None:
+                     source: str = "Source: the latest claim in each series, listed in the appendix.",
+                     parts: pd.DataFrame | None = None) -> Chart | None:
     """The latest figure for each side x origin x stage in ``stages``, as horizontal ranges (log scale).
 
     ``latest`` comes from :func:`analysis.headcounts.latest_claims`; claims by a party about its
@@ -576,7 +585,9 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
 
     ``title`` is the finding, written by the caller from the claims it rests on (the one notion
     of "largest" in :mod:`analysis.headcounts`); a figure whose stage is our reading of its source
-    is labelled so.
+    is labelled so. ``parts`` are claims that break down another claim (``part_of``): never drawn
+    beside their total, but a stage whose only figure is such a part says so instead of "not
+    reported" (North Korea's "at least 10,000" in Kursk, part of the 11,000–12,000 in Russia).
     """
     picked = _headcount_rows(latest, stages)
     if picked is None:
@@ -597,7 +608,9 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
             if first and y != positions[0]:
                 ax.axhline(y + 0.5, color="#cccccc", linewidth=0.6)
             if claim is None:
-                ax.text(lefts * 1.15, y, "not reported", va="center", fontsize=TEXT_PT, color=MUTED, style="italic",
+                part = _part_at(parts, side, origin, stage)
+                text = "not reported" if part is None else f"{part['stated']}: part of a larger count, not drawn"
+                ax.text(lefts * 1.15, y, text, va="center", fontsize=TEXT_PT, color=MUTED, style="italic",
                         gid=f"not-reported-{y}")
                 continue
             people = claim["people"]

@@ -374,3 +374,14 @@ def test_pay_draws_an_up_to_offer_dashed(pay):
     assert ids(svg, "up-to") == ["up-to-3"]  # the Cuba row, at the top
     group = svg[svg.index('id="up-to-3"'):]
     assert "stroke-dasharray" in group[:group.index("</g>")]
+
+
+def test_headcount_ranges_says_a_stage_has_only_a_part_of_a_larger_count(latest):
+    # Syria's deployed stage has no claim of its own in `latest` (see the test above); a part of
+    # another count for it (as North Korea's "at least 10,000" in Kursk is of the 11,000-12,000 in
+    # Russia) is named there, not drawn; the other eight empty stages still say "not reported".
+    part = latest[latest["claim_id"] == "H1"].assign(claim_id="P1", stage="deployed", stated="at least 1,234",
+                                                      part_of="H1")
+    svg = charts.headcount_ranges(latest, title="t", parts=part).svg
+    assert "at least 1,234: part of a larger count, not drawn" in svg
+    assert svg.count(">not reported<") == 8

@@ -148,7 +148,8 @@ def view(briefing) -> dict | None:
     return {"empty": "",
             "chart": charts.headcount_ranges(stocks, title=chart_title(briefing, stocks),
                                              source=f"Source: the latest claim in each series, as of "
-                                                    f"{date_text(briefing.as_of)}; each is in the data annex."),
+                                                    f"{date_text(briefing.as_of)}; each is in the data annex.",
+                                             parts=_own_parts(briefing)),
             "gaps": gaps,
             "gap_window": GAP_WINDOW_DAYS,
             "flows": [claim_line(briefing, c, lambda c: claim_ref(briefing, c, SECTION))
@@ -161,3 +162,10 @@ def show(briefing):
 
 
 __all__ = ["claim_line", "grid", "place", "view", "show"]
+
+
+def _own_parts(briefing):
+    """Claims in view, not a party's about its adversary, that break down another claim in view."""
+    claims = briefing.all_claims
+    return claims[claims["part_of"].isin(set(claims["claim_id"])) & ~claims["adversary"].astype(bool)
+                  & (claims["count_type"] != "flow")]
