@@ -64,7 +64,9 @@ def _noted(text: str, note) -> str:
     """A row's description with its note after it: the note carries what a reader must know to use
     the figure (a part of another row, never to be added; a figure the source hedged)."""
     note = _text(note)
-    return f"{text} Note: {note}" if note else text
+    if not note:
+        return text
+    return f"{text}{'' if text.rstrip().endswith(('.', '!', '?')) else '.'} Note: {note}"
 
 
 def _date(value) -> str:

@@ -55,7 +55,7 @@ def test_a_rows_note_is_printed_after_what_it_counted(data):
     claims = next(t for t in model["tables"] if t["id"] == "headcount-claims")
     row = claims["rows"][claims["ids"].index("row-H051")]
     detail = row[claims["columns"].index("What the source counted")]
-    assert detail == ("North Korean troops in Russia's Kursk region, a combat zone Note: Subset of the "
+    assert detail == ("North Korean troops in Russia's Kursk region, a combat zone. Note: Subset of the "
                       "11,000-12,000 in Russia (H050); do not add.")
     offers = next(t for t in model["tables"] if t["id"] == "pay-offers")
     without = [r for r, i in zip(offers["rows"], offers["ids"]) if "Note:" not in r[2]]
