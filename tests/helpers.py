@@ -13,6 +13,17 @@ from pathlib import Path
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def _default_briefings() -> dict[str, dict]:
+    """Each briefing of the project's reports.yml, by name: its parameters, the defaults applied."""
+    config = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
+    defaults = config.get("defaults", {}).get("parameters", {})
+    return {entry["name"]: {**defaults, **entry.get("parameters", {})} for entry in config["briefings"]}
+
+
+#: The default set (reports.yml): name -> parameters.
+DEFAULT_BRIEFINGS = _default_briefings()
 BRIEFINGS = [sys.executable, "-m", "briefings.cli"]
 
 

@@ -12,16 +12,13 @@ import re
 
 import pandas as pd
 import pytest
-import yaml
-from helpers import REPO
+from helpers import DEFAULT_BRIEFINGS
 
 from briefings.briefing import Briefing
 from analysis.headcounts import PRESENCE_STAGES
 from analysis.loading import known_from
 
-CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
-DEFAULTS = CONFIG.get("defaults", {}).get("parameters", {})
-ENTRIES = [(entry["name"], {**DEFAULTS, **entry.get("parameters", {})}) for entry in CONFIG["briefings"]]
+ENTRIES = list(DEFAULT_BRIEFINGS.items())
 
 
 def _plain(html: str) -> str:

@@ -14,16 +14,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
-from helpers import REPO
+from helpers import DEFAULT_BRIEFINGS, REPO
 from pypdf import PdfReader
 
 from briefings.briefing import Briefing
 from briefings.rendering import render_briefing
 
-CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
-DEFAULTS = CONFIG["defaults"]["parameters"]
-ENTRIES = {entry["name"]: entry for entry in CONFIG["briefings"]}
+ENTRIES = DEFAULT_BRIEFINGS
 #: Issue 18: the overview (every side, origin and topic, to date or as of a recent day) runs to 14
 #: pages at most; every other briefing of the default set to 10.
 OVERVIEWS = {"overview", "as-of-2026-12-07"}
@@ -31,10 +28,6 @@ OVERVIEWS = {"overview", "as-of-2026-12-07"}
 #: recruits cite 75 rows and three charts that each need most of a page (open: see the issue).
 STILL_OVER = {"russia-paid-recruits": 11}
 ROW_ID = re.compile(r"^([CHPWX]\d{3})\b")
-
-
-def _parameters(name: str) -> dict:
-    return {**DEFAULTS, **ENTRIES[name].get("parameters", {})}
 
 
 def _notebook(briefing: Briefing, parameters: dict) -> nbformat.NotebookNode:
@@ -59,7 +52,7 @@ def rendered(tmp_path_factory):
 
     def render(name: str):
         if name not in made:
-            parameters = _parameters(name)
+            parameters = ENTRIES[name]
             briefing = Briefing.from_parameters(**parameters)
             nb = _notebook(briefing, parameters)
             made[name] = briefing, render_briefing(nb, tmp_path_factory.mktemp(name), name)

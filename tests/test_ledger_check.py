@@ -18,8 +18,7 @@ import sys
 import nbformat
 import pandas as pd
 import pytest
-import yaml
-from helpers import REPO, copy_inputs, run_briefings, tree_bytes, write_config
+from helpers import DEFAULT_BRIEFINGS, REPO, copy_inputs, run_briefings, tree_bytes, write_config
 
 import analysis.assessment
 import analysis.headcounts
@@ -38,9 +37,7 @@ from ledger_check.data import read_rows
 # test_consistency instead).
 pytestmark = pytest.mark.slow
 
-CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
-DEFAULTS = CONFIG.get("defaults", {}).get("parameters", {})
-ENTRIES = {entry["name"]: {**DEFAULTS, **entry.get("parameters", {})} for entry in CONFIG["briefings"]}
+ENTRIES = DEFAULT_BRIEFINGS
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,7 @@ import re
 
 import pandas as pd
 import pytest
-import yaml
-from helpers import CLAIM_DEFAULTS, REPO, typed_rows
+from helpers import CLAIM_DEFAULTS, DEFAULT_BRIEFINGS, REPO, typed_rows
 
 import analysis.assessment
 import analysis.claims
@@ -231,9 +230,7 @@ def test_conscripts_are_no_foreign_recruits_and_never_lead():
 
 # ------------------------------------------------------------------ the default briefings, through the checker
 
-CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
-DEFAULTS = CONFIG.get("defaults", {}).get("parameters", {})
-ENTRIES = {entry["name"]: {**DEFAULTS, **entry.get("parameters", {})} for entry in CONFIG["briefings"]}
+ENTRIES = DEFAULT_BRIEFINGS
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
-from helpers import REPO
+from helpers import DEFAULT_BRIEFINGS
 
 from briefings.briefing import Briefing
 from briefings.sections import judgements as words_of
 from briefings.sections import timeline
 
-CONFIG = yaml.safe_load((REPO / "reports.yml").read_text("utf-8"))
-DEFAULTS = CONFIG.get("defaults", {}).get("parameters", {})
-ENTRIES = {entry["name"]: {**DEFAULTS, **entry.get("parameters", {})} for entry in CONFIG["briefings"]}
+ENTRIES = DEFAULT_BRIEFINGS
 
 
 @pytest.fixture(scope="module")
