@@ -609,7 +609,8 @@ def headcount_ranges(latest: pd.DataFrame, stages=("signed_up", "arrived", "depl
                 ax.axhline(y + 0.5, color="#cccccc", linewidth=0.6)
             if claim is None:
                 part = _part_at(parts, side, origin, stage)
-                text = "not reported" if part is None else f"{part['stated']}: part of a larger count, not drawn"
+                text = ("not reported" if part is None else
+                        f"{part['stated']}: part of {part.get('total_stated') or 'a larger count'}, not drawn")
                 ax.text(lefts * 1.15, y, text, va="center", fontsize=TEXT_PT, color=MUTED, style="italic",
                         gid=f"not-reported-{y}")
                 continue

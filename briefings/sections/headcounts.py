@@ -167,5 +167,8 @@ __all__ = ["claim_line", "grid", "place", "view", "show"]
 def _own_parts(briefing):
     """Claims in view, not a party's about its adversary, that break down another claim in view."""
     claims = briefing.all_claims
-    return claims[claims["part_of"].isin(set(claims["claim_id"])) & ~claims["adversary"].astype(bool)
-                  & (claims["count_type"] != "flow")]
+    parts = claims[claims["part_of"].isin(set(claims["claim_id"])) & ~claims["adversary"].astype(bool)
+                   & (claims["count_type"] != "flow")]
+    # The chart names the total each part belongs to ("part of the 11,000–12,000"), not just "a larger count".
+    return parts.assign(total_stated=[f"the {stated}" for stated in parts["part_of"].map(
+        dict(zip(claims["claim_id"], claims["stated"])))])
